@@ -1,0 +1,18 @@
+"""Command-line interface: ``kg`` (also ``python -m kg``)."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import KGError
+from . import ingest_cmd  # noqa: F401  (registers commands)
+from ._app import EXIT_ERROR, app
+
+
+def main() -> None:
+    """Entry point: library errors become one line on stderr, never a traceback."""
+    try:
+        app()
+    except KGError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)

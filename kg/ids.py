@@ -1,0 +1,93 @@
+"""Normalisation and identifiers: the only place ids and IRIs are minted."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+BASE_IRI = "https://w3id.org/papers-kg/"
+ONTOLOGY_IRI = BASE_IRI + "ontology#"
+RESOURCE_IRI = BASE_IRI + "id/"
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
+_SPACES = re.compile(r"\s+")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"()\[\]{}]+$")
+_LEADING_PUNCT = re.compile(r"^[\s.,;:!?'\"()\[\]{}]+")
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a title, used to merge duplicates."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(_NON_SLUG.sub(" ", text).split())
+
+
+def normalise_name(name: str) -> str:
+    """The scorer's normal form of an entity name.
+
+    Lower-case, hyphens/dashes/spaces unified, surrounding punctuation and a trailing
+    plural "s" stripped. Idempotent.
+    """
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = _DASHES.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_PUNCT.sub("", _TRAILING_PUNCT.sub("", text))
+        if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
+            text = text[:-1]
+    return text
+
+
+def slug(text: str, max_length: int = 80) -> str:
+    """A readable, IRI-safe slug; long texts keep a hash suffix so they stay unique."""
+    base = _NON_SLUG.sub("-", normalise_title(text)).strip("-") or "x"
+    if len(base) <= max_length:
+        return base
+    digest = hashlib.sha1(base.encode()).hexdigest()[:8]
+    return f"{base[: max_length - 9].rstrip('-')}-{digest}"
+
+
+def paper_id(title: str, given_id: str | None = None) -> str:
+    """The input id when given, else one derived from the normalised title."""
+    if given_id is not None and str(given_id).strip():
+        return str(given_id).strip()
+    return slug(title)
+
+
+def entity_key(label: str, canonical: str) -> str:
+    """Stable key of a canonical entity: its type and normalised name."""
+    return f"{label}/{slug(normalise_name(canonical) or canonical)}"
+
+
+def paper_iri(pid: str) -> str:
+    return f"{RESOURCE_IRI}paper/{_iri_segment(pid)}"
+
+
+def entity_iri(label: str, canonical: str) -> str:
+    return f"{RESOURCE_IRI}{entity_key(label, canonical)}"
+
+
+def claim_id(pid: str, field: str, start: int, end: int) -> str:
+    """A claim is identified by its paper and evidence span."""
+    return f"{_iri_segment(pid)}-{field}-{start}-{end}"
+
+
+def claim_iri(pid: str, field: str, start: int, end: int) -> str:
+    return f"{RESOURCE_IRI}claim/{claim_id(pid, field, start, end)}"
+
+
+def listing_iri(file_name: str) -> str:
+    return f"{RESOURCE_IRI}listing/{slug(file_name)}"
+
+
+def repository_iri(url: str) -> str:
+    return f"{RESOURCE_IRI}repo/{slug(url.split('://', 1)[-1], max_length=120)}"
+
+
+def _iri_segment(text: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._~-]+", "-", text).strip("-")
+    return safe or hashlib.sha1(text.encode()).hexdigest()[:12]

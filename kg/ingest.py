@@ -1,0 +1,430 @@
+"""Paper listings -> :class:`~kg.records.Paper` records.
+
+Formats: the Hugging Face daily-papers text dumps, JSON Lines and CSV. Bad input is
+reported as :class:`Problem` items (file, line, message) and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from .ids import normalise_title, paper_id
+from .records import Paper, Source
+
+LISTING_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
+MAX_ABSTRACT_CHARS = 200_000
+
+_CHROME = (
+    "Get trending papers in your email inbox once a day!",
+    "Get trending papers in your email inbox!",
+    "byAK and the research community",
+    "Daily Papers",
+    "Subscribe",
+    "new",
+)
+_MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
+_MONTH_RE = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_LISTING_DATE = re.compile(rf"^{_MONTH_RE}\s+(\d{{1,2}})$")
+_PUBLISHED = re.compile(rf"^{_MONTH_RE}\s+(\d{{1,2}}),\s*(\d{{4}})(?:\s+(\d+))?$")
+_AUTHORS = re.compile(r"^[•·*-]?\s*(\d+)\s+authors?$")
+_SEPARATOR = re.compile(r"^[·•|\-–—\s]*$")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_URL_TRAILING = re.compile(r"[.,;:!?)\]}>'\"]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A skipped or suspicious piece of input, located by file and line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class IngestResult:
+    """Merged papers in first-seen order, plus what was read and skipped."""
+
+    papers: list[Paper]
+    problems: list[Problem]
+    entries_read: int = 0
+    files_read: int = 0
+
+    @property
+    def merged(self) -> int:
+        return self.entries_read - len(self.papers)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def clean_url(url: str) -> str:
+    """Strip trailing punctuation and artefacts such as ``.git{https://…}`` from a URL."""
+    url = url.split("{", 1)[0]
+    previous = None
+    while previous != url:
+        previous = url
+        url = _URL_TRAILING.sub("", url)
+        if url.endswith(".git"):
+            url = url[:-4]
+    return url
+
+
+def find_code_urls(text: str) -> tuple[str, ...]:
+    """Every http(s) URL in ``text``, cleaned, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for match in _URL.finditer(text):
+        url = clean_url(match.group(0))
+        if "://" in url and len(url.split("://", 1)[1]) > 3:
+            seen.setdefault(url, None)
+    return tuple(seen)
+
+
+def parse_published(text: str) -> tuple[str | None, int | None]:
+    """'Apr 1, 2024' -> ('2024-04-01', None); 'Jul 11, 2024 2' -> ('2024-07-11', 2)."""
+    match = _PUBLISHED.match(text.strip())
+    if not match:
+        return None, None
+    month = _MONTHS[match.group(1)[:3].lower()]
+    try:
+        iso = date(int(match.group(3)), month, int(match.group(2))).isoformat()
+    except ValueError:
+        iso = None
+    upvotes = int(match.group(4)) if match.group(4) else None
+    return iso, upvotes
+
+
+def _strip_chrome(line: str) -> str:
+    """Remove page chrome, including chrome glued to the start of a title."""
+    text = line.strip()
+    changed = True
+    while changed and text:
+        changed = False
+        for chrome in _CHROME:
+            if text == chrome:
+                return ""
+            if text.startswith(chrome) and len(text) > len(chrome) and chrome[0].isupper():
+                rest = text[len(chrome):]
+                if rest[0].isupper() or rest[0].isdigit():
+                    text = rest.strip()
+                    changed = True
+    return text
+
+
+# ---------------------------------------------------------------- listing text
+
+
+@dataclass
+class _Draft:
+    title: str
+    line: int
+    abstract_lines: list[str]
+    listing_date: str | None
+    author_count: int | None = None
+    published: str | None = None
+    published_raw: str | None = None
+    upvotes: int | None = None
+
+
+def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
+    """Parse a daily-papers listing dump into papers (and problems for broken records)."""
+    drafts: list[_Draft] = []
+    listing_date: str | None = None
+    current: _Draft | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_chrome(raw)
+        if not line:
+            continue
+        if _LISTING_DATE.match(line):
+            listing_date = line
+            continue
+        if (authors := _AUTHORS.match(line)) and current:
+            current.author_count = int(authors.group(1))
+            continue
+        if _SEPARATOR.match(line):
+            continue
+        if _PUBLISHED.match(line) and current:
+            current.published, current.upvotes = parse_published(line)
+            current.published_raw = line
+            continue
+        if current is not None and not current.abstract_lines:
+            current.abstract_lines.append(line)
+        elif current is not None and _continues_abstract(line, current):
+            current.abstract_lines.append(line)
+        else:
+            current = _Draft(title=line, line=number, abstract_lines=[], listing_date=listing_date)
+            drafts.append(current)
+    position = 0
+    for draft in drafts:
+        if not draft.abstract_lines:
+            yield Problem(file, draft.line, f"record {draft.title[:60]!r} has no abstract (truncated file?); skipped")
+            continue
+        position += 1
+        abstract = "\n\n".join(draft.abstract_lines)
+        yield _make_paper(
+            title=draft.title,
+            abstract=abstract,
+            source=Source(file, draft.line, position, draft.listing_date),
+            author_count=draft.author_count,
+            published=draft.published,
+            published_raw=draft.published_raw,
+            upvotes=draft.upvotes,
+        )
+
+
+def _continues_abstract(line: str, draft: _Draft) -> bool:
+    """A long paragraph right after an abstract is a second paragraph, not a title."""
+    if draft.author_count is not None or draft.published_raw is not None:
+        return False
+    return len(line) > 350 and line.rstrip()[-1:] in ".)]!?" and not draft.abstract_lines[-1].endswith(":")
+
+
+# ---------------------------------------------------------------- JSONL / CSV
+
+
+def _record_to_paper(record: dict[str, Any], source: Source) -> Paper | Problem:
+    if not isinstance(record, dict):
+        return Problem(source.file, source.line, "record is not a JSON object; skipped")
+    title = str(record.get("title") or "").strip()
+    abstract = record.get("abstract")
+    if abstract in (None, ""):
+        abstract = record.get("text")
+    if not isinstance(abstract, str) or not abstract.strip():
+        return Problem(source.file, source.line, "record has no abstract (or text); skipped")
+    given = record.get("id")
+    if (given is None or str(given).strip() == "") and not title:
+        return Problem(source.file, source.line, "record has neither id nor title; skipped")
+    known = {"id", "title", "abstract", "text", "author_count", "published", "upvotes", "code_urls"}
+    metadata = {k: v for k, v in record.items() if k not in known}
+    published_raw = record.get("published")
+    published = None
+    if isinstance(published_raw, str) and re.match(r"^\d{4}-\d{2}-\d{2}", published_raw):
+        published = published_raw[:10]
+    elif isinstance(published_raw, str):
+        published = parse_published(published_raw)[0]
+    return _make_paper(
+        title=title,
+        abstract=abstract,
+        source=source,
+        given_id=None if given is None else str(given),
+        author_count=_as_int(record.get("author_count")),
+        published=published,
+        published_raw=published_raw if isinstance(published_raw, str) else None,
+        upvotes=_as_int(record.get("upvotes")),
+        metadata=metadata,
+    )
+
+
+def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
+    position = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(file, number, f"broken JSON ({error.msg} at column {error.colno}); skipped")
+            continue
+        position += 1
+        yield _record_to_paper(record, Source(file, number, position))
+
+
+def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield Problem(file, error.lineno, f"broken JSON ({error.msg}); file skipped")
+        return
+    records = data if isinstance(data, list) else data.get("papers") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        yield Problem(file, 1, "JSON file is neither a list of papers nor {'papers': [...]}; skipped")
+        return
+    for position, record in enumerate(records, start=1):
+        yield _record_to_paper(record, Source(file, position, position))
+
+
+def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not ({"abstract", "text"} & set(reader.fieldnames)):
+        yield Problem(file, 1, "CSV header has no 'abstract' or 'text' column; file skipped")
+        return
+    position = 0
+    try:
+        for row in reader:
+            position += 1
+            if None in row:
+                yield Problem(file, reader.line_num, "row has more cells than the header; skipped")
+                continue
+            yield _record_to_paper(dict(row), Source(file, reader.line_num, position))
+    except csv.Error as error:
+        yield Problem(file, reader.line_num, f"broken CSV ({error}); rest of file skipped")
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _make_paper(*, title: str, abstract: str, source: Source, given_id: str | None = None, **fields: Any) -> Paper:
+    return Paper(
+        id=paper_id(title, given_id),
+        title=title,
+        abstract=abstract,
+        code_urls=find_code_urls(abstract),
+        sources=(source,),
+        **fields,
+    )
+
+
+# ---------------------------------------------------------------- files and merging
+
+_PARSERS: dict[str, Callable[[str, str], Iterator[Paper | Problem]]] = {
+    "listing": parse_listing,
+    "jsonl": parse_jsonl,
+    "json": parse_json,
+    "csv": parse_csv,
+}
+
+
+def detect_format(path: Path, text: str) -> str:
+    """Format by suffix, falling back to content sniffing."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    stripped = text.lstrip()
+    if suffix == ".json":
+        return "jsonl" if stripped.startswith("{") and "\n{" in stripped else "json"
+    if stripped.startswith("{"):
+        return "jsonl"
+    return "listing"
+
+
+def read_text(path: Path) -> str | Problem:
+    """Decoded text of a file, or a Problem saying why it cannot be used."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Problem(name, 0, f"cannot read file ({error.strerror or error}); skipped")
+    if not data.strip():
+        return Problem(name, 0, "file is empty; skipped")
+    if b"\x00" in data[:8192]:
+        return Problem(name, 0, "file is binary, not a listing; skipped")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Problem(name, line, "file is not UTF-8 text; skipped")
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named directly, plus listing files found under folders (sorted)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LISTING_SUFFIXES)
+            if not found:
+                problems.append(Problem(str(path), 0, "folder holds no .txt/.jsonl/.json/.csv files"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "no such file or folder"))
+    return files, problems
+
+
+def iter_file(path: Path) -> Iterator[Paper | Problem]:
+    """Papers and problems of one file, whatever its format."""
+    text = read_text(path)
+    if isinstance(text, Problem):
+        yield text
+        return
+    try:
+        yield from _PARSERS[detect_format(path, text)](text, str(path))
+    except Exception as error:  # a parser bug must not lose the rest of the batch
+        yield Problem(str(path), 0, f"could not parse file ({type(error).__name__}: {error}); rest skipped")
+
+
+def merge_papers(first: Paper, other: Paper) -> Paper:
+    """One paper from two sightings: sources unioned, first known value of each field kept."""
+    sources = first.sources + tuple(s for s in other.sources if s not in first.sources)
+    code_urls = first.code_urls + tuple(u for u in other.code_urls if u not in first.code_urls)
+    upvotes = max((v for v in (first.upvotes, other.upvotes) if v is not None), default=None)
+    return replace(
+        first,
+        abstract=first.abstract if len(first.abstract) >= len(other.abstract) else other.abstract,
+        author_count=first.author_count if first.author_count is not None else other.author_count,
+        published=first.published or other.published,
+        published_raw=first.published_raw or other.published_raw,
+        upvotes=upvotes,
+        code_urls=code_urls,
+        sources=sources,
+        metadata={**other.metadata, **first.metadata},
+    )
+
+
+def ingest(inputs: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> IngestResult:
+    """Read every input, merge duplicates, and report problems without stopping."""
+    files, problems = expand_inputs(inputs)
+    by_key: dict[str, Paper] = {}
+    entries = 0
+    for path in files:
+        for item in iter_file(path):
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            entries += 1
+            key = _merge_key(item)
+            by_key[key] = merge_papers(by_key[key], item) if key in by_key else item
+        if on_file:
+            on_file(path)
+    return IngestResult(list(by_key.values()), problems, entries, len(files))
+
+
+def _merge_key(paper: Paper) -> str:
+    """Papers with an explicit id merge by id; listing papers by normalised title."""
+    return paper.id if paper.id != paper_id(paper.title) else "title:" + normalise_title(paper.title)
+
+
+# ---------------------------------------------------------------- JSONL checkpoint
+
+
+def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> int:
+    """Write rows to ``path`` atomically (temporary file, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    count = 0
+    with temporary.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    temporary.replace(target)
+    return count
+
+
+def read_papers(path: str | Path) -> list[Paper]:
+    """Papers from a JSONL file written by ``kg ingest``."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return [Paper.from_dict(json.loads(line)) for line in handle if line.strip()]

@@ -1,0 +1,146 @@
+"""Frozen records that flow between the stages: ingest -> extract -> sinks.
+
+Records are plain data: they serialise to JSON with :func:`to_dict` and back with
+the ``from_dict`` class methods, so the JSONL checkpoint is the only contract
+between stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a paper was found: a file, the line its title starts on, its rank in that file."""
+
+    file: str
+    line: int
+    position: int
+    listing_date: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Source":
+        return cls(data["file"], int(data["line"]), int(data["position"]), data.get("listing_date"))
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper, merged over every listing it appears in."""
+
+    id: str
+    title: str
+    abstract: str
+    author_count: int | None = None
+    published: str | None = None  # ISO date when the year is known
+    published_raw: str | None = None  # the date as the listing wrote it
+    upvotes: int | None = None
+    code_urls: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Paper":
+        return cls(
+            id=data["id"],
+            title=data.get("title") or "",
+            abstract=data.get("abstract") or "",
+            author_count=data.get("author_count"),
+            published=data.get("published"),
+            published_raw=data.get("published_raw"),
+            upvotes=data.get("upvotes"),
+            code_urls=tuple(data.get("code_urls") or ()),
+            sources=tuple(Source.from_dict(s) for s in data.get("sources") or ()),
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+
+ENTITY_LABELS = ("method", "dataset", "metric", "task")
+CLAIM_TYPES = ("outperforms", "improves", "achieves", "efficiency", "theory", "other")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention; ``paper[field][start:end] == text``."""
+
+    text: str
+    label: str  # one of ENTITY_LABELS
+    canonical: str  # name of the graph node this mention is merged into
+    field: str  # "title" or "abstract"
+    start: int
+    end: int
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Mention":
+        return cls(data["text"], data["label"], data["canonical"], data["field"], int(data["start"]), int(data["end"]))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A result claim as an n-ary fact, with its evidence sentence."""
+
+    sentence: str
+    field: str
+    start: int
+    end: int
+    type: str  # one of CLAIM_TYPES
+    subject: str | None
+    object: str | None = None
+    dataset: tuple[str, ...] = ()
+    metric: tuple[str, ...] = ()
+    task: tuple[str, ...] = ()
+    value: str | None = None  # as written: "40x", "1.2%", "from 69.8% to 73.2%"
+    value_number: float | None = None
+    value_unit: str | None = None  # "%", "x", "points", ...
+    direction: str | None = None  # "higher" / "lower" is better, when known
+    confidence: float = 0.5
+    extractor: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Claim":
+        values = {k: data.get(k) for k in cls.__dataclass_fields__}
+        for key in ("dataset", "metric", "task"):
+            values[key] = tuple(data.get(key) or ())
+        values["confidence"] = float(data.get("confidence", 0.5))
+        values["extractor"] = data.get("extractor") or ""
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity of the corpus with every surface form it was seen as."""
+
+    canonical: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+        return cls(data["canonical"], data["label"], tuple(data.get("aliases") or ()))
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """The checkpoint unit: a paper with everything extracted from it."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...] = ()
+    proposed: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    extractor: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PaperRecord":
+        return cls(
+            paper=Paper.from_dict(data["paper"]),
+            mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
+            proposed=tuple(data.get("proposed") or ()),
+            claims=tuple(Claim.from_dict(c) for c in data.get("claims") or ()),
+            extractor=data.get("extractor") or "",
+        )
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A JSON-ready dict of any record (tuples become lists)."""
+    return asdict(record)
