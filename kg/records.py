@@ -8,7 +8,7 @@ between stages.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 
 @dataclass(frozen=True)
@@ -144,3 +144,19 @@ class PaperRecord:
 def to_dict(record: Any) -> dict[str, Any]:
     """A JSON-ready dict of any record (tuples become lists)."""
     return asdict(record)
+
+
+def collect_entities(records: "Iterable[PaperRecord]") -> list[Entity]:
+    """Canonical entities of a corpus, each with every surface form it was mentioned as.
+
+    Proposed methods that were never mentioned still become method entities.
+    """
+    aliases: dict[tuple[str, str], dict[str, None]] = {}
+    for record in records:
+        for mention in record.mentions:
+            forms = aliases.setdefault((mention.label, mention.canonical), {})
+            forms.setdefault(mention.canonical, None)
+            forms.setdefault(mention.text, None)
+        for name in record.proposed:
+            aliases.setdefault(("method", name), {}).setdefault(name, None)
+    return [Entity(canonical, label, tuple(forms)) for (label, canonical), forms in aliases.items()]
