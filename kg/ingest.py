@@ -153,14 +153,16 @@ def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
         if _LISTING_DATE.match(line):
             listing_date = line
             continue
-        if (authors := _AUTHORS.match(line)) and current:
-            current.author_count = int(authors.group(1))
+        if authors := _AUTHORS.match(line):
+            if current:  # metadata before any record belongs to a record cut off above
+                current.author_count = int(authors.group(1))
             continue
         if _SEPARATOR.match(line):
             continue
-        if _PUBLISHED.match(line) and current:
-            current.published, current.upvotes = parse_published(line)
-            current.published_raw = line
+        if _PUBLISHED.match(line):
+            if current:
+                current.published, current.upvotes = parse_published(line)
+                current.published_raw = line
             continue
         if current is not None and not current.abstract_lines:
             current.abstract_lines.append(line)

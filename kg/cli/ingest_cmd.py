@@ -9,7 +9,7 @@ import typer
 
 from ..ingest import ingest, write_jsonl
 from ..records import to_dict
-from ._app import EXIT_PARTIAL, app, expand_count, info, progress, warn
+from ._app import EXIT_PARTIAL, app, expand_count, fail, info, progress, warn
 
 
 @app.command("ingest")
@@ -22,6 +22,8 @@ def ingest_command(
         result = ingest(inputs, on_file=lambda _: advance())
     for problem in result.problems:
         warn(str(problem))
+    if not result.papers:
+        fail("no papers could be read from the inputs; nothing written")
     written = write_jsonl(out, (to_dict(p) for p in result.papers))
     info(
         f"{result.files_read} files, {result.entries_read} entries read, "
