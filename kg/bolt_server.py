@@ -170,8 +170,13 @@ def start(
     wait_s: float = 120.0,
     command_timeout_s: float = 60.0,
     databases: tuple[str, ...] = (DEFAULT_DATABASE,),
+    watch_pid: int | None = None,
 ) -> ServerInfo:
-    """Start the server in the background (or return the one already running there) and wait for Bolt."""
+    """Start the server in the background (or return the one already running there) and wait for Bolt.
+
+    With ``watch_pid`` the server stops by itself once that process is gone (test sessions use it,
+    so a killed test run leaves no server behind).
+    """
     data_dir = Path(data_dir or default_data_dir()).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     existing = running(data_dir)
@@ -195,6 +200,8 @@ def start(
         "--heap", heap, "--command-timeout-ms", str(int(command_timeout_s * 1000)),
         "--databases", ",".join(databases),
     ]
+    if watch_pid is not None:
+        args += ["--watch-pid", str(watch_pid)]
     with open(data_dir / _LOG_FILE, "ab") as log:
         child = subprocess.Popen(
             args, cwd=data_dir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
@@ -265,7 +272,8 @@ def _reap(pid: int) -> None:
 
 
 def serve(
-    data_dir: Path, port: int, http_port: int, heap: str, command_timeout_ms: int, databases: list[str]
+    data_dir: Path, port: int, http_port: int, heap: str, command_timeout_ms: int, databases: list[str],
+    watch_pid: int | None = None,
 ) -> None:
     """Run the server in this process until SIGTERM (the JVM's shutdown hook stops it cleanly)."""
     password = os.environ.pop(_CHILD_PASSWORD_ENV, None)
@@ -300,10 +308,12 @@ def serve(
     tmp.replace(data_dir / _INFO_FILE)
     print(f"kg.bolt_server: listening on bolt://{HOST}:{port} (databases {', '.join(databases)})", flush=True)
     try:
-        while True:
-            time.sleep(3600)
+        while watch_pid is None or _alive(watch_pid):
+            time.sleep(1.0)
+        print(f"kg.bolt_server: process {watch_pid} is gone, stopping", flush=True)
     finally:
         server.stop()
+        (data_dir / _INFO_FILE).unlink(missing_ok=True)
 
 
 def _main(argv: list[str]) -> None:
@@ -318,9 +328,10 @@ def _main(argv: list[str]) -> None:
     run.add_argument("--heap", default=DEFAULT_HEAP)
     run.add_argument("--command-timeout-ms", type=int, default=60000)
     run.add_argument("--databases", default=DEFAULT_DATABASE, help="comma-separated; the first is the default")
+    run.add_argument("--watch-pid", type=int, default=None, help="stop when this process is gone")
     args = parser.parse_args(argv)
     names = [name for name in args.databases.split(",") if name]
-    serve(args.data.resolve(), args.port, args.http_port, args.heap, args.command_timeout_ms, names)
+    serve(args.data.resolve(), args.port, args.http_port, args.heap, args.command_timeout_ms, names, args.watch_pid)
 
 
 if __name__ == "__main__":
