@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -247,20 +248,47 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def node_statement(label: str) -> str:
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _set_clause(variable: str, props: Iterable[str]) -> str:
+    """``SET v.p = row.p, ...``: explicit assignments (ArcadeDB runs them ~1.5x faster than ``SET v += map``)."""
+    names = list(props)
+    for name in names:
+        if not _IDENTIFIER.fullmatch(name):
+            raise ValueError(f"not a loadable property name: {name!r}")
+    return (" SET " + ", ".join(f"{variable}.{name} = row.p_{name}" for name in names)) if names else ""
+
+
+def node_statement(label: str, props: Iterable[str] = ()) -> str:
+    """MERGE nodes of ``label`` on their key, then set ``props``; rows are ``{key, p_<prop>: value}``."""
     key = NODE_KEYS[label]
-    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props"
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}})" + _set_clause("n", props)
 
 
-def rel_statement(rel_type: str, start_label: str, end_label: str) -> str:
+def rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterable[str] = ()) -> str:
+    """MATCH both ends by key, MERGE the relationship (on ``key`` for keyed types), set ``props``."""
     start_key, end_key = NODE_KEYS[start_label], NODE_KEYS[end_label]
     match = (
         f"UNWIND $rows AS row MATCH (a:{start_label} {{{start_key}: row.start}}) "
         f"MATCH (b:{end_label} {{{end_key}: row.end}}) "
     )
     if rel_type in KEYED_RELS:
-        return match + f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props"
-    return match + f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props"
+        return match + f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b)" + _set_clause("r", props)
+    return match + f"MERGE (a)-[r:{rel_type}]->(b)" + _set_clause("r", props)
+
+
+def _flat(batch: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The property names of a batch and its rows with the properties lifted beside the keys."""
+    names: dict[str, None] = {}
+    for row in batch:
+        names.update(dict.fromkeys(row["props"]))
+    flat = []
+    for row in batch:
+        item = {k: v for k, v in row.items() if k != "props"}
+        item.update({f"p_{name}": row["props"].get(name) for name in names})
+        flat.append(item)
+    return list(names), flat
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -299,12 +327,14 @@ def load(
         with driver.session(database=database) as session:
             for statement in schema_statements():
                 session.run(statement).consume()
-            work = [(node_statement(label), batch, "n") for label, label_rows in rows.nodes.items()
+            work = [(label, batch, "n") for label, label_rows in rows.nodes.items()
                     for batch in _batches(label_rows, batch_size)]
-            work += [(rel_statement(*ident), batch, "r") for ident, rel_rows in rows.rels.items()
+            work += [(ident, batch, "r") for ident, rel_rows in rows.rels.items()
                      for batch in _batches(rel_rows, batch_size)]
-            for statement, batch, kind in work:
-                summary = session.execute_write(lambda tx: tx.run(statement, rows=batch).consume())
+            for target, batch, kind in work:
+                names, flat = _flat(batch)
+                statement = node_statement(target, names) if kind == "n" else rel_statement(*target, names)
+                summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())
                 counters = summary.counters
                 result.nodes_created += counters.nodes_created
                 result.relationships_created += counters.relationships_created
