@@ -267,15 +267,37 @@ def node_statement(label: str, props: Iterable[str] = ()) -> str:
 
 
 def rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterable[str] = ()) -> str:
-    """MATCH both ends by key, MERGE the relationship (on ``key`` for keyed types), set ``props``."""
+    """One relationship per row: MATCH both ends by key, MERGE it (on ``key`` for keyed types), set ``props``."""
     start_key, end_key = NODE_KEYS[start_label], NODE_KEYS[end_label]
-    match = (
+    return (
         f"UNWIND $rows AS row MATCH (a:{start_label} {{{start_key}: row.start}}) "
-        f"MATCH (b:{end_label} {{{end_key}: row.end}}) "
+        f"MATCH (b:{end_label} {{{end_key}: row.end}}) " + _merge_rel(rel_type, "row", props)
     )
-    if rel_type in KEYED_RELS:
-        return match + f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b)" + _set_clause("r", props)
-    return match + f"MERGE (a)-[r:{rel_type}]->(b)" + _set_clause("r", props)
+
+
+def grouped_rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterable[str] = ()) -> str:
+    """Relationships grouped by start node: rows are ``{start, items: [{end, key?, p_*}]}``.
+
+    Looking each start node up once per group instead of once per relationship doubles the
+    throughput on ArcadeDB (see bench/bolt_load.py).
+    """
+    start_key, end_key = NODE_KEYS[start_label], NODE_KEYS[end_label]
+    return (
+        f"UNWIND $rows AS row MATCH (a:{start_label} {{{start_key}: row.start}}) "
+        f"UNWIND row.items AS item MATCH (b:{end_label} {{{end_key}: item.end}}) " + _merge_rel(rel_type, "item", props)
+    )
+
+
+def _merge_rel(rel_type: str, row: str, props: Iterable[str]) -> str:
+    merge = f"MERGE (a)-[r:{rel_type} {{key: {row}.key}}]->(b)" if rel_type in KEYED_RELS else f"MERGE (a)-[r:{rel_type}]->(b)"
+    return merge + _set_clause("r", props).replace("row.p_", f"{row}.p_")
+
+
+def _grouped(flat: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for item in flat:
+        groups.setdefault(item["start"], []).append({k: v for k, v in item.items() if k != "start"})
+    return [{"start": start, "items": items} for start, items in groups.items()]
 
 
 def _flat(batch: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -330,10 +352,13 @@ def load(
             work = [(label, batch, "n") for label, label_rows in rows.nodes.items()
                     for batch in _batches(label_rows, batch_size)]
             work += [(ident, batch, "r") for ident, rel_rows in rows.rels.items()
-                     for batch in _batches(rel_rows, batch_size)]
+                     for batch in _batches(sorted(rel_rows, key=lambda row: str(row["start"])), batch_size)]
             for target, batch, kind in work:
                 names, flat = _flat(batch)
-                statement = node_statement(target, names) if kind == "n" else rel_statement(*target, names)
+                if kind == "n":
+                    statement = node_statement(target, names)
+                else:
+                    statement, flat = grouped_rel_statement(*target, names), _grouped(flat)
                 summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())
                 counters = summary.counters
                 result.nodes_created += counters.nodes_created
