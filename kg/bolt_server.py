@@ -62,13 +62,18 @@ class ServerInfo:
 
 
 def local_password(data_dir: Path) -> str:
-    """``NEO4J_PASSWORD`` when set, else the password generated into ``<data>/credentials``."""
-    from_env = os.environ.get(PASSWORD_ENV)
-    if from_env:
-        return from_env
+    """The password the local server was first started with.
+
+    The generated one in ``<data>/credentials`` when it exists, else ``NEO4J_PASSWORD`` (the server
+    keeps the root password of its first start, so the file wins over a variable set later for
+    some other server).
+    """
     path = Path(data_dir) / _CREDENTIALS_FILE
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
     raise BackendError(
         f"no password for the local Bolt server in {data_dir}: set {PASSWORD_ENV} "
         "or start it with `kg neo4j start`"
@@ -76,14 +81,14 @@ def local_password(data_dir: Path) -> str:
 
 
 def _ensure_password(data_dir: Path) -> str:
-    from_env = os.environ.get(PASSWORD_ENV)
     path = data_dir / _CREDENTIALS_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    from_env = os.environ.get(PASSWORD_ENV)
     if from_env:
         if len(from_env) < _MIN_PASSWORD:
             raise BackendError(f"{PASSWORD_ENV} must have at least {_MIN_PASSWORD} characters for the local server")
         return from_env
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
     password = secrets.token_urlsafe(18)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

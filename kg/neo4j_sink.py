@@ -340,7 +340,7 @@ def load(
     so running it again creates nothing. A lost connection raises :class:`BackendError`; what was
     committed stays and a re-run completes it.
     """
-    from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
     result = LoadResult()
     done = 0
@@ -376,6 +376,8 @@ def load(
             f"lost the connection to the Bolt server after {done} of {total} rows ({error.__class__.__name__}); "
             "the load is idempotent: start the server again and re-run `kg neo4j load`"
         ) from error
+    except AuthError as error:
+        raise BackendError("the Bolt server refused the credentials: check NEO4J_PASSWORD and --user") from error
     except Neo4jError as error:
         raise BackendError(f"the Bolt server refused the load: {error.message or error}") from error
     return result

@@ -206,3 +206,15 @@ def test_cli_without_server_is_one_line_error(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and done.stderr.startswith("Error: no local Bolt server")
     assert "kg neo4j start" in done.stderr
+
+
+def test_server_is_local_and_password_stays_off_command_lines_and_logs(bolt_server):
+    from kg.bolt_server import running
+
+    password = bolt_server.password()
+    assert running(bolt_server.data_dir) == bolt_server
+    assert bolt_server.uri.startswith("bolt://127.0.0.1:")
+    cmdline = Path(f"/proc/{bolt_server.pid}/cmdline").read_bytes().decode()
+    assert "kg.bolt_server" in cmdline and password not in cmdline
+    assert password not in (bolt_server.data_dir / "server.log").read_text(errors="replace")
+    assert (bolt_server.data_dir / "credentials").stat().st_mode & 0o077 == 0
