@@ -218,3 +218,41 @@ def test_server_is_local_and_password_stays_off_command_lines_and_logs(bolt_serv
     assert "kg.bolt_server" in cmdline and password not in cmdline
     assert password not in (bolt_server.data_dir / "server.log").read_text(errors="replace")
     assert (bolt_server.data_dir / "credentials").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_load_cut_by_a_dying_server_is_finished_by_a_rerun(fixture_records, tmp_path):
+    """Kill -9 the server in the middle of a load: a clear error; restart and re-run: the full graph."""
+    import os
+    import signal
+
+    from neo4j import GraphDatabase
+
+    from kg import bolt_server
+
+    rows = rows_for(fixture_records)
+    data = tmp_path / "dying"
+    server = bolt_server.start(data, bolt_server.free_port(), heap="256m", watch_pid=os.getpid())
+    try:
+        driver = GraphDatabase.driver(server.uri, auth=(server.user, server.password()), max_transaction_retry_time=1.0)
+        batches = []
+
+        def kill_after_three(n):
+            batches.append(n)
+            if len(batches) == 3:
+                os.kill(server.pid, signal.SIGKILL)
+
+        total = rows.node_count() + rows.rel_count()
+        with pytest.raises(BackendError, match=r"lost the connection .*re-run") as failure:
+            load(driver, rows, database="kg", batch_size=5, on_batch=kill_after_three)
+        assert f"after {sum(batches)} of {total} rows" in str(failure.value)
+        driver.close()
+        bolt_server.stop(data)  # clears the pid file of the dead server
+        server = bolt_server.start(data, bolt_server.free_port(), heap="256m", watch_pid=os.getpid())
+        with GraphDatabase.driver(server.uri, auth=(server.user, server.password())) as driver:
+            partial = _counts(driver)
+            assert 0 < sum(partial.values()) < rows.node_count() + rows.rel_count()
+            load(driver, rows, database="kg", batch_size=5)
+            assert _counts(driver) == rows.counts()
+    finally:
+        bolt_server.stop(data)

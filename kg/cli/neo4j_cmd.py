@@ -47,13 +47,15 @@ def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], data
         password = os.environ.get(PASSWORD_ENV)
         if not password:
             raise BackendError(f"set {PASSWORD_ENV} to the password of {user or 'neo4j'} on {uri}")
-        driver = GraphDatabase.driver(uri, auth=(user or "neo4j", password), connection_timeout=10.0)
+        driver = GraphDatabase.driver(uri, auth=(user or "neo4j", password), connection_timeout=10.0,
+                                      max_transaction_retry_time=5.0)
         return driver, database, uri
     folder = _data_dir(data)
     server = running(folder)
     if server is None:
         raise BackendError(f"no local Bolt server is running in {folder}: run `kg neo4j start` or pass --uri")
-    driver = GraphDatabase.driver(server.uri, auth=(user or server.user, server.password()), connection_timeout=10.0)
+    driver = GraphDatabase.driver(server.uri, auth=(user or server.user, server.password()), connection_timeout=10.0,
+                                  max_transaction_retry_time=5.0)
     return driver, database or server.database, server.uri
 
 
