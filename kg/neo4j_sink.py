@@ -318,6 +318,28 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[index : index + size]
 
 
+def clear_graph(driver: Any, database: str | None = None, batch_size: int = 5000) -> int:
+    """Delete every node (and its relationships) of the labels this loader writes; returns how many."""
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+    deleted = 0
+    try:
+        with driver.session(database=database) as session:
+            for label in NODE_KEYS:
+                while True:
+                    record = session.execute_write(lambda tx: tx.run(
+                        f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+                        limit=batch_size).single())
+                    count = record["deleted"] if record else 0
+                    deleted += count
+                    if count < batch_size:
+                        break
+    except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as error:
+        raise BackendError(f"lost the connection to the Bolt server while clearing ({error.__class__.__name__}); "
+                           "re-run the load with --replace") from error
+    return deleted
+
+
 @dataclass
 class LoadResult:
     nodes: int = 0

@@ -191,6 +191,12 @@ def test_cli_load_count_and_refusal(bolt_server, bolt_driver, fixture_records, t
     assert refused.exit_code == 1 and "refused" in refused.output
     after = _cli(["cypher", "MATCH (p:Paper) RETURN count(p) AS n", "--format", "csv", "--database", "scratch", *data])
     assert after.stdout.splitlines() == ["n", str(papers)]
+    nodes_before = run_cypher(bolt_driver, "MATCH (n) RETURN count(n) AS n", database="scratch").rows[0][0]
+    replaced = _cli(["neo4j", "load", "--store", str(store), "--database", "scratch", "--replace", *data])
+    assert replaced.exit_code == 0, replaced.output
+    assert f"--replace: {nodes_before} nodes deleted" in replaced.output
+    assert _counts(bolt_driver, "scratch") == rows_for(fixture_records).counts()
+    assert f"{rows_for(fixture_records).node_count()} nodes ({rows_for(fixture_records).node_count()} new)" in replaced.output
     named = _cli(["cypher", "--named", "methods_outperforming", "-p", "method=ResNet-50", "--format", "csv",
                   "--database", "scratch", *data])
     assert named.exit_code == 0 and named.stdout.splitlines()[1].startswith("MEAL V2,ResNet-50,ImageNet"), named.output

@@ -121,9 +121,10 @@ def load_command(
     database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
     data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per UNWIND batch."),
+    replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
 ) -> None:
     """Load records.jsonl as a property graph: constraints, indexes, then batched UNWIND ... MERGE (idempotent)."""
-    from ..neo4j_sink import load, rows_for
+    from ..neo4j_sink import clear_graph, load, rows_for
 
     store = store or default_store()
     records, skipped = _read_store_records(store)
@@ -131,6 +132,8 @@ def load_command(
     driver, db, where = _connect(uri, user, data, database)
     began = time.monotonic()
     try:
+        if replace:
+            info(f"--replace: {clear_graph(driver, db)} nodes deleted from {where} database {db or '(default)'}")
         with progress("Loading", rows.node_count() + rows.rel_count()) as advance:
             result = load(driver, rows, database=db, batch_size=batch_size, on_batch=advance)
     finally:
