@@ -38,21 +38,50 @@ READ_PROCEDURES = {
     "db.schema.nodetypeproperties", "db.schema.reltypeproperties", "db.indexes", "db.constraints",
     "dbms.components", "db.info",
 }
-_COMMENT_LINE = re.compile(r"//[^\n]*")
-_COMMENT_BLOCK = re.compile(r"/\*.*?\*/", re.S)
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
-_BACKTICKED = re.compile(r"`(?:[^`]|``)*`")
 _PARAM = re.compile(r"\$\w+")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*|\{")
 
 
 def _code_only(query: str) -> str:
-    """The query without comments, string literals, backticked names and parameters."""
-    text = _COMMENT_BLOCK.sub(" ", query)
-    text = _STRING.sub(" '' ", text)
-    text = _COMMENT_LINE.sub(" ", text)
-    text = _BACKTICKED.sub(" `x` ", text)
-    return _PARAM.sub(" $p ", text)
+    """The query with comments, string literals, backticked names and parameters blanked out.
+
+    One left-to-right pass, as the Cypher lexer reads it: a quote inside a comment or a comment
+    marker inside a string does not start anything.
+    """
+    out: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        pair = query[i : i + 2]
+        if pair == "//":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+            out.append(" ")
+        elif pair == "/*":
+            end = query.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            out.append(" ")
+        elif ch in "'\"":
+            i += 1
+            while i < n and query[i] != ch:
+                i += 2 if query[i] == "\\" else 1
+            i += 1
+            out.append(" '' ")
+        elif ch == "`":
+            i += 1
+            while i < n:
+                if query[i] == "`":
+                    if query[i + 1 : i + 2] == "`":  # an escaped backtick
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1
+            out.append(" `x` ")
+        else:
+            out.append(ch)
+            i += 1
+    return _PARAM.sub(" $p ", "".join(out))
 
 
 def check_read_only(query: str) -> None:

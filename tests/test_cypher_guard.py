@@ -62,3 +62,35 @@ def test_named_queries_are_read_only_and_declare_their_params():
 def test_unknown_named_query_is_an_error():
     with pytest.raises(QueryError, match="no named Cypher query"):
         named_query("../../etc/passwd")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(blacklist_characters="'\\", blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_anything_inside_a_string_literal_is_data(text):
+    check_read_only(f"MATCH (p:Paper) WHERE p.title = '{text}' RETURN p.id")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["CREATE (x)", "MERGE (x:X {a: 1})", "SET p.a = 1", "DETACH DELETE p", "REMOVE p.a"]),
+       st.sampled_from(["", "WITH p ", "MATCH (q) "]), _TEXT)
+def test_a_write_clause_outside_literals_is_always_refused(clause, prefix, text):
+    with pytest.raises(QueryError):
+        check_read_only(f"MATCH (p:Paper) WHERE p.title = '{text}' {prefix}{clause.lower() if len(text) % 2 else clause}")
+
+
+@pytest.mark.parametrize("query", [
+    "MATCH (p) // don't\nCREATE (x) RETURN 'a'",
+    "MATCH (p) WHERE p.t = 'it''s' CREATE (x)",
+    "MATCH (p) WHERE p.t = 'a\\\\' CREATE (x) //'",
+    "MATCH (p) /* ' */ CREATE (x) RETURN '*/'",
+    "MATCH (`a``b`) CREATE (x) RETURN `c`",
+])
+def test_quotes_and_comment_markers_cannot_hide_a_write(query):
+    with pytest.raises(QueryError, match="refused"):
+        check_read_only(query)
+
