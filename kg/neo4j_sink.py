@@ -196,17 +196,17 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
                 b.rel("ABOUT", c, subject)
             if baseline:
                 b.rel("AGAINST", c, baseline)
-            for name in claim.dataset:
+            for name in filter(None, claim.dataset):
                 dataset = b.entity("dataset", name)
                 b.rel("ON_DATASET", c, dataset)
                 b.rel("EVALUATED_ON", p, dataset)
-            for name in claim.metric:
+            for name in filter(None, claim.metric):
                 b.rel("WITH_METRIC", c, b.entity("metric", name))
-            for name in claim.task:
+            for name in filter(None, claim.task):
                 b.rel("FOR_TASK", c, b.entity("task", name))
             if claim.type == "outperforms" and subject and baseline and subject != baseline:
-                for dataset_name in claim.dataset or (None,):
-                    for metric_name in claim.metric or (None,):
+                for dataset_name in tuple(filter(None, claim.dataset)) or (None,):
+                    for metric_name in tuple(filter(None, claim.metric)) or (None,):
                         b.rel("OUTPERFORMS", subject, baseline, {
                             "dataset": dataset_name,
                             "metric": metric_name,
@@ -486,8 +486,9 @@ def write_neo4j_csv(records: Iterable[PaperRecord], out_dir: Path | str) -> list
                 writer.writerow([start] + [_cell(props.get(name), kind) for name, kind in columns] + [end, rel_type])
         written.append(path)
         rel_files.append(path.name)
-    command = ["neo4j-admin database import full neo4j --array-delimiter=';' --overwrite-destination"]
+    command = ["neo4j-admin database import full --array-delimiter=';' --overwrite-destination"]
     command += [f"  --nodes={name}" for name in node_files] + [f"  --relationships={name}" for name in rel_files]
+    command += ["  neo4j"]
     script = out / "import.sh"
     script.write_text("#!/bin/sh\n# Run from this folder with Neo4j stopped.\n" + " \\\n".join(command) + "\n", encoding="utf-8")
     written.append(script)
