@@ -1,0 +1,241 @@
+"""kg neo4j start|stop|status|load|export-csv and kg cypher: the property graph over Bolt.
+
+The password comes from ``NEO4J_PASSWORD`` only (for the local server, a generated one kept in its
+data directory when that variable is not set); it is never an option and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+from ..errors import BackendError, QueryError
+from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, warn
+
+neo4j_app = typer.Typer(
+    help="Load the graph into Neo4j (or the bundled local Bolt server) and manage that server.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+_DATA_HELP = "Data folder of the local Bolt server (default: $KG_BOLT_DIR or ./.kg/bolt)."
+_URI_HELP = "Bolt URI of a Neo4j server (default: the local server started with `kg neo4j start`)."
+_USER_HELP = "User name for --uri (default neo4j); the password is read from NEO4J_PASSWORD."
+
+
+def _data_dir(data: Optional[Path]) -> Path:
+    from ..bolt_server import default_data_dir
+
+    return data or default_data_dir()
+
+
+def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], database: Optional[str]):
+    """(driver, database, where) for --uri, else for the local server."""
+    import os
+
+    from neo4j import GraphDatabase
+
+    from ..bolt_server import PASSWORD_ENV, running
+
+    if uri:
+        password = os.environ.get(PASSWORD_ENV)
+        if not password:
+            raise BackendError(f"set {PASSWORD_ENV} to the password of {user or 'neo4j'} on {uri}")
+        driver = GraphDatabase.driver(uri, auth=(user or "neo4j", password), connection_timeout=10.0,
+                                      max_transaction_retry_time=5.0)
+        return driver, database, uri
+    folder = _data_dir(data)
+    server = running(folder)
+    if server is None:
+        raise BackendError(f"no local Bolt server is running in {folder}: run `kg neo4j start` or pass --uri")
+    driver = GraphDatabase.driver(server.uri, auth=(user or server.user, server.password()), connection_timeout=10.0,
+                                  max_transaction_retry_time=5.0)
+    return driver, database or server.database, server.uri
+
+
+@neo4j_app.command("start")
+def start_command(
+    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    port: int = typer.Option(7687, "--port", help="Bolt port on 127.0.0.1."),
+    heap: str = typer.Option("1g", "--heap", help="Java heap of the server, e.g. 512m, 2g."),
+) -> None:
+    """Start the local Bolt server (ArcadeDB from PyPI) in the background and wait until it answers."""
+    from ..bolt_server import running, start
+
+    folder = _data_dir(data)
+    already = running(folder)
+    began = time.monotonic()
+    server = start(folder, port, heap=heap)
+    verb = "already running" if already else f"started in {time.monotonic() - began:.1f} s"
+    typer.echo(f"Bolt server {verb}: {server.uri} (database {server.database}, user {server.user}, pid {server.pid}, data {server.data_dir})")
+
+
+@neo4j_app.command("stop")
+def stop_command(data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
+    """Stop the local Bolt server."""
+    from ..bolt_server import stop
+
+    folder = _data_dir(data)
+    if stop(folder):
+        typer.echo(f"Bolt server of {folder} stopped")
+    else:
+        typer.echo(f"no Bolt server was running in {folder}")
+
+
+@neo4j_app.command("status")
+def status_command(data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
+    """Say whether the local Bolt server runs, and where."""
+    from ..bolt_server import running
+
+    folder = _data_dir(data)
+    server = running(folder)
+    if server is None:
+        typer.echo(f"no Bolt server running in {folder}")
+        raise typer.Exit(1)
+    typer.echo(f"running: {server.uri} (database {server.database}, user {server.user}, pid {server.pid})")
+
+
+def _read_store_records(store: Path) -> tuple[list, int]:
+    from ..neo4j_sink import read_records
+
+    path = store / "records.jsonl"
+    if not path.exists():
+        fail(f"no {path}: build the store first with `kg build ... --store {store}`")
+    records, problems = read_records(path)
+    for problem in problems:
+        warn(problem)
+    return records, len(problems)
+
+
+@neo4j_app.command("load")
+def load_command(
+    store: Path = typer.Option(None, "--store", help="Store folder holding records.jsonl (default: $KG_STORE or ./kg-store)."),
+    uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
+    user: Optional[str] = typer.Option(None, "--user", help=_USER_HELP),
+    database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
+    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per UNWIND batch."),
+    replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
+) -> None:
+    """Load records.jsonl as a property graph: constraints, indexes, then batched UNWIND ... MERGE (idempotent)."""
+    from ..neo4j_sink import clear_graph, load, rows_for
+
+    store = store or default_store()
+    records, skipped = _read_store_records(store)
+    rows = rows_for(records)
+    driver, db, where = _connect(uri, user, data, database)
+    began = time.monotonic()
+    try:
+        if replace:
+            info(f"--replace: {clear_graph(driver, db)} nodes deleted from {where} database {db or '(default)'}")
+        with progress("Loading", rows.node_count() + rows.rel_count()) as advance:
+            result = load(driver, rows, database=db, batch_size=batch_size, on_batch=advance)
+    finally:
+        driver.close()
+    info(
+        f"{len(records)} papers -> {result.nodes} nodes ({result.nodes_created} new), "
+        f"{result.relationships} relationships ({result.relationships_created} new) "
+        f"in {result.batches} batches, {time.monotonic() - began:.1f} s, into {where} database {db or '(default)'}"
+    )
+    if skipped:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@neo4j_app.command("export-csv")
+def export_csv_command(
+    out: Path = typer.Option(..., "--out", help="Folder for the CSV files (created)."),
+    store: Path = typer.Option(None, "--store", help="Store folder holding records.jsonl (default: $KG_STORE or ./kg-store)."),
+) -> None:
+    """Write nodes_*.csv / rels_*.csv and import.sh for `neo4j-admin database import full`."""
+    from ..neo4j_sink import write_neo4j_csv
+
+    store = store or default_store()
+    records, skipped = _read_store_records(store)
+    files = write_neo4j_csv(records, out)
+    csv_files = [f for f in files if f.suffix == ".csv"]
+    info(f"{len(records)} papers -> {len(csv_files)} CSV files in {out} (see {out / 'import.sh'})")
+    if skipped:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _parse_params(items: List[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip(":").strip():
+            fail(f"--param takes key=value (a string) or key:=JSON, got {item!r}")
+        if key.endswith(":"):
+            key = key[:-1]
+            try:
+                params[key.strip()] = json.loads(value)
+            except ValueError:
+                fail(f"--param {key}:= needs a JSON value, got {value!r}")
+        else:
+            params[key.strip()] = value
+    return params
+
+
+def _print_result(result, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(result.records(), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in row])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*result.columns, show_lines=False)
+        for row in result.rows:
+            table.add_row(*["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v) for v in row])
+        Console(width=200).print(table)
+        info(f"{len(result.rows)} row(s)")
+
+
+@app.command("cypher")
+def cypher_command(
+    query: Optional[str] = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
+    param: List[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
+    named: Optional[str] = typer.Option(None, "--named", help="Run ontology/queries/NAME.cypher instead of QUERY."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
+    user: Optional[str] = typer.Option(None, "--user", help=_USER_HELP),
+    database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
+    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds before the query is abandoned."),
+    limit: int = typer.Option(1000, "--limit", min=1, help="Most rows returned."),
+) -> None:
+    """Run a read-only Cypher query (write clauses are refused) and print the rows."""
+    from ..cypher import check_read_only, run_cypher, run_named
+
+    if fmt not in ("table", "csv", "json"):
+        fail(f"--format must be table, csv or json, not {fmt!r}")
+    if (query is None) == (named is None):
+        fail("give either a QUERY or --named NAME")
+    params = _parse_params(param)
+    if query is not None:
+        try:
+            check_read_only(query)  # refuse before connecting
+        except QueryError as error:
+            fail(str(error))
+    driver, db, _ = _connect(uri, user, data, database)
+    try:
+        if named is not None:
+            result = run_named(driver, named, database=db, timeout_s=timeout, limit=limit, **params)
+        else:
+            result = run_cypher(driver, query, params, database=db, timeout_s=timeout, limit=limit)
+    finally:
+        driver.close()
+    _print_result(result, fmt)
+    if result.truncated:
+        warn(f"only the first {limit} rows are shown (--limit)")
