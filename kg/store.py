@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -207,6 +208,11 @@ class OxigraphBackend(Backend):
             result = self.store.query(query, substitutions=substitutions or None)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error
+        except RuntimeError as error:
+            if "SELECT projection" in str(error):
+                raise QueryError(f"{error}: Oxigraph only binds variables that the query selects; "
+                                 f"add them to SELECT (e.g. SELECT ?{next(iter(bindings))} ...)") from error
+            raise
         if isinstance(result, ox.QueryBoolean):
             return "ask", ["ask"], iter([(bool(result),)])
         if isinstance(result, ox.QuerySolutions):
@@ -289,12 +295,21 @@ def run_with_timeout(backend: Backend, query: str, bindings: dict[str, Any], *, 
                      limit: int | None) -> QueryResult:
     """Run ``query`` in a worker thread; stop waiting after ``timeout`` s and after ``limit`` rows.
 
-    A query that times out is abandoned (its thread is a daemon and ends with the process).
+    On timeout the worker is told to stop: it stops at the next row (and, for rdflib, at the next
+    Python call). An Oxigraph query still computing its first row (a big aggregate, say) cannot be
+    interrupted; it runs on in its daemon thread until done or until the process exits.
     """
     outcome: dict[str, Any] = {}
     cancelled = threading.Event()
 
+    def stop_if_cancelled(frame, event, arg):  # pure-Python backends: abort at the next call
+        if cancelled.is_set():
+            raise QueryError("query cancelled")
+        return None
+
     def work() -> None:
+        if isinstance(backend, RdflibBackend):
+            sys.settrace(stop_if_cancelled)
         try:
             kind, columns, rows = backend.execute(query, bindings)
             kept: list[tuple] = []
