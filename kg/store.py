@@ -15,7 +15,6 @@ import gc
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -295,21 +294,14 @@ def run_with_timeout(backend: Backend, query: str, bindings: dict[str, Any], *, 
                      limit: int | None) -> QueryResult:
     """Run ``query`` in a worker thread; stop waiting after ``timeout`` s and after ``limit`` rows.
 
-    On timeout the worker is told to stop: it stops at the next row (and, for rdflib, at the next
-    Python call). An Oxigraph query still computing its first row (a big aggregate, say) cannot be
-    interrupted; it runs on in its daemon thread until done or until the process exits.
+    On timeout the worker is told to stop and does so at its next row. A query still computing its
+    first row (a big aggregate or ORDER BY, say) cannot be interrupted: it runs on in its daemon
+    thread until done or until the process exits (the CLI exits right away).
     """
     outcome: dict[str, Any] = {}
     cancelled = threading.Event()
 
-    def stop_if_cancelled(frame, event, arg):  # pure-Python backends: abort at the next call
-        if cancelled.is_set():
-            raise QueryError("query cancelled")
-        return None
-
     def work() -> None:
-        if isinstance(backend, RdflibBackend):
-            sys.settrace(stop_if_cancelled)
         try:
             kind, columns, rows = backend.execute(query, bindings)
             kept: list[tuple] = []
