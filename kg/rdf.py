@@ -60,13 +60,23 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Triple"]:  #
 
     entities = collect_entities(records)
     known = {(e.label, e.canonical) for e in entities}
+    # Canonical names that normalise to the same key share one IRI: the first seen is the
+    # skos:prefLabel, the others are skos:hiddenLabel (so queries by any canonical name find it).
+    by_iri: dict[str, list] = {}
     for entity in entities:
-        node = iri(entity_iri(entity.label, entity.canonical))
-        yield Triple(node, rdf_type, iri(KG + ENTITY_CLASSES[entity.label]))
+        by_iri.setdefault(entity_iri(entity.label, entity.canonical), []).append(entity)
+    for entity_node, group in by_iri.items():
+        node = iri(entity_node)
+        first = group[0]
+        yield Triple(node, rdf_type, iri(KG + ENTITY_CLASSES[first.label]))
         yield Triple(node, rdf_type, iri(KG + "Entity"))
-        yield Triple(node, iri(SKOS + "prefLabel"), text(entity.canonical))
-        for alias in entity.aliases:
-            if alias != entity.canonical:
+        yield Triple(node, iri(SKOS + "prefLabel"), text(first.canonical))
+        hidden = list(dict.fromkeys(e.canonical for e in group[1:] if e.canonical != first.canonical))
+        for name in hidden:
+            yield Triple(node, iri(SKOS + "hiddenLabel"), text(name))
+        names = {first.canonical, *hidden}
+        for alias in dict.fromkeys(a for e in group for a in e.aliases):
+            if alias not in names:
                 yield Triple(node, iri(SKOS + "altLabel"), text(alias))
 
     listings: dict[str, None] = {}

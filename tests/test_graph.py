@@ -55,6 +55,29 @@ def test_shapes_catch_bad_claims(records):
     assert "confidence" in report.text and "claimType" in report.text
 
 
+def test_canonical_names_sharing_an_iri_make_one_entity(records):
+    """"KAN" and "KANs" normalise to the same entity key: one node, both names findable."""
+    from kg.queries import load_named
+
+    record = records[0]  # KAN: Kolmogorov-Arnold Networks
+    start = record.paper.abstract.index("KANs")
+    mentions = (
+        kg.Mention("KAN", "method", "KAN", "title", 0, 3),
+        kg.Mention("KANs", "method", "KANs", "abstract", start, start + 4),
+    )
+    assert record.paper.title[0:3] == "KAN"
+    variant = [dataclasses.replace(record, mentions=mentions, proposed=("KAN",), claims=())]
+    report = validate_backend(kg_store.backend_from_records(variant, "rdflib"))
+    assert report.conforms, report.text
+    backend = kg_store.backend_from_records(variant, "oxigraph")
+    result = backend.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                           "SELECT ?e ?label WHERE { ?e skos:prefLabel|skos:hiddenLabel ?label }")
+    assert sorted(result.rows) == [(entity_iri("method", "KAN"), "KAN"), (entity_iri("method", "KAN"), "KANs")]
+    query = load_named("papers_of_method")
+    rows = backend.query(query.text, query.bindings({"method": "KANs"})).rows
+    assert [row[1] for row in rows] == ["kan-kolmogorov-arnold-networks"]
+
+
 def test_iris_come_from_ids(graph):
     frame = graph.sparql("SELECT ?name ?e WHERE { ?e skos:prefLabel ?name ; a kg:Method }", name=KAN)
     assert frame["e"].tolist() == [entity_iri("method", KAN)]
