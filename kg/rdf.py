@@ -39,9 +39,18 @@ ENTITY_CLASSES = {"method": "Method", "dataset": "Dataset", "metric": "Metric", 
 _CLAIM_LINKS = (("dataset", "datasetName", "onDataset"), ("metric", "metricName", "usesMetric"), ("task", "taskName", "onTask"))
 
 
-def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Triple"]:  # noqa: F821
-    """Every triple of the graph of ``records`` (records are read twice: pass a list)."""
-    from pyoxigraph import Literal, NamedNode, Triple
+def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # noqa: F821
+    """Every triple of the graph of ``records``, as pyoxigraph Quads in the default graph.
+
+    Quads (not Triples) so Oxigraph's bulk loader takes them as they are; each has
+    ``.subject``, ``.predicate`` and ``.object`` like a Triple.
+    """
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+    default_graph = DefaultGraph()
+
+    def Triple(s, p, o):  # noqa: N802  (one quad of the default graph)
+        return Quad(s, p, o, default_graph)
 
     records = list(records)
     iris: dict[str, NamedNode] = {}
@@ -114,7 +123,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Triple"]:  #
             if claim_node in seen_claims:  # one claim per evidence span
                 continue
             seen_claims.add(claim_node)
-            yield from _claim_triples(iri(claim_node), node, claim, known, iri, typed)
+            yield from _claim_triples(iri(claim_node), node, claim, known, iri, typed, Triple)
 
     for name in listings:
         node = iri(listing_iri(name))
@@ -126,8 +135,8 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Triple"]:  #
         yield Triple(node, iri(SCHEMA + "url"), Literal(url, datatype=typed["anyURI"]))
 
 
-def _claim_triples(node, paper_node, claim: Claim, known, iri, typed) -> Iterator["Triple"]:  # noqa: F821
-    from pyoxigraph import Literal, Triple
+def _claim_triples(node, paper_node, claim: Claim, known, iri, typed, Triple) -> Iterator["Quad"]:  # noqa: F821, N803
+    from pyoxigraph import Literal
 
     def add(prop: str, value) -> Triple:
         return Triple(node, iri(KG + prop), value)

@@ -189,7 +189,8 @@ class OxigraphBackend(Backend):
         import pyoxigraph as ox
 
         graph = ox.DefaultGraph()
-        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        self.store.bulk_extend(t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, graph)
+                               for t in triples)
 
     def load_ntriples(self, data: bytes) -> None:
         import pyoxigraph as ox
