@@ -70,7 +70,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
     entities = collect_entities(records)
     known = {(e.label, e.canonical) for e in entities}
     # Canonical names that normalise to the same key share one IRI: the first seen is the
-    # skos:prefLabel, the others are skos:hiddenLabel (so queries by any canonical name find it).
+    # skos:prefLabel; every canonical name is a kg:canonicalName (what named queries match).
     by_iri: dict[str, list] = {}
     for entity in entities:
         by_iri.setdefault(entity_iri(entity.label, entity.canonical), []).append(entity)
@@ -80,10 +80,9 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
         yield Triple(node, rdf_type, iri(KG + ENTITY_CLASSES[first.label]))
         yield Triple(node, rdf_type, iri(KG + "Entity"))
         yield Triple(node, iri(SKOS + "prefLabel"), text(first.canonical))
-        hidden = list(dict.fromkeys(e.canonical for e in group[1:] if e.canonical != first.canonical))
-        for name in hidden:
-            yield Triple(node, iri(SKOS + "hiddenLabel"), text(name))
-        names = {first.canonical, *hidden}
+        names = list(dict.fromkeys(e.canonical for e in group))
+        for name in names:
+            yield Triple(node, iri(KG + "canonicalName"), text(name))
         for alias in dict.fromkeys(a for e in group for a in e.aliases):
             if alias not in names:
                 yield Triple(node, iri(SKOS + "altLabel"), text(alias))
