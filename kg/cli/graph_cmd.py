@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from ._app import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, progress, warn
+from ._app import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, warn
 
 _STORE_HELP = "Store directory (default: $KG_STORE, else ./kg-store)."
 
@@ -38,15 +38,23 @@ def build_command(
     if if_missing and exists(store):
         info(f"{store} already holds a graph store; nothing to do (--if-missing)")
         raise typer.Exit(EXIT_OK)
-    bars: dict[str, object] = {}
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def on_stage(name: str, total: int | None) -> None:
-        info(f"{name}…") if total is None else info(f"{name} {total} papers…")
-        bars["total"] = total
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        current: list = []
 
-    with progress("Extracting", None) as advance:
+        def on_stage(name: str, total: int | None) -> None:
+            info(f"{name}…" if total is None else f"{name} {total} papers…")
+            current[:] = [bar.add_task(name, total=total)]
+
+        def on_progress(n: int = 1) -> None:
+            if current:
+                bar.advance(current[0], n)
+
         report = build(inputs or _default_inputs(), store, records_file=records, n_process=processes,
-                       on_stage=on_stage, on_progress=lambda n=1: advance(n))
+                       on_stage=on_stage, on_progress=on_progress)
     for problem in report.problems:
         warn(problem)
     meta = report.meta
