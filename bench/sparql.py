@@ -102,11 +102,11 @@ def synthetic_records(n_papers: int, seed: int = 7) -> list[PaperRecord]:
     return records
 
 
-def _params(records: list[PaperRecord]) -> dict[str, dict[str, str]]:
+def _params(records: list[PaperRecord], rank: int = RANK) -> dict[str, dict[str, str]]:
     from collections import Counter
 
     beaten = Counter(c.object for r in records for c in r.claims if c.type == "outperforms" and c.object)
-    top = beaten.most_common(RANK)[-1][0]
+    top = beaten.most_common(rank)[-1][0]
     first = next(c for c in records[0].claims if c.type == "achieves")
     return {
         "methods_outperforming": {"method": top},
@@ -143,8 +143,6 @@ def main() -> None:
     parser.add_argument("--rank", type=int, default=RANK, help="method parameter: the RANK-th most beaten method")
     parser.add_argument("--rdflib-timeout", type=float, default=300.0, help="seconds per rdflib query run")
     args = parser.parse_args()
-    global RANK
-    RANK = args.rank
 
     n_papers = max(50, args.triples // TRIPLES_PER_PAPER)
     t0 = time.perf_counter()
@@ -180,14 +178,14 @@ def main() -> None:
         print(f"load  oxigraph on disk (bulk_extend):   {count / disk_load:>12,.0f} triples/s ({disk_load:.1f} s)")
         print(f"load  oxigraph in memory (bulk_extend): {count / memory_load:>12,.0f} triples/s ({memory_load:.1f} s)")
         print(f"load  rdflib Memory (addN):             {count / rdflib_load:>12,.0f} triples/s ({rdflib_load:.1f} s)")
+        params_for = _params(records, args.rank)
+        chosen = params_for["method_results"]["method"]
+        papers_with = sum(1 for r in records if any(m.canonical == chosen for m in r.mentions))
+        print(f"parameters: method={chosen!r} (rank {args.rank} by times beaten, mentioned in {papers_with} papers), "
+              f"leaderboard {params_for['leaderboard']}")
         print()
         print("median ms per query; ratio = rdflib time / oxigraph time")
         print(f"{'query':<27}{'rows':>6}{'ox disk':>10}{'ox mem':>10}{'rdflib':>11}{'rdf/disk':>10}{'rdf/mem':>9}")
-        params_for = _params(records)
-        chosen = params_for["method_results"]["method"]
-        papers_with = sum(1 for r in records if any(m.canonical == chosen for m in r.mentions))
-        print(f"parameters: method={chosen!r} (rank {RANK} by times beaten, mentioned in {papers_with} papers), "
-              f"leaderboard {params_for['leaderboard']}")
         summary: dict[str, list[float]] = {"disk": [], "mem": [], "ratio_disk": [], "ratio_mem": []}
         for name in named_queries():
             params = params_for[name]
