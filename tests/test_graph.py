@@ -153,13 +153,18 @@ def test_cli_missing_store_is_one_line(tmp_path):
 def test_build_from_listings_is_stable_and_incremental(tmp_path):
     pytest.importorskip("kg.extract", reason="needs the extraction pipeline (issue 3)")
     seeds = sorted((ROOT / "data" / "seeds").glob("*.txt"))
+    first_file, second_file = seeds[2], seeds[3]  # the two smallest listings (35 and 46 papers)
     store = tmp_path / "kg-store"
-    first = run_kg("build", str(seeds[0]), "--store", str(store))
+    first = run_kg("build", str(first_file), "--store", str(store))
     assert first.returncode in (0, 3), first.stderr
     meta1 = json.loads((store / "meta.json").read_text())
-    again = run_kg("build", str(seeds[0]), "--store", str(store))
+    again = run_kg("build", str(first_file), "--store", str(store))
     assert json.loads((store / "meta.json").read_text())["triples"] == meta1["triples"], again.stderr
-    assert "0 extracted" in again.stderr
-    more = run_kg("build", str(seeds[0]), str(seeds[1]), "--store", str(store))
+    assert f"(0 extracted, {meta1['papers']} unchanged)" in again.stderr
+    more = run_kg("build", str(first_file), str(second_file), "--store", str(store))
     meta2 = json.loads((store / "meta.json").read_text())
-    assert meta2["papers"] > meta1["papers"] and meta2["triples"] > meta1["triples"], more.stderr
+    new = meta2["papers"] - meta1["papers"]
+    assert new > 0 and meta2["triples"] > meta1["triples"], more.stderr
+    assert f"({new} extracted, {meta1['papers']} unchanged)" in more.stderr
+    checked = run_kg("validate", "--store", str(store))
+    assert checked.returncode == 0, checked.stdout
