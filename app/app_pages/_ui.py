@@ -1,0 +1,166 @@
+"""Shared frame for the explorer's pages: store loading, caching, links, styles.
+
+Every page imports this first; it works both under ``st.navigation`` (the entry
+``app/streamlit_app.py``) and when a page file is run on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from html import escape  # noqa: F401  (pages escape text they put in HTML)
+from urllib.parse import urlencode
+
+_ROOT = Path(__file__).resolve().parents[2]
+if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))  # the checkout's kg package, not an installed copy
+
+import streamlit as st  # noqa: E402
+
+import kg  # noqa: E402
+from kg import explore  # noqa: E402
+
+PAGE_FILES = {  # url path -> file, relative to app/
+    "search": "app_pages/search.py",
+    "paper": "app_pages/paper.py",
+    "method": "app_pages/method.py",
+    "entity": "app_pages/entity.py",
+    "claims": "app_pages/claims.py",
+    "query": "app_pages/query.py",
+    "export": "app_pages/export.py",
+}
+KIND_ICONS = {"method": "🧩", "dataset": "🗂️", "task": "🎯", "metric": "📏", "paper": "📄"}
+KIND_PLURAL = {"method": "Methods", "dataset": "Datasets", "task": "Tasks", "metric": "Metrics", "paper": "Papers"}
+
+CSS = """
+<style>
+.kg-ent { border-radius: 4px; padding: 0 3px; border-bottom: 2px solid; }
+.kg-method { background: #e8f0fe; border-color: #4c78a8; }
+.kg-dataset { background: #e6f4ea; border-color: #54a24b; }
+.kg-metric { background: #fef3e2; border-color: #f58518; }
+.kg-task { background: #f3e8fd; border-color: #b279a2; }
+mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; }
+.kg-abstract { line-height: 1.75; font-size: 1.02rem; }
+.kg-legend span { margin-right: .8rem; font-size: .85rem; }
+.kg-quote { border-left: 3px solid #d0d7de; padding: .2rem .8rem; color: #444; margin: .2rem 0 .6rem 0; }
+</style>
+"""
+
+
+def default_store() -> str:
+    return os.environ.get("KG_STORE") or "kg-store"
+
+
+def _stamp(store: str) -> float:
+    """Changes when the store is rebuilt, so the cache reloads it."""
+    path = Path(store)
+    stamps = [p.stat().st_mtime for p in (path / "meta.json", path / "records.jsonl") if p.exists()]
+    return max(stamps, default=0.0)
+
+
+@st.cache_resource(show_spinner="Opening the knowledge graph…")
+def _open(store: str, stamp: float):
+    graph = kg.open(store)
+    return graph, explore.build_index(graph.records(), graph.entities())
+
+
+def setup(title: str, icon: str = "🔎") -> tuple[object, explore.Index] | None:
+    """Page config, styles, store picker; returns (graph, index) or None when no store is usable."""
+    if not st.session_state.get("_kg_nav"):
+        st.set_page_config(page_title=f"{title} · papers-kg", page_icon=icon, layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)  # static stylesheet, no user data
+    if "_kg_store" not in st.session_state:
+        st.session_state["_kg_store"] = default_store()
+    with st.sidebar:
+        store = st.text_input("Graph store", key="_kg_store", help="A directory built by `kg build` (default: $KG_STORE or ./kg-store).")
+    try:
+        graph, index = _open(store, _stamp(store))
+    except Exception as error:  # a missing or broken store: say how to fix it, keep the app up
+        st.error(f"Cannot open the graph store `{store}`: {error}")
+        st.info("Build one with `kg build data/seeds --store kg-store`, or pick another store in the sidebar.")
+        return None
+    with st.sidebar:
+        stats = explore.home_stats(index)
+        st.caption(f"{stats['papers']} papers · {stats['methods']} methods · {stats['claims']} claims")
+    return graph, index
+
+
+# ------------------------------------------------------------------ links
+
+
+def url(page: str, **params: str) -> str:
+    """Relative URL of a page with query parameters (for table link columns)."""
+    return f"./{page}?{urlencode(params)}" if params else f"./{page}"
+
+
+def _escape_md(text: str) -> str:
+    """Markdown-escape a label so titles render as plain text."""
+    for ch in "\\`*_{}[]()<>#+-.!|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def link(page: str, label: str, *, icon: str | None = None, help: str | None = None, **params: str) -> None:
+    """A link to an explorer page; the selection lives in the URL so the back button works."""
+    text = _escape_md(label)
+    if st.session_state.get("_kg_nav"):
+        st.page_link(PAGE_FILES[page], label=text, icon=icon, help=help, query_params=params or None)
+    else:  # page run on its own: other pages are not routed, show the name only
+        st.markdown(f"{icon + ' ' if icon else ''}**{text}**")
+
+
+def entity_link(kind: str, name: str, *, suffix: str = "") -> None:
+    label = f"{name}{suffix}"
+    if kind == "paper":
+        link("paper", label, icon=KIND_ICONS["paper"], paper=name)
+    elif kind == "method":
+        link("method", label, icon=KIND_ICONS["method"], method=name)
+    else:
+        link("entity", label, icon=KIND_ICONS[kind], **{kind: name})
+
+
+def paper_link(paper_id: str, title: str) -> None:
+    link("paper", title, icon=KIND_ICONS["paper"], paper=paper_id)
+
+
+def entity_url(kind: str, name: str) -> str:
+    if kind == "method":
+        return url("method", method=name)
+    if kind == "paper":
+        return url("paper", paper=name)
+    return url("entity", **{kind: name})
+
+
+def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
+    """A sortable claims table whose method, baseline and paper cells link to their pages."""
+    import pandas as pd
+
+    if frame.empty:
+        st.caption("No claims.")
+        return
+    view = frame.copy()
+    view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
+    view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
+    view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
+    columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "paper_link", "sentence"]
+    if "conflict" in view and view["conflict"].astype(bool).any() and "conflict" not in columns:
+        columns = [*columns, "conflict"]
+    config = {
+        "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="small"),
+        "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="small"),
+        "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
+        "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+        "value_number": st.column_config.NumberColumn("value (number)"),
+        "conflict": st.column_config.TextColumn("⚠ conflict"),
+    }
+    st.dataframe(pd.DataFrame(view[columns]), column_config=config, hide_index=True, width="stretch",
+                 key=key, height=height or "auto")
+
+
+def download_csv(frame, name: str, *, key: str) -> None:
+    st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=key)
+
+
+def param(name: str) -> str:
+    return st.query_params.get(name, "") or ""

@@ -1,0 +1,55 @@
+"""Dataset / task / metric page: a leaderboard of the claims on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ui, also when this page runs on its own
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+LABELS = ("dataset", "task", "metric")
+
+loaded = _ui.setup("Datasets, tasks, metrics", "🗂️")
+if loaded is not None:
+    graph, index = loaded
+    label = next((lab for lab in LABELS if _ui.param(lab)), "")
+    view = explore.entity_view(index, label, _ui.param(label)) if label else None
+    if view is None:
+        if label:
+            st.warning(f"No {label} called {_ui.param(label)!r} in this graph.")
+        st.title("Datasets, tasks and metrics")
+        for lab, col in zip(LABELS, st.columns(3)):
+            with col:
+                ranked = explore.top_entities(index, lab, n=len(index.entities))
+                st.subheader(f"{_ui.KIND_PLURAL[lab]} ({len(ranked)})")
+                for name, count in ranked[:80]:
+                    _ui.entity_link(lab, name, suffix=f" — {count}")
+    else:
+        st.title(f"{_ui.KIND_ICONS[view.label]} {view.name}")
+        st.caption(f"{view.label.capitalize()}" + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else ""))
+        cols = st.columns(3)
+        cols[0].metric("Papers", len(view.papers))
+        cols[1].metric("Claims", len(view.leaderboard))
+        if view.label == "metric":
+            cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"))
+        st.subheader("Leaderboard")
+        st.caption("Claims on this " + view.label + ", best value first where values are comparable; click a header to sort.")
+        _ui.claim_table(view.leaderboard, key="leaderboard",
+                        columns=["method_link", "value", "dataset", "metric", "task", "direction", "type", "baseline_link", "paper_link", "sentence"])
+        if not view.leaderboard.empty:
+            _ui.download_csv(view.leaderboard, f"leaderboard-{view.name}.csv", key="board_csv")
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Papers")
+            for row in view.papers.itertuples():
+                _ui.paper_link(row.paper_id, row.paper_title)
+        with right:
+            if view.related:
+                st.subheader("Often mentioned with")
+                for other, lab, count in view.related[:12]:
+                    _ui.entity_link(lab, other, suffix=f" — {count}")

@@ -1,0 +1,44 @@
+"""Export: the whole graph or one entity's neighbourhood as GEXF, GraphML, Turtle or JSON-LD."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ui, also when this page runs on its own
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+FORMATS = {"GEXF (Gephi)": ("gexf", "application/xml"), "GraphML": ("graphml", "application/xml"),
+           "Turtle": ("ttl", "text/turtle"), "JSON-LD": ("jsonld", "application/ld+json")}
+
+loaded = _ui.setup("Export", "⬇️")
+if loaded is not None:
+    graph, index = loaded
+    st.title("Export")
+    scope = st.radio("What", ["Whole graph", "Neighbourhood of one entity"], horizontal=True, key="scope",
+                     index=1 if _ui.param("method") else 0)
+    centre = None
+    if scope != "Whole graph":
+        cols = st.columns([1, 3])
+        kinds = ["method", "dataset", "task", "metric"]
+        kind = cols[0].selectbox("Type", kinds, key="export_kind")
+        names = list(explore.iter_entity_names(index, kind))
+        wanted = _ui.param("method") if kind == "method" else ""
+        name = cols[1].selectbox("Entity", names, key=f"export_name_{kind}", index=names.index(wanted) if wanted in names else 0)
+        centre = (kind, name) if name else None
+    fmt_label = st.radio("Format", list(FORMATS), horizontal=True, key="fmt")
+    fmt, mime = FORMATS[fmt_label]
+    try:
+        data = explore.export_bytes(graph, index, fmt, centre=centre)
+    except Exception as error:  # report the failing export, keep the page up
+        st.error(f"Export failed: {error}")
+    else:
+        stem = "papers-kg" if centre is None else f"papers-kg-{centre[0]}-{explore.slug(centre[1])}"
+        st.download_button(f"Download {fmt_label} ({len(data) / 1024:.1f} KiB)", data, file_name=f"{stem}.{fmt}", mime=mime,
+                           type="primary", icon=":material/download:", key="download")
+        with st.expander("Preview (first 2,000 characters)"):
+            st.code(data[:2000].decode("utf-8", "replace"), language="xml" if fmt in ("gexf", "graphml") else None)

@@ -1,0 +1,85 @@
+"""Method page: aliases, papers, what it beats and what beats it, neighbourhood, interest over time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ui, also when this page runs on its own
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+loaded = _ui.setup("Method", "🧩")
+if loaded is not None:
+    graph, index = loaded
+    name = _ui.param("method")
+    view = explore.entity_view(index, "method", name) if name else None
+    if view is None:
+        if name:
+            st.warning(f"No method called {name!r} in this graph.")
+        st.title("Methods")
+        ranked = explore.top_entities(index, "method", n=len(index.entities))
+        st.caption(f"{len(ranked)} methods, most mentioned first")
+        for col_index, col in enumerate(st.columns(3)):
+            with col:
+                for method, count in ranked[col_index::3][:60]:
+                    _ui.entity_link("method", method, suffix=f" — {count}")
+    else:
+        st.title(f"🧩 {view.name}")
+        if view.aliases:
+            st.caption("Also written as: " + " · ".join(view.aliases))
+        proposing = view.papers[view.papers["relation"] == "proposes"]
+        cols = st.columns(4)
+        cols[0].metric("Papers", len(view.papers))
+        cols[1].metric("Proposed in", len(proposing))
+        cols[2].metric("Beats", int((view.beats["baseline"] != "").sum()))
+        cols[3].metric("Beaten by", len(view.beaten_by))
+
+        st.subheader(f"Beaten by ({len(view.beaten_by)})")
+        st.caption(f"Claims that another method outperforms {view.name}.")
+        _ui.claim_table(view.beaten_by, key="beaten_by")
+        st.subheader(f"Its results ({len(view.beats)})")
+        st.caption(f"Claims with {view.name} as the subject: what it beats, improves or achieves.")
+        _ui.claim_table(view.beats, key="beats")
+
+        claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
+        if claims:
+            with st.expander(f"Evidence ({len(claims)} sentences)", expanded=True):
+                for row in claims:
+                    flag = " ⚠ contradicted" if row.conflict else ""
+                    st.markdown(f'<div class="kg-quote">{_ui.escape(row.sentence)}</div>', unsafe_allow_html=True)
+                    _ui.paper_link(row.paper_id, f"{row.paper_title}{flag}")
+
+        left, right = st.columns([3, 2])
+        with left:
+            st.subheader("Neighbourhood")
+            from streamlit_agraph import Config, Edge, Node, agraph
+
+            colours = {"method": "#4c78a8", "dataset": "#54a24b", "metric": "#f58518", "task": "#b279a2", "paper": "#9d9d9d"}
+            g = explore.neighbourhood(index, "method", view.name)
+            nodes = [Node(id=n, label=(d["label"][:40] + "…") if len(d["label"]) > 40 else d["label"], title=d["label"],
+                          color=colours.get(d["kind"], "#999"), size=22 if d["kind"] != "paper" else 12,
+                          shape="dot") for n, d in g.nodes(data=True)]
+            edges = [Edge(source=a, target=b, label=d.get("relation", ""), title=d.get("value", "")) for a, b, d in g.edges(data=True)]
+            clicked = agraph(nodes=nodes, edges=edges, config=Config(width=750, height=420, directed=True, physics=True,
+                                                                     hierarchical=False, nodeHighlightBehavior=True))
+            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers. Arrows: who beats whom.")
+            if clicked and ":" in clicked:
+                kind, key = clicked.split(":", 1)
+                _ui.entity_link(kind, key, suffix=" — open")
+        with right:
+            st.subheader("Papers")
+            for row in view.papers.itertuples():
+                _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
+            st.subheader("Mentions over listing dates")
+            if view.timeline.empty:
+                st.caption("No listing dates known for these papers.")
+            else:
+                st.bar_chart(view.timeline, x="listing_date", y="papers", height=220)
+            if view.related:
+                st.subheader("Often mentioned with")
+                for other, label, count in view.related[:10]:
+                    _ui.entity_link(label, other, suffix=f" — {count}")

@@ -1,0 +1,642 @@
+"""The explorer's logic: search and page data over a knowledge graph's records.
+
+Pure functions over an :class:`Index` (built once from ``KnowledgeGraph.records()``),
+so every page's content is unit-testable without Streamlit. The UI files in
+``app/`` only lay these results out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from .ids import normalise_name, normalise_title, slug
+from .records import ENTITY_LABELS, Claim, Entity, Paper, PaperRecord, collect_entities
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    import pandas as pd
+
+KINDS = ("method", "dataset", "task", "metric", "paper")
+GENERIC_BASELINES = frozenset({"baseline", "baselines", "state-of-the-art", "state of the art", "sota", "prior work"})
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim with the paper it comes from."""
+
+    paper: Paper
+    claim: Claim
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return (self.paper.id, self.claim.field, self.claim.start, self.claim.end)
+
+
+@dataclass
+class Index:
+    """Look-up tables over a corpus of PaperRecords."""
+
+    records: dict[str, PaperRecord]
+    entities: dict[tuple[str, str], Entity]
+    papers_of: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    claims: list[ClaimRow] = field(default_factory=list)
+    label_of: dict[str, str] = field(default_factory=dict)  # canonical -> label (first seen)
+    _choices: list[tuple[str, str, str]] = field(default_factory=list)  # (text, kind, key)
+
+
+def build_index(records: Iterable[PaperRecord], entities: Iterable[Entity] | None = None) -> Index:
+    """Index records by paper id and entities by (label, canonical name)."""
+    records = list(records)
+    entity_list = list(entities) if entities is not None else collect_entities(records)
+    index = Index({r.paper.id: r for r in records}, {(e.label, e.canonical): e for e in entity_list})
+    papers_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in records:
+        for mention in record.mentions:
+            papers_of[(mention.label, mention.canonical)].add(record.paper.id)
+        for name in record.proposed:
+            papers_of[("method", name)].add(record.paper.id)
+        for claim in record.claims:
+            index.claims.append(ClaimRow(record.paper, claim))
+    index.papers_of = dict(papers_of)
+    for label, canonical in index.entities:
+        index.label_of.setdefault(canonical, label)
+    for (label, canonical), entity in index.entities.items():
+        for form in {canonical, *entity.aliases}:
+            index._choices.append((form, label, canonical))
+    for record in records:
+        index._choices.append((record.paper.title, "paper", record.paper.id))
+    return index
+
+
+# ------------------------------------------------------------------ search
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # one of KINDS
+    key: str  # paper id or canonical entity name
+    title: str  # what to show
+    matched: str  # the alias or title that matched
+    score: float
+    papers: int  # how many papers mention it (1 for a paper)
+
+
+def _score(query: str, text: str) -> float:
+    from rapidfuzz import fuzz
+
+    q, t = _norm(query), _norm(text)
+    if not q or not t:
+        return 0.0
+    if q == t:
+        return 100.0
+    words = t.split()
+    if q in words or q in {_singular(w) for w in words} or t.startswith(q + " "):
+        return 95.0
+    if len(q) >= 3 and q in t:
+        return 90.0 - min(10.0, (len(t) - len(q)) / 10)
+    if len(q) < 4:  # short queries: exact or substring only, fuzzy matches are noise
+        return 0.0
+    best = fuzz.ratio(q, t)
+    if len(t) > len(q):
+        best = max(best, fuzz.partial_ratio(q, t) - 5)
+    return float(best)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _norm(text: str) -> str:
+    """Lower case, punctuation as spaces, a trailing plural dropped: "KANs:" ~ "kan"."""
+    return " ".join(_singular(w) for w in normalise_title(text).split())
+
+
+def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -> dict[str, list[Hit]]:
+    """Entities (by canonical name or any alias) and papers (by title) matching ``query``.
+
+    Exact and substring matches rank first; typos are tolerated for queries of four
+    characters or more. Results are grouped by kind, best first, at most ``limit`` per kind.
+    """
+    query = query.strip()
+    best: dict[tuple[str, str], Hit] = {}
+    if not query:
+        return {}
+    for text, kind, key in index._choices:
+        score = _score(query, text)
+        if score < cutoff:
+            continue
+        if kind == "paper":
+            title, count = text, 1
+        else:
+            title, count = key, len(index.papers_of.get((kind, key), ()))
+        hit = Hit(kind, key, title, text, score, count)
+        previous = best.get((kind, key))
+        if previous is None or score > previous.score or (score == previous.score and text == key):
+            best[(kind, key)] = hit
+    grouped: dict[str, list[Hit]] = {}
+    for kind in KINDS:
+        hits = sorted((h for (k, _), h in best.items() if k == kind), key=lambda h: (-h.score, -h.papers, h.title))
+        if hits:
+            grouped[kind] = hits[:limit]
+    return grouped
+
+
+# ------------------------------------------------------------------ home
+
+
+def home_stats(index: Index) -> dict[str, int]:
+    counts = Counter(label for label, _ in index.entities)
+    return {
+        "papers": len(index.records),
+        **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
+        "claims": len(index.claims),
+        "conflicts": len(conflicting_pairs(index)),
+    }
+
+
+def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]:
+    """The ``n`` entities of a type mentioned by the most papers."""
+    counts = [(name, len(index.papers_of.get((lab, name), ()))) for lab, name in index.entities if lab == label]
+    return sorted(counts, key=lambda item: (-item[1], item[0].lower()))[:n]
+
+
+# ------------------------------------------------------------------ paper
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Paper
+    title_html: str
+    abstract_html: str
+    proposed: tuple[str, ...]
+    entities: dict[str, list[str]]  # label -> canonical names, in order of first mention
+    claims: "pd.DataFrame"
+
+
+def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = ()) -> str:
+    """HTML of ``text`` with mentions as typed spans and claim sentences marked.
+
+    Every piece of the input is HTML-escaped: the only tags in the result are the
+    ``<span>``/``<mark>`` built here, so titles and abstracts always render as text.
+    """
+    mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+    kept, last_end = [], -1
+    for mention in mentions:  # drop overlapping mentions, keep the earliest/longest
+        if mention.start >= last_end and 0 <= mention.start < mention.end <= len(text):
+            kept.append(mention)
+            last_end = mention.end
+    spans = [(c.start, c.end) for c in claims if 0 <= c.start < c.end <= len(text)]
+    cuts = sorted({0, len(text), *(x for m in kept for x in (m.start, m.end)), *(x for s in spans for x in s)})
+    out: list[str] = []
+    in_claim = False
+    for a, b in zip(cuts, cuts[1:]):
+        claimed = any(s <= a and b <= e for s, e in spans)
+        if claimed != in_claim:
+            out.append('<mark class="kg-claim" title="claim sentence">' if claimed else "</mark>")
+            in_claim = claimed
+        piece = html.escape(text[a:b])
+        mention = next((m for m in kept if m.start <= a and b <= m.end), None)
+        if mention is not None:
+            tip = html.escape(f"{mention.label}: {mention.canonical}", quote=True)
+            piece = f'<span class="kg-ent kg-{html.escape(mention.label, quote=True)}" title="{tip}">{piece}</span>'
+        out.append(piece)
+    if in_claim:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def paper_view(index: Index, paper_id: str) -> PaperView | None:
+    record = index.records.get(paper_id)
+    if record is None:
+        return None
+    paper = record.paper
+    by_field = defaultdict(list)
+    for mention in record.mentions:
+        by_field[mention.field].append(mention)
+    claims_by_field = defaultdict(list)
+    for claim in record.claims:
+        claims_by_field[claim.field].append(claim)
+    entities: dict[str, list[str]] = {}
+    for mention in sorted(record.mentions, key=lambda m: (m.field != "title", m.start)):
+        names = entities.setdefault(mention.label, [])
+        if mention.canonical not in names:
+            names.append(mention.canonical)
+    rows = [ClaimRow(paper, c) for c in record.claims]
+    return PaperView(
+        paper,
+        annotate_html(paper.title, by_field["title"], claims_by_field["title"]),
+        annotate_html(paper.abstract, by_field["abstract"], claims_by_field["abstract"]),
+        record.proposed,
+        entities,
+        claims_frame(index, rows),
+    )
+
+
+# ------------------------------------------------------------------ claims
+
+
+def _join(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def conflicting_pairs(index: Index) -> dict[tuple[str, str, int, int], list[ClaimRow]]:
+    """Claims contradicted by another paper: A beats B in one, B beats A in another,
+    on a shared dataset and metric (no dataset/metric on either side counts as shared)."""
+    beats: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
+    for row in index.claims:
+        c = row.claim
+        if c.type == "outperforms" and c.subject and c.object and c.object.lower() not in GENERIC_BASELINES:
+            beats[(c.subject, c.object)].append(row)
+
+    def shared(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+        return (not x and not y) or bool(set(x) & set(y))
+
+    found: dict[tuple[str, str, int, int], list[ClaimRow]] = defaultdict(list)
+    for (a, b), rows in beats.items():
+        for row in rows:
+            for other in beats.get((b, a), ()):
+                if other.paper.id != row.paper.id and shared(row.claim.dataset, other.claim.dataset) and shared(
+                    row.claim.metric, other.claim.metric
+                ):
+                    found[row.key].append(other)
+    return dict(found)
+
+
+CLAIM_COLUMNS = ["type", "method", "baseline", "dataset", "metric", "task", "value", "direction",
+                 "paper_id", "paper_title", "sentence", "confidence", "conflict"]
+
+
+def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> "pd.DataFrame":
+    """One row per claim, with every column the claim tables need."""
+    import pandas as pd
+
+    conflicts = conflicting_pairs(index)
+    data = []
+    for row in rows:
+        c = row.claim
+        against = conflicts.get(row.key, [])
+        data.append({
+            "type": c.type,
+            "method": c.subject or "",
+            "baseline": c.object or "",
+            "dataset": _join(c.dataset),
+            "metric": _join(c.metric),
+            "task": _join(c.task),
+            "value": c.value or "",
+            "value_number": c.value_number,
+            "direction": c.direction or "",
+            "paper_id": row.paper.id,
+            "paper_title": row.paper.title,
+            "sentence": c.sentence,
+            "confidence": round(c.confidence, 2),
+            "conflict": "; ".join(f"contradicted by {o.paper.id}" for o in against),
+        })
+    return pd.DataFrame(data, columns=[*CLAIM_COLUMNS[:7], "value_number", *CLAIM_COLUMNS[7:]])
+
+
+def claim_filter_options(index: Index) -> dict[str, list[str]]:
+    """The values each claims-browser filter can take."""
+    options: dict[str, set[str]] = {"type": set(), "method": set(), "dataset": set(), "metric": set()}
+    for row in index.claims:
+        c = row.claim
+        options["type"].add(c.type)
+        options["method"].update(x for x in (c.subject, c.object) if x)
+        options["dataset"].update(c.dataset)
+        options["metric"].update(c.metric)
+    return {k: sorted(v, key=str.lower) for k, v in options.items()}
+
+
+def filter_claims(index: Index, *, types: Iterable[str] = (), method: str = "", dataset: str = "",
+                  metric: str = "", conflicts_only: bool = False) -> "pd.DataFrame":
+    """Claims matching every given filter (empty = any); ``method`` matches subject or baseline."""
+    types = set(types)
+    conflicts = conflicting_pairs(index) if conflicts_only else {}
+    rows = [
+        row for row in index.claims
+        if (not types or row.claim.type in types)
+        and (not method or method in (row.claim.subject, row.claim.object))
+        and (not dataset or dataset in row.claim.dataset)
+        and (not metric or metric in row.claim.metric)
+        and (not conflicts_only or row.key in conflicts)
+    ]
+    return claims_frame(index, rows)
+
+
+# ------------------------------------------------------------------ method / entity
+
+
+@dataclass(frozen=True)
+class EntityView:
+    label: str
+    name: str
+    aliases: tuple[str, ...]
+    papers: "pd.DataFrame"  # paper_id, paper_title, relation, published
+    beats: "pd.DataFrame"  # claims where it is the subject
+    beaten_by: "pd.DataFrame"  # claims where it is the baseline
+    leaderboard: "pd.DataFrame"  # claims on this dataset/metric/task (non-methods)
+    direction: str  # "higher" / "lower" / "" (metrics, when known)
+    timeline: "pd.DataFrame"  # listing_date, papers
+    related: list[tuple[str, str, int]]  # (other, label, shared papers)
+
+
+def resolve_entity(index: Index, label: str | None, name: str) -> tuple[str, str] | None:
+    """The (label, canonical) an URL parameter names: exact canonical, then alias, then normalised."""
+    labels = [label] if label else list(ENTITY_LABELS)
+    for lab in labels:
+        if (lab, name) in index.entities:
+            return lab, name
+    wanted = normalise_name(name)
+    for (lab, canonical), entity in index.entities.items():
+        if lab in labels and any(normalise_name(a) == wanted for a in (canonical, *entity.aliases)):
+            return lab, canonical
+    return None
+
+
+def entity_view(index: Index, label: str, name: str) -> EntityView | None:
+    import pandas as pd
+
+    resolved = resolve_entity(index, label, name)
+    if resolved is None:
+        return None
+    label, name = resolved
+    entity = index.entities[(label, name)]
+    papers = []
+    for pid in index.papers_of.get((label, name), ()):
+        paper = index.records[pid].paper
+        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        papers.append({"paper_id": pid, "paper_title": paper.title, "relation": relation,
+                       "published": paper.published or ""})
+    papers_df = pd.DataFrame(papers, columns=["paper_id", "paper_title", "relation", "published"])
+    if not papers_df.empty:
+        papers_df = papers_df.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
+    rows = [r for r in index.claims if _claim_touches(r.claim, label, name)]
+    frame = claims_frame(index, rows)
+    beats = frame[frame["method"] == name].reset_index(drop=True) if label == "method" else frame.iloc[0:0]
+    beaten = frame[frame["baseline"] == name].reset_index(drop=True) if label == "method" else frame.iloc[0:0]
+    board = frame.iloc[0:0] if label == "method" else leaderboard(frame)
+    direction = metric_direction(index, name) if label == "metric" else ""
+    return EntityView(label, name, tuple(a for a in entity.aliases if a != name), papers_df.reset_index(drop=True),
+                      beats, beaten, board, direction, timeline(index, label, name), related_entities(index, label, name))
+
+
+def _claim_touches(claim: Claim, label: str, name: str) -> bool:
+    if label == "method":
+        return name in (claim.subject, claim.object)
+    return name in getattr(claim, label)
+
+
+def leaderboard(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Claims ranked best first: by value when numbers share a unit and direction, else by confidence."""
+    board = frame.copy()
+    higher = board["direction"] != "lower"
+    board["_rank"] = board["value_number"].where(higher, -board["value_number"])
+    board = board.sort_values(["_rank", "confidence"], ascending=[False, False], na_position="last")
+    return board.drop(columns="_rank").reset_index(drop=True)
+
+
+def metric_direction(index: Index, metric: str) -> str:
+    """"higher" or "lower" is better for a metric, when the claims that use it agree."""
+    seen = {row.claim.direction for row in index.claims if metric in row.claim.metric and row.claim.direction}
+    return seen.pop() if len(seen) == 1 else ""
+
+
+def _listing_dates(paper: Paper) -> list[str]:
+    dates = sorted({s.listing_date for s in paper.sources if s.listing_date})
+    return dates or ([paper.published] if paper.published else [])
+
+
+def timeline(index: Index, label: str, name: str) -> "pd.DataFrame":
+    """Papers mentioning an entity per listing date (the paper's publication date when no listing date)."""
+    import pandas as pd
+
+    counts: Counter[str] = Counter()
+    for pid in index.papers_of.get((label, name), ()):
+        for date in _listing_dates(index.records[pid].paper):
+            counts[date] += 1
+    return pd.DataFrame(sorted(counts.items(), key=lambda item: _date_key(item[0])), columns=["listing_date", "papers"])
+
+
+def _date_key(text: str) -> tuple[str, str]:
+    """Sort key of a listing date ("Mar 14") or an ISO date, in calendar order."""
+    import datetime
+
+    for fmt in ("%Y-%m-%d", "%b %d", "%B %d"):
+        try:
+            return (datetime.datetime.strptime(text, fmt).strftime("%m-%d" if fmt != "%Y-%m-%d" else "%Y-%m-%d"), text)
+        except ValueError:
+            continue
+    return ("~", text)
+
+
+def related_entities(index: Index, label: str, name: str, n: int = 15) -> list[tuple[str, str, int]]:
+    """Entities co-mentioned with this one, most shared papers first."""
+    shared: Counter[tuple[str, str]] = Counter()
+    for pid in index.papers_of.get((label, name), ()):
+        record = index.records[pid]
+        others = {(m.label, m.canonical) for m in record.mentions} | {("method", p) for p in record.proposed}
+        others.discard((label, name))
+        shared.update(others)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower()))[:n]
+    return [(other, lab, count) for (lab, other), count in ranked]
+
+
+# ------------------------------------------------------------------ neighbourhood graph
+
+
+def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> "nx.MultiDiGraph":
+    """A small graph around an entity: its papers, the methods it beats / is beaten by, co-mentions."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    centre = node_id(label, name)
+    graph.add_node(centre, label=name, kind=label)
+    for row in index.claims:
+        c = row.claim
+        if not _claim_touches(c, label, name) or not c.subject:
+            continue
+        if c.object and label == "method":
+            a, b = node_id("method", c.subject), node_id("method", c.object)
+            graph.add_node(a, label=c.subject, kind="method")
+            graph.add_node(b, label=c.object, kind="method")
+            graph.add_edge(a, b, relation=c.type, paper=row.paper.id, value=c.value or "")
+        elif label != "method":
+            m = node_id("method", c.subject)
+            graph.add_node(m, label=c.subject, kind="method")
+            graph.add_edge(m, centre, relation=c.type, paper=row.paper.id, value=c.value or "")
+    for pid in sorted(index.papers_of.get((label, name), ()))[:limit]:
+        paper = index.records[pid].paper
+        p = node_id("paper", pid)
+        graph.add_node(p, label=paper.title, kind="paper")
+        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        graph.add_edge(p, centre, relation=relation)
+    for other, lab, count in related_entities(index, label, name, n=limit):
+        if lab != "method":
+            o = node_id(lab, other)
+            graph.add_node(o, label=other, kind=lab)
+            graph.add_edge(centre, o, relation="co-mentioned", papers=count)
+    return graph
+
+
+def node_id(kind: str, key: str) -> str:
+    return f"{kind}:{key}"
+
+
+def iter_entity_names(index: Index, label: str) -> Iterator[str]:
+    yield from sorted((name for lab, name in index.entities if lab == label), key=str.lower)
+
+
+def title_key(title: str) -> str:
+    """Normalised title, for comparing what a page shows with the record."""
+    return normalise_title(title)
+
+
+# ------------------------------------------------------------------ query console
+
+_UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_STRINGS_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def is_read_only_sparql(query: str) -> bool:
+    """True when a SPARQL text has no update keyword outside strings, IRIs and comments."""
+    return not _UPDATE_WORDS.search(_STRINGS_COMMENTS.sub(" ", query))
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: "pd.DataFrame"
+    truncated: bool
+    seconds: float
+
+
+def run_bounded(run: "Callable[[], pd.DataFrame]", *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
+    """Run a query function with a time limit and keep at most ``limit`` rows.
+
+    Raises TimeoutError when it does not answer in ``timeout`` seconds (the query is
+    abandoned in its worker thread).
+    """
+    import concurrent.futures
+    import time
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    started = time.perf_counter()
+    future = pool.submit(run)
+    try:
+        frame = future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        raise TimeoutError(f"the query did not finish in {timeout:g} s; add a LIMIT or narrow it") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    elapsed = time.perf_counter() - started
+    return QueryResult(frame.head(limit).reset_index(drop=True), len(frame) > limit, elapsed)
+
+
+# ------------------------------------------------------------------ export
+
+
+def flatten_for_export(graph: "nx.Graph") -> "nx.Graph":
+    """A copy whose attributes are all str/int/float/bool, as GEXF and GraphML need."""
+    flat = graph.copy()
+
+    def clean(attrs: dict) -> None:
+        for key, value in list(attrs.items()):
+            if value is None:
+                del attrs[key]
+            elif isinstance(value, (list, tuple, set)):
+                attrs[key] = "; ".join(map(str, value))
+            elif isinstance(value, dict):
+                attrs[key] = str(value)
+            elif not isinstance(value, (str, int, float, bool)):
+                attrs[key] = str(value)
+
+    for _, attrs in flat.nodes(data=True):
+        clean(attrs)
+    for *_, attrs in flat.edges(data=True):
+        clean(attrs)
+    clean(flat.graph)
+    return flat
+
+
+def nx_bytes(graph: "nx.Graph", fmt: str) -> bytes:
+    """GEXF (Gephi) or GraphML bytes of a networkx graph."""
+    import io
+
+    import networkx as nx
+
+    flat = flatten_for_export(graph)
+    buffer = io.BytesIO()
+    if fmt == "gexf":
+        nx.write_gexf(flat, buffer)
+    elif fmt == "graphml":
+        nx.write_graphml(flat, buffer)
+    else:
+        raise ValueError(f"unknown graph format {fmt!r}: use gexf or graphml")
+    return buffer.getvalue()
+
+
+NAMED_PARAMS = {  # the agreed parameters of the named queries (common brief)
+    "methods_outperforming": ("method",),
+    "method_results": ("method",),
+    "leaderboard": ("dataset", "metric", "task"),
+    "papers_of_method": ("method",),
+    "cooccurring_entities": ("name", "label"),
+    "mentions_per_listing_date": ("method",),
+    "conflicting_claims": (),
+}
+DEFAULT_PARAMS = {"method": "KAN", "name": "KAN", "label": "method", "dataset": "", "metric": "", "task": ""}
+
+
+def queries_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "ontology" / "queries"
+
+
+def example_queries(ext: str = "rq") -> dict[str, str]:
+    """The named queries' texts (``ontology/queries/<name>.<ext>``), by name."""
+    folder = queries_dir()
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob(f"*.{ext}"))} if folder.is_dir() else {}
+
+
+def query_parameters(text: str, name: str | None = None) -> tuple[str, ...]:
+    """Parameters a query takes: a named query's agreed ones, else the known ones it mentions."""
+    if name in NAMED_PARAMS:
+        return NAMED_PARAMS[name]
+    used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_COMMENTS.sub(" ", text)))
+    return tuple(p for p in ("method", "dataset", "metric", "task", "name", "label") if p in used and p not in _projected(text))
+
+
+def _projected(text: str) -> set[str]:
+    match = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
+    return set(re.findall(r"[?$](\w+)", match.group(1))) if match else set()
+
+
+def export_bytes(graph, index: Index, fmt: str, *, centre: tuple[str, str] | None = None) -> bytes:
+    """The whole graph (``centre=None``) or one entity's neighbourhood in ``fmt``:
+    gexf / graphml (networkx view) or ttl / jsonld (RDF)."""
+    if fmt in ("gexf", "graphml"):
+        view = graph.nx() if centre is None else neighbourhood(index, *centre)
+        return nx_bytes(view, fmt)
+    if fmt in ("ttl", "jsonld"):
+        return rdf_bytes(graph, fmt, centre=centre)
+    raise ValueError(f"unknown export format {fmt!r}: use gexf, graphml, ttl or jsonld")
+
+
+def cypher_console() -> "Callable[..., pd.DataFrame] | None":
+    """A read-only Cypher runner when kg.cypher is installed and its Bolt server answers, else None."""
+    import importlib.util
+
+    if importlib.util.find_spec("kg.cypher") is None:
+        return None
+    from . import cypher  # written by the Neo4j integration (issue 5)
+
+    run = getattr(cypher, "run", None) or getattr(cypher, "query", None)
+    if run is None:
+        return None
+    try:
+        run("RETURN 1 AS ok")
+    except Exception:  # no server configured or reachable: the tab is hidden
+        return None
+    return run
