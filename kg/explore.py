@@ -394,7 +394,10 @@ def leaderboard(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Claims ranked best first: by value when numbers share a unit and direction, else by confidence."""
     board = frame.copy()
     higher = board["direction"] != "lower"
-    board["_rank"] = board["value_number"].where(higher, -board["value_number"])
+    import pandas as pd
+
+    numbers = pd.to_numeric(board["value_number"], errors="coerce")
+    board["_rank"] = numbers.where(higher, -numbers)
     board = board.sort_values(["_rank", "confidence"], ascending=[False, False], na_position="last")
     return board.drop(columns="_rank").reset_index(drop=True)
 

@@ -1,0 +1,186 @@
+"""kg.explore: the explorer's logic, on a hand-annotated checkpoint of real seed papers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg import explore
+from kg.records import Claim, Mention, PaperRecord
+
+FIXTURE = Path(__file__).parent / "fixtures" / "records_app.jsonl"
+XSS_ID = "script-alert-1-script-revisiting-kan-b-versus-b-mlp"
+
+
+@pytest.fixture(scope="module")
+def records() -> list[PaperRecord]:
+    return [PaperRecord.from_dict(json.loads(line)) for line in FIXTURE.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def index(records) -> explore.Index:
+    return explore.build_index(records)
+
+
+def test_fixture_offsets_are_exact(records):
+    for record in records:
+        for mention in record.mentions:
+            assert getattr(record.paper, mention.field)[mention.start : mention.end] == mention.text
+        for claim in record.claims:
+            assert getattr(record.paper, claim.field)[claim.start : claim.end] == claim.sentence
+
+
+def test_search_groups_by_kind_and_ranks_exact_first(index):
+    groups = explore.search(index, "KAN")
+    assert list(groups) == ["method", "paper"]
+    assert groups["method"][0].key == "KAN" and groups["method"][0].score == 100
+    assert groups["method"][0].papers == 8
+    assert {"U-KAN", "MatrixKAN"} <= {h.key for h in groups["method"]}
+    assert any(h.key == "kan-kolmogorov-arnold-networks" for h in groups["paper"])
+
+
+def test_search_finds_aliases_and_tolerates_typos(index):
+    assert explore.search(index, "Kolmogorov-Arnold Netwroks")["method"][0].key == "KAN"
+    assert explore.search(index, "WRNs")["method"][0].key == "Wide ResNet"
+    assert explore.search(index, "cifar10")["dataset"][0].key == "CIFAR-10"
+    assert explore.search(index, "sharpdart")["method"][0].key == "sharpDARTS"
+    assert explore.search(index, "zzzz qqq") == {}
+    assert explore.search(index, "  ") == {}
+
+
+def test_short_queries_are_not_fuzzy(index):
+    # "KIN" is one edit from KAN and KINN, but three letters are too few to guess from
+    assert "method" not in explore.search(index, "KIM")
+
+
+def test_home_stats_count_the_corpus(index, records):
+    stats = explore.home_stats(index)
+    assert stats["papers"] == len(records) == 11
+    assert stats["claims"] == sum(len(r.claims) for r in records)
+    assert stats["methods"] == len([e for e in index.entities if e[0] == "method"])
+    assert stats["conflicts"] == 2  # KAN > MLP vs MLP > KAN, both directions
+
+
+def test_annotated_html_escapes_everything_but_its_own_tags():
+    text = 'A <script>alert(1)</script> & "KAN" beats MLP.'
+    start = text.index("KAN")
+    mentions = [Mention("KAN", "method", "KAN", "abstract", start, start + 3),
+                Mention("<script>", "method", "<evil>", "abstract", 2, 10)]
+    out = explore.annotate_html(text, mentions, [Claim(text, "abstract", 0, len(text), "outperforms", "KAN")])
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'title="method: &lt;evil&gt;"' in out
+    assert re.sub(r"<[^>]+>", "", out) == html.escape(text)
+    assert out.startswith('<mark class="kg-claim"') and out.endswith("</mark>")
+    assert out.count('class="kg-ent kg-method"') == 2
+
+
+def test_annotated_html_drops_overlapping_and_out_of_range_mentions():
+    text = "Kolmogorov-Arnold Networks"
+    mentions = [Mention(text, "method", "KAN", "title", 0, len(text)),
+                Mention("Arnold", "method", "X", "title", 11, 17),
+                Mention("bad", "method", "Y", "title", 20, 99)]
+    out = explore.annotate_html(text, mentions)
+    assert out.count("<span") == 1 and "X" not in out and "Y" not in out
+
+
+def test_paper_view_of_the_xss_paper_is_text(index):
+    view = explore.paper_view(index, XSS_ID)
+    assert "<script>" not in view.title_html and "&lt;script&gt;alert(1)&lt;/script&gt;" in view.title_html
+    assert "<img" not in view.abstract_html and "&lt;img src=x" in view.abstract_html
+    assert view.claims.loc[0, "conflict"].startswith("contradicted by kan-kolmogorov-arnold-networks")
+    assert explore.paper_view(index, "no-such-paper") is None
+
+
+def test_paper_view_lists_proposed_methods_and_claims(index):
+    view = explore.paper_view(index, "matrixkan-parallelized-kolmogorov-arnold-network")
+    assert view.proposed == ("MatrixKAN",)
+    assert view.entities["method"][:2] == ["MatrixKAN", "KAN"]
+    row = view.claims.iloc[0]
+    assert (row["type"], row["method"], row["baseline"], row["value"]) == ("efficiency", "MatrixKAN", "KAN", "40x")
+    assert 'class="kg-claim"' in view.abstract_html
+
+
+def test_method_view_beats_and_beaten_by(index):
+    view = explore.entity_view(index, "method", "Kolmogorov-Arnold networks")  # an alias resolves
+    assert view.name == "KAN"
+    assert "KANs" in view.aliases
+    beaten = view.beaten_by.set_index("method")
+    assert set(beaten.index) == {"MatrixKAN", "XNet", "MLP"}
+    assert beaten.loc["MatrixKAN", "value"] == "40x"
+    assert beaten.loc["MatrixKAN", "paper_id"] == "matrixkan-parallelized-kolmogorov-arnold-network"
+    assert "40x relative to KAN" in beaten.loc["MatrixKAN", "sentence"]
+    assert list(view.beats["baseline"]) == ["MLP"]
+    assert set(view.papers.loc[view.papers["relation"] == "proposes", "paper_id"]) == {"kan-kolmogorov-arnold-networks"}
+    assert view.related[0][:2] == ("MLP", "method")
+    assert explore.entity_view(index, "method", "No Such Method") is None
+
+
+def test_dataset_leaderboard_ranks_by_direction(index):
+    view = explore.entity_view(index, "dataset", "CIFAR-10")
+    error_rows = view.leaderboard[view.leaderboard["metric"] == "error"]
+    assert list(error_rows["value"])[:2] == ["1.93%", "4.62%"]  # lower error is better
+    assert list(error_rows["method"])[:2] == ["sharpDARTS", "ResNet"]
+    assert explore.entity_view(index, "metric", "error").direction == "lower"
+    assert explore.entity_view(index, "metric", "accuracy").direction == ""
+
+
+def test_filter_claims(index):
+    assert set(explore.filter_claims(index, types=["efficiency"])["method"]) == {"MatrixKAN"}
+    by_dataset = explore.filter_claims(index, dataset="CIFAR-10", metric="error")
+    assert set(by_dataset["method"]) == {"sharpDARTS", "ResNet"}
+    conflicts = explore.filter_claims(index, conflicts_only=True)
+    assert {(r.method, r.baseline) for r in conflicts.itertuples()} == {("KAN", "MLP"), ("MLP", "KAN")}
+    both_sides = explore.filter_claims(index, method="KAN")
+    assert len(both_sides) == 4
+    options = explore.claim_filter_options(index)
+    assert "outperforms" in options["type"] and "CIFAR-10" in options["dataset"]
+
+
+def test_timeline_sorts_listing_dates_in_calendar_order(index):
+    frame = explore.timeline(index, "dataset", "CIFAR-10")
+    assert list(frame["listing_date"]) == ["Mar 14"]
+    assert explore._date_key("Mar 14") < explore._date_key("Nov 3") < explore._date_key("~")
+
+
+def test_neighbourhood_exports_to_gexf_and_graphml(index):
+    graph = explore.neighbourhood(index, "method", "KAN")
+    assert graph.has_edge("method:MatrixKAN", "method:KAN") and graph.has_edge("method:KAN", "method:MLP")
+    assert graph.nodes["paper:kan-kolmogorov-arnold-networks"]["kind"] == "paper"
+    for fmt, reader in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        data = explore.nx_bytes(graph, fmt)
+        back = reader(__import__("io").BytesIO(data))
+        assert back.number_of_nodes() == graph.number_of_nodes()
+    with pytest.raises(ValueError):
+        explore.nx_bytes(graph, "png")
+
+
+def test_read_only_sparql_check():
+    assert explore.is_read_only_sparql('SELECT * WHERE { ?s ?p "INSERT DATA" } # DROP ALL')
+    assert explore.is_read_only_sparql("PREFIX x: <http://e.org/DELETE/> ASK { ?s ?p ?o }")
+    assert not explore.is_read_only_sparql("INSERT DATA { <a:b> <a:c> <a:d> }")
+    assert not explore.is_read_only_sparql("prefix x: <a:> delete where { ?s ?p ?o }")
+    assert not explore.is_read_only_sparql("DROP ALL")
+
+
+def test_run_bounded_limits_rows_and_time():
+    import threading
+
+    import pandas as pd
+
+    result = explore.run_bounded(lambda: pd.DataFrame({"n": range(50)}), limit=10, timeout=5)
+    assert len(result.frame) == 10 and result.truncated
+    release = threading.Event()
+    with pytest.raises(TimeoutError, match="did not finish"):
+        explore.run_bounded(lambda: release.wait(5) and pd.DataFrame(), timeout=0.2)
+    release.set()
+
+
+def test_query_parameters():
+    assert explore.query_parameters("anything", "leaderboard") == ("dataset", "metric", "task")
+    text = "SELECT ?winner WHERE { ?c ex:baseline ?method ; ex:winner ?winner }"
+    assert explore.query_parameters(text) == ("method",)
