@@ -30,7 +30,8 @@ PAGE_FILES = {  # url path -> file, relative to app/
     "query": "app_pages/query.py",
     "export": "app_pages/export.py",
 }
-KIND_ICONS = {"method": "🧩", "dataset": "🗂️", "task": "🎯", "metric": "📏", "paper": "📄"}
+KIND_ICONS = {"method": ":material/extension:", "dataset": ":material/dataset:", "task": ":material/target:",
+              "metric": ":material/straighten:", "paper": ":material/article:"}
 KIND_PLURAL = {"method": "Methods", "dataset": "Datasets", "task": "Tasks", "metric": "Metrics", "paper": "Papers"}
 
 CSS = """
@@ -40,6 +41,7 @@ CSS = """
 .kg-dataset { background: #e6f4ea; border-color: #54a24b; }
 .kg-metric { background: #fef3e2; border-color: #f58518; }
 .kg-task { background: #f3e8fd; border-color: #b279a2; }
+.kg-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: 0.4rem 0 0.6rem 0; }
 mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; }
 .kg-abstract { line-height: 1.75; font-size: 1.02rem; }
 .kg-legend span { margin-right: .8rem; font-size: .85rem; }
@@ -65,15 +67,18 @@ def _open(store: str, stamp: float):
     return graph, explore.build_index(graph.records(), graph.entities())
 
 
-def setup(title: str, icon: str = "🔎") -> tuple[object, explore.Index] | None:
+def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.Index] | None:
     """Page config, styles, store picker; returns (graph, index) or None when no store is usable."""
     if not st.session_state.get("_kg_nav"):
         st.set_page_config(page_title=f"{title} · papers-kg", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)  # static stylesheet, no user data
-    if "_kg_store" not in st.session_state:
-        st.session_state["_kg_store"] = default_store()
+    # the choice lives in a plain session key: widget state does not survive a page switch
+    store = st.session_state.get("kg_store") or default_store()
     with st.sidebar:
-        store = st.text_input("Graph store", key="_kg_store", help="A directory built by `kg build` (default: $KG_STORE or ./kg-store).")
+        chosen = st.text_input("Graph store", value=store, help="A directory built by `kg build` (default: $KG_STORE or ./kg-store).")
+    if chosen.strip() and chosen.strip() != store:
+        store = chosen.strip()
+    st.session_state["kg_store"] = store
     try:
         graph, index = _open(store, _stamp(store))
     except Exception as error:  # a missing or broken store: say how to fix it, keep the app up

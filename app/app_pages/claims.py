@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from kg import explore  # noqa: E402
 
-loaded = _ui.setup("Claims", "⚖️")
+loaded = _ui.setup("Claims", ":material/balance:")
 if loaded is not None:
     graph, index = loaded
     st.title("Claims")

@@ -14,7 +14,7 @@ from kg import explore  # noqa: E402
 
 LABELS = ("dataset", "task", "metric")
 
-loaded = _ui.setup("Datasets, tasks, metrics", "🗂️")
+loaded = _ui.setup("Datasets, tasks, metrics", ":material/dataset:")
 if loaded is not None:
     graph, index = loaded
     label = next((lab for lab in LABELS if _ui.param(lab)), "")
@@ -30,7 +30,7 @@ if loaded is not None:
                 for name, count in ranked[:80]:
                     _ui.entity_link(lab, name, suffix=f" — {count}")
     else:
-        st.title(f"{_ui.KIND_ICONS[view.label]} {view.name}")
+        st.title(view.name)
         st.caption(f"{view.label.capitalize()}" + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else ""))
         cols = st.columns(3)
         cols[0].metric("Papers", len(view.papers))

@@ -15,7 +15,7 @@ from kg import explore  # noqa: E402
 FORMATS = {"GEXF (Gephi)": ("gexf", "application/xml"), "GraphML": ("graphml", "application/xml"),
            "Turtle": ("ttl", "text/turtle"), "JSON-LD": ("jsonld", "application/ld+json")}
 
-loaded = _ui.setup("Export", "⬇️")
+loaded = _ui.setup("Export", ":material/download:")
 if loaded is not None:
     graph, index = loaded
     st.title("Export")

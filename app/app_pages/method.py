@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from kg import explore  # noqa: E402
 
-loaded = _ui.setup("Method", "🧩")
+loaded = _ui.setup("Method", ":material/extension:")
 if loaded is not None:
     graph, index = loaded
     name = _ui.param("method")
@@ -28,9 +28,8 @@ if loaded is not None:
                 for method, count in ranked[col_index::3][:60]:
                     _ui.entity_link("method", method, suffix=f" — {count}")
     else:
-        st.title(f"🧩 {view.name}")
-        if view.aliases:
-            st.caption("Also written as: " + " · ".join(view.aliases))
+        st.title(view.name)
+        st.caption("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else ""))
         proposing = view.papers[view.papers["relation"] == "proposes"]
         cols = st.columns(4)
         cols[0].metric("Papers", len(view.papers))

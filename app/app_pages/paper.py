@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from kg import explore  # noqa: E402
 
-loaded = _ui.setup("Paper", "📄")
+loaded = _ui.setup("Paper", ":material/article:")
 if loaded is not None:
     graph, index = loaded
     paper_id = _ui.param("paper")
@@ -29,7 +29,7 @@ if loaded is not None:
             _ui.paper_link(paper.id, paper.title)
     else:
         paper = view.paper
-        st.markdown(f'<h1 class="kg-title">{view.title_html}</h1>', unsafe_allow_html=True)  # built from escaped text
+        st.markdown(f'<div class="kg-title">{view.title_html}</div>', unsafe_allow_html=True)  # built from escaped text
         meta = [f"id `{paper.id}`"]
         if paper.published:
             meta.append(f"published {paper.published}")

@@ -14,7 +14,7 @@ from kg import explore  # noqa: E402
 
 ROW_LIMIT, TIMEOUT_S = 1000, 10.0
 
-loaded = _ui.setup("Query console", "⌨️")
+loaded = _ui.setup("Query console", ":material/terminal:")
 if loaded is not None:
     graph, index = loaded
     st.title("Query console")

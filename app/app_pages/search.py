@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from kg import explore  # noqa: E402
 
-loaded = _ui.setup("Search", "🔎")
+loaded = _ui.setup("Search", ":material/search:")
 if loaded is not None:
     graph, index = loaded
     st.title("papers-kg explorer")
@@ -52,4 +52,4 @@ if loaded is not None:
         conflicts = stats["conflicts"]
         if conflicts:
             st.warning(f"{conflicts} claim{'s are' if conflicts != 1 else ' is'} contradicted by another paper.")
-            _ui.link("claims", "Review conflicting claims", icon="⚖️", conflicts="1")
+            _ui.link("claims", "Review conflicting claims", icon=":material/balance:", conflicts="1")
