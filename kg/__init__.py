@@ -12,11 +12,22 @@ from .records import Claim, Entity, Mention, Paper, PaperRecord, Source
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    """``kg.open`` and ``kg.KnowledgeGraph`` load the graph API (pandas, pyoxigraph) on first use."""
+    if name in ("open", "KnowledgeGraph"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
 __all__ = [
     "Claim",
     "Entity",
     "IngestResult",
     "KGError",
+    "KnowledgeGraph",
     "Mention",
     "Paper",
     "PaperRecord",
@@ -24,4 +35,5 @@ __all__ = [
     "Source",
     "__version__",
     "ingest",
+    "open",
 ]

@@ -1,0 +1,150 @@
+"""Python API for notebooks and the app: ``kg.open(store)`` -> :class:`KnowledgeGraph`.
+
+>>> import kg
+>>> graph = kg.open("kg-store")                       # doctest: +SKIP
+>>> graph.named("methods_outperforming", method="Kolmogorov-Arnold Network")  # doctest: +SKIP
+>>> graph.sparql("SELECT ?t WHERE { ?p dcterms:title ?t }")                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .queries import check_read_only, load_named, named_queries
+from .records import Entity, PaperRecord, collect_entities
+from .store import IRI, Backend, QueryResult, open_backend, read_meta, read_records, require
+
+DEFAULT_TIMEOUT = 30.0
+# Prefixes every query may use without declaring them.
+_PROLOGUE_PREFIXES = {
+    "kg": "https://w3id.org/papers-kg/ontology#",
+    "id": "https://w3id.org/papers-kg/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
+def default_store() -> Path:
+    return Path(os.environ.get("KG_STORE") or "kg-store")
+
+
+def with_prefixes(query: str) -> str:
+    """``query`` with PREFIX lines for the standard prefixes it uses but does not declare."""
+    import re
+
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*prefix\s+([A-Za-z][\w-]*)?:", query)}
+    lines = [f"PREFIX {p}: <{iri}>" for p, iri in _PROLOGUE_PREFIXES.items()
+             if p not in declared and re.search(rf"(?<![\w<]){p}:", query)]
+    return "\n".join(lines + [query]) if lines else query
+
+
+def to_frame(result: QueryResult):
+    import pandas as pd
+
+    frame = pd.DataFrame(result.rows, columns=result.columns)
+    frame.attrs["truncated"] = result.truncated
+    frame.attrs["kind"] = result.kind
+    return frame
+
+
+class KnowledgeGraph:
+    """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``)."""
+
+    def __init__(self, store: str | Path | None = None, backend: str = "oxigraph"):
+        self.path = require(store if store is not None else default_store())
+        self.backend_name = backend
+        self.backend: Backend = open_backend(self.path, backend)
+        self._records: list[PaperRecord] | None = None
+        self._nx = None
+
+    # -------------------------------------------------------------- queries
+
+    def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
+              limit: int | None = None, trusted: bool = False) -> QueryResult:
+        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection."""
+        query = with_prefixes(query)
+        if not trusted:
+            check_read_only(query)
+        return self.backend.query(query, bindings or {}, timeout=timeout, limit=limit)
+
+    def sparql(self, query: str, /, **bindings: Any):
+        """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
+
+        Strings bind as string literals, ints/floats/bools as typed literals, ``kg.store.IRI(...)``
+        as an IRI. Oxigraph needs every bound variable in the SELECT projection.
+        """
+        return to_frame(self.query(query, bindings))
+
+    def named(self, query_name: str, /, *, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
+              **params: Any):
+        """Run ``ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
+        named = load_named(query_name)
+        result = self.query(named.text, named.bindings(params), timeout=timeout, limit=limit, trusted=True)
+        frame = to_frame(result)
+        return frame[list(named.columns)] if named.columns else frame
+
+    @staticmethod
+    def named_queries() -> list[str]:
+        return named_queries()
+
+    # -------------------------------------------------------------- views
+
+    def nx(self):
+        """The graph as a networkx MultiDiGraph (see :mod:`kg.nx_view`); built once, then cached."""
+        if self._nx is None:
+            from .nx_view import build_nx
+
+            self._nx = build_nx(self.backend.triples())
+        return self._nx
+
+    def records(self) -> list[PaperRecord]:
+        if self._records is None:
+            self._records = read_records(self.path)
+        return list(self._records)
+
+    def entities(self) -> list[Entity]:
+        return collect_entities(self.records())
+
+    def meta(self) -> dict[str, Any]:
+        return read_meta(self.path)
+
+    def __len__(self) -> int:
+        return len(self.backend)
+
+    def export(self, fmt: str, out: str | Path) -> list[Path]:
+        from .export import export
+
+        return export(self, fmt, out)
+
+    def validate(self):
+        from .validate import validate_backend
+
+        return validate_backend(self.backend)
+
+    def close(self) -> None:
+        self.backend.close()
+        self._nx = None
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({str(self.path)!r}, backend={self.backend_name!r})"
+
+
+def open(store: str | Path | None = None, backend: str = "oxigraph") -> KnowledgeGraph:  # noqa: A001
+    """Open a built store (default: $KG_STORE, else ./kg-store) read-only."""
+    return KnowledgeGraph(store, backend)
+
+
+__all__ = ["IRI", "KnowledgeGraph", "open"]

@@ -1,0 +1,157 @@
+"""kg build / query / validate / export: the knowledge graph store."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._app import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, progress, warn
+
+_STORE_HELP = "Store directory (default: $KG_STORE, else ./kg-store)."
+
+
+def _default_inputs() -> list[Path]:
+    local = Path("data/seeds")
+    if local.is_dir():
+        return [local]
+    return [Path(__file__).resolve().parents[2] / "data" / "seeds"]
+
+
+@app.command("build")
+def build_command(
+    inputs: Optional[List[Path]] = typer.Argument(None, help="Listing files or folders (default: data/seeds)."),
+    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+    records: Optional[Path] = typer.Option(None, "--records", help="Build from this records.jsonl checkpoint; skips ingestion and extraction."),
+    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the store already exists."),
+    processes: int = typer.Option(1, "--processes", "-j", min=1, help="Extraction worker processes."),
+) -> None:
+    """Build or update the graph: ingest -> extract -> records.jsonl -> RDF store (swapped in when complete)."""
+    from ..build import build
+    from ..store import exists
+
+    store = store or default_store()
+    if if_missing and exists(store):
+        info(f"{store} already holds a graph store; nothing to do (--if-missing)")
+        raise typer.Exit(EXIT_OK)
+    bars: dict[str, object] = {}
+
+    def on_stage(name: str, total: int | None) -> None:
+        info(f"{name}…") if total is None else info(f"{name} {total} papers…")
+        bars["total"] = total
+
+    with progress("Extracting", None) as advance:
+        report = build(inputs or _default_inputs(), store, records_file=records, n_process=processes,
+                       on_stage=on_stage, on_progress=lambda n=1: advance(n))
+    for problem in report.problems:
+        warn(problem)
+    meta = report.meta
+    entities = ", ".join(f"{n} {label}s" for label, n in meta["entities"].items())
+    source = f"from {records}" if records else f"{report.extracted} extracted, {report.reused} unchanged"
+    info(f"{meta['papers']} papers ({source}), {meta['claims']} claims, {entities}; "
+         f"{meta['triples']} triples -> {store}")
+    if report.problems:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot read query file {path} ({error.strerror or error})")
+    if text == "-":
+        return sys.stdin.read()
+    return text
+
+
+def _parse_params(items: list[str]) -> dict[str, str]:
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            fail(f"--param expects NAME=VALUE, got {item!r}")
+        params[name] = value
+    return params
+
+
+def print_frame(frame, fmt: str) -> None:
+    """Print a query result as a table, CSV or a JSON list of row objects."""
+    if fmt == "json":
+        rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif frame.empty:
+        typer.echo("(no rows)" if len(frame.columns) else "")
+    else:
+        typer.echo(frame.to_string(index=False, max_colwidth=60))
+
+
+@app.command("query")
+def query_command(
+    query: str = typer.Argument(..., help="SPARQL text, @FILE, '-' for stdin, or a named query (see --list)."),
+    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (a list of row objects)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE: a named-query parameter, or a binding of ?NAME."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is abandoned (0 = none)."),
+    limit: int = typer.Option(1000, "--limit", help="At most this many rows (0 = no limit)."),
+    backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk) or rdflib (in memory)."),
+) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query; updates are refused."""
+    from .. import api
+    from ..queries import named_queries
+
+    if fmt not in ("table", "csv", "json"):
+        fail(f"unknown --format {fmt!r}; choose table, csv or json")
+    params = _parse_params(param or [])
+    graph = api.open(store or default_store(), backend=backend)
+    try:
+        row_limit = limit or None
+        if query in named_queries():
+            frame = graph.named(query, timeout=timeout, limit=row_limit, **params)
+        else:
+            frame = api.to_frame(graph.query(_read_query(query), params, timeout=timeout, limit=row_limit))
+    finally:
+        graph.close()
+    print_frame(frame, fmt)
+    if frame.attrs.get("truncated"):
+        warn(f"output cut at {limit} rows (--limit)")
+
+
+@app.command("validate")
+def validate_command(store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl); exit 0 when it conforms."""
+    from .. import api
+
+    with api.open(store or default_store()) as graph:
+        report = graph.validate()
+    if report.conforms:
+        info(f"conforms: {report.triples} triples checked against ontology/shapes.ttl, 0 violations")
+        return
+    typer.echo(report.text)
+    info(f"does not conform: {report.violations} violations")
+    raise typer.Exit(EXIT_ERROR)
+
+
+@app.command("export")
+def export_command(
+    fmt: str = typer.Option(..., "--format", "-f", help="gexf, graphml, ttl, nt, jsonld or csv."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write (csv also writes OUT-stem.nodes.csv)."),
+    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+) -> None:
+    """Export the graph for Gephi (gexf, graphml, csv) or as RDF (ttl, nt, jsonld)."""
+    from .. import api
+
+    with api.open(store or default_store()) as graph:
+        written = graph.export(fmt, out)
+        triples = len(graph)
+        nodes = graph.nx().number_of_nodes() if fmt in ("gexf", "graphml", "csv") else None
+        edges = graph.nx().number_of_edges() if nodes is not None else None
+    what = f"{nodes} nodes, {edges} edges" if nodes is not None else f"{triples} triples"
+    info(f"{what} -> {', '.join(str(p) for p in written)}")

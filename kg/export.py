@@ -1,0 +1,136 @@
+"""Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD and CSV node/edge tables.
+
+GEXF and GraphML come from the networkx view (:mod:`kg.nx_view`) and are made valid against the
+official grammars (``shared/data/schemas``): networkx's GEXF 1.3 output gets the two documented
+fixes (the xsi namespace URI, no ``graph/@name``); GraphML gets NMTOKEN-safe node ids (``n0``,
+``n1``, ... with the IRI kept in the ``iri`` attribute) and unique edge ids (``e0``, ``e1``, ...).
+Every file is written aside and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import KGError
+
+FORMATS = ("gexf", "graphml", "ttl", "nt", "jsonld", "csv")
+_WRONG_XSI = b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"'
+_RIGHT_XSI = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+
+
+def export(kg: Any, fmt: str, out: str | Path) -> list[Path]:
+    """Write the graph of ``kg`` (a :class:`kg.api.KnowledgeGraph`) as ``fmt``; returns the files written."""
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise KGError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in ("ttl", "nt", "jsonld"):
+        return [_atomic(out, lambda tmp: _dump_rdf(kg, fmt, tmp))]
+    graph = kg.nx()
+    if fmt == "gexf":
+        return [_atomic(out, lambda tmp: write_gexf(graph, tmp))]
+    if fmt == "graphml":
+        return [_atomic(out, lambda tmp: write_graphml(graph, tmp))]
+    nodes_path = out.with_name(out.stem + ".nodes.csv")
+    return [_atomic(out, lambda tmp: _edges_csv(graph, tmp)), _atomic(nodes_path, lambda tmp: _nodes_csv(graph, tmp))]
+
+
+def _atomic(path: Path, write) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _dump_rdf(kg: Any, fmt: str, tmp: Path) -> None:
+    from .rdf import PREFIXES
+    from .store import OxigraphBackend
+
+    backend = kg.backend
+    if not isinstance(backend, OxigraphBackend):  # serialise through an in-memory Oxigraph copy
+        copy = OxigraphBackend()
+        from pyoxigraph import Triple
+
+        copy.add(Triple(s, p, o) for s, p, o in backend.triples())
+        backend = copy
+    backend.dump(tmp, fmt, PREFIXES)
+
+
+# ---------------------------------------------------------------- GEXF
+
+
+def gexf_graph(graph):
+    """A copy of the networkx view ready for GEXF: viz colour/size, paper dates as ``start``."""
+    gexf = graph.copy()
+    for _, data in gexf.nodes(data=True):
+        colour = data.get("color", "#7f7f7f").lstrip("#")
+        data["viz"] = {
+            "color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16), "a": 1.0},
+            "size": float(data.get("size", 4.0)),
+        }
+        published = data.get("date_published")
+        if isinstance(published, str) and len(published) == 10:
+            data["start"] = published
+    return gexf
+
+
+def write_gexf(graph, path: str | Path) -> None:
+    """GEXF 1.3, valid against gexf.rng / xsd-viz-fixed/gexf.xsd."""
+    import networkx as nx
+    from lxml import etree
+
+    tmp = Path(f"{path}.nx")
+    try:
+        nx.write_gexf(gexf_graph(graph), tmp, version="1.3")
+        data = tmp.read_bytes().replace(_WRONG_XSI, _RIGHT_XSI)
+    finally:
+        tmp.unlink(missing_ok=True)
+    root = etree.fromstring(data)
+    for element in root.iter("{http://gexf.net/1.3}graph"):
+        element.attrib.pop("name", None)
+    Path(path).write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+# ---------------------------------------------------------------- GraphML
+
+
+def graphml_graph(graph):
+    """A copy with NMTOKEN-safe node ids (n0, n1, ...) and unique edge ids (e0, e1, ...)."""
+    import networkx as nx
+
+    mapping = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
+    safe = nx.relabel_nodes(graph, mapping, copy=True)
+    for i, (_, _, data) in enumerate(safe.edges(data=True)):
+        data["edge_id"] = f"e{i}"
+    return safe
+
+
+def write_graphml(graph, path: str | Path) -> None:
+    """GraphML 1.0, valid against graphml-1.0/graphml.xsd."""
+    import networkx as nx
+
+    nx.write_graphml(graphml_graph(graph), path, edge_id_from_attribute="edge_id")
+
+
+# ---------------------------------------------------------------- CSV (Gephi spreadsheet import)
+
+
+def _nodes_csv(graph, path: Path) -> None:
+    import pandas as pd
+
+    rows = [{"Id": node, "Label": data.get("label", node), **{k: v for k, v in data.items() if k != "label"}}
+            for node, data in graph.nodes(data=True)]
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def _edges_csv(graph, path: Path) -> None:
+    import pandas as pd
+
+    rows = [{"Source": s, "Target": t, "Type": "Directed", "Label": d.get("label", k), "relation": d.get("relation", k)}
+            for s, t, k, d in graph.edges(keys=True, data=True)]
+    pd.DataFrame(rows, columns=["Source", "Target", "Type", "Label", "relation"]).to_csv(path, index=False)

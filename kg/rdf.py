@@ -1,0 +1,157 @@
+"""PaperRecords -> RDF triples (pyoxigraph terms), following ``ontology/kg.ttl``.
+
+Every IRI comes from :mod:`kg.ids`, so the same records always give the same triples.
+No blank nodes are used: exports re-parse to exactly the same triple count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, paper_iri, repository_iri
+from .records import Claim, PaperRecord, collect_entities
+
+KG = ONTOLOGY_IRI
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SCHEMA = "https://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+MLS = "http://www.w3.org/ns/mls#"
+
+PREFIXES = {
+    "kg": KG,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "schema": SCHEMA,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "skos": SKOS,
+    "id": KG.replace("ontology#", "id/"),
+}
+
+ENTITY_CLASSES = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
+_CLAIM_LINKS = (("dataset", "datasetName", "onDataset"), ("metric", "metricName", "usesMetric"), ("task", "taskName", "onTask"))
+
+
+def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Triple"]:  # noqa: F821
+    """Every triple of the graph of ``records`` (records are read twice: pass a list)."""
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    records = list(records)
+    iris: dict[str, NamedNode] = {}
+
+    def iri(value: str) -> NamedNode:
+        node = iris.get(value)
+        if node is None:
+            node = iris[value] = NamedNode(value)
+        return node
+
+    typed = {name: NamedNode(XSD + name) for name in ("integer", "double", "date", "anyURI")}
+    rdf_type = iri(RDF_TYPE)
+
+    def text(value: str) -> Literal:
+        return Literal(value)
+
+    entities = collect_entities(records)
+    known = {(e.label, e.canonical) for e in entities}
+    for entity in entities:
+        node = iri(entity_iri(entity.label, entity.canonical))
+        yield Triple(node, rdf_type, iri(KG + ENTITY_CLASSES[entity.label]))
+        yield Triple(node, rdf_type, iri(KG + "Entity"))
+        yield Triple(node, iri(SKOS + "prefLabel"), text(entity.canonical))
+        for alias in entity.aliases:
+            if alias != entity.canonical:
+                yield Triple(node, iri(SKOS + "altLabel"), text(alias))
+
+    listings: dict[str, None] = {}
+    repositories: dict[str, None] = {}
+    for record in records:
+        paper = record.paper
+        node = iri(paper_iri(paper.id))
+        yield Triple(node, rdf_type, iri(KG + "Paper"))
+        yield Triple(node, rdf_type, iri(SCHEMA + "ScholarlyArticle"))
+        yield Triple(node, iri(DCTERMS + "identifier"), text(paper.id))
+        yield Triple(node, iri(DCTERMS + "title"), text(paper.title))
+        if paper.abstract:
+            yield Triple(node, iri(DCTERMS + "abstract"), text(paper.abstract))
+        if paper.published:
+            yield Triple(node, iri(SCHEMA + "datePublished"), Literal(paper.published, datatype=typed["date"]))
+        if paper.author_count is not None:
+            yield Triple(node, iri(KG + "authorCount"), Literal(str(int(paper.author_count)), datatype=typed["integer"]))
+        if paper.upvotes is not None:
+            yield Triple(node, iri(KG + "upvotes"), Literal(str(int(paper.upvotes)), datatype=typed["integer"]))
+        for date in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
+            yield Triple(node, iri(KG + "listingDate"), text(date))
+        for name in dict.fromkeys(Path(s.file).name for s in paper.sources):
+            yield Triple(node, iri(KG + "listedIn"), iri(listing_iri(name)))
+            listings.setdefault(name, None)
+        for url in paper.code_urls:
+            yield Triple(node, iri(KG + "hasCodeRepository"), iri(repository_iri(url)))
+            repositories.setdefault(url, None)
+        for label, canonical in dict.fromkeys((m.label, m.canonical) for m in record.mentions):
+            yield Triple(node, iri(KG + "mentions"), iri(entity_iri(label, canonical)))
+        for name in dict.fromkeys(record.proposed):
+            yield Triple(node, iri(KG + "proposes"), iri(entity_iri("method", name)))
+        seen_claims: set[str] = set()
+        for claim in record.claims:
+            claim_node = claim_iri(paper.id, claim.field, claim.start, claim.end)
+            if claim_node in seen_claims:  # one claim per evidence span
+                continue
+            seen_claims.add(claim_node)
+            yield from _claim_triples(iri(claim_node), node, claim, known, iri, typed)
+
+    for name in listings:
+        node = iri(listing_iri(name))
+        yield Triple(node, rdf_type, iri(KG + "Listing"))
+        yield Triple(node, iri(RDFS + "label"), text(name))
+    for url in repositories:
+        node = iri(repository_iri(url))
+        yield Triple(node, rdf_type, iri(KG + "CodeRepository"))
+        yield Triple(node, iri(SCHEMA + "url"), Literal(url, datatype=typed["anyURI"]))
+
+
+def _claim_triples(node, paper_node, claim: Claim, known, iri, typed) -> Iterator["Triple"]:  # noqa: F821
+    from pyoxigraph import Literal, Triple
+
+    def add(prop: str, value) -> Triple:
+        return Triple(node, iri(KG + prop), value)
+
+    yield Triple(node, iri(RDF_TYPE), iri(KG + "ResultClaim"))
+    yield Triple(node, iri(PROV + "wasDerivedFrom"), paper_node)
+    yield add("claimType", Literal(claim.type))
+    yield add("evidence", Literal(claim.sentence))
+    yield add("evidenceField", Literal(claim.field))
+    yield add("evidenceStart", Literal(str(int(claim.start)), datatype=typed["integer"]))
+    yield add("evidenceEnd", Literal(str(int(claim.end)), datatype=typed["integer"]))
+    yield add("confidence", Literal(repr(float(claim.confidence)), datatype=typed["double"]))
+    if claim.extractor:
+        yield add("extractorVersion", Literal(claim.extractor))
+    for name, name_prop, link_prop in (
+        (claim.subject, "subjectName", "claimSubject"),
+        (claim.object, "objectName", "claimObject"),
+    ):
+        if name:
+            yield add(name_prop, Literal(name))
+            if ("method", name) in known:
+                yield add(link_prop, iri(entity_iri("method", name)))
+    for label, name_prop, link_prop in _CLAIM_LINKS:
+        for name in dict.fromkeys(getattr(claim, label)):
+            if not name:
+                continue
+            yield add(name_prop, Literal(name))
+            if (label, name) in known:
+                yield add(link_prop, iri(entity_iri(label, name)))
+    if claim.value:
+        yield add("value", Literal(claim.value))
+    if claim.value_number is not None and math.isfinite(claim.value_number):
+        yield add("valueNumber", Literal(repr(float(claim.value_number)), datatype=typed["double"]))
+    if claim.value_unit:
+        yield add("valueUnit", Literal(claim.value_unit))
+    if claim.direction:
+        yield add("direction", Literal(claim.direction))

@@ -1,0 +1,476 @@
+"""The graph store: a directory with the records checkpoint, an on-disk Oxigraph store and meta.json.
+
+Layout of ``<store>/``: ``records.jsonl`` (one PaperRecord per line), ``oxigraph/`` (pyoxigraph
+RocksDB store holding the RDF of those records) and ``meta.json`` (counts, versions, build time).
+A store is always written into a sibling temporary directory and then swapped in, so a failed or
+killed build leaves the previous store as it was.
+
+Two query backends share one interface (:class:`Backend`): ``oxigraph`` (default, on disk) and
+``rdflib`` (rdflib's in-memory ``Memory`` store, rebuilt from ``records.jsonl``).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError, StoreError
+from .ingest import write_jsonl
+from .records import PaperRecord, collect_entities, to_dict
+
+STORE_FORMAT = 1
+RECORDS_FILE = "records.jsonl"
+META_FILE = "meta.json"
+OXIGRAPH_DIR = "oxigraph"
+BACKENDS = ("oxigraph", "rdflib")
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                    "positiveInteger", "unsignedInt", "unsignedLong", "negativeInteger",
+                                    "nonPositiveInteger", "unsignedShort", "unsignedByte")}
+_FLOAT_TYPES = {XSD + t for t in ("double", "float", "decimal")}
+
+
+class IRI(str):
+    """Marks a binding value as an IRI (plain ``str`` values bind as string literals)."""
+
+
+@dataclass
+class QueryResult:
+    """A backend-neutral query result: rows of Python values (IRIs as str, numbers as int/float)."""
+
+    kind: str  # "select", "ask" or "graph"
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    truncated: bool = False
+
+
+# ---------------------------------------------------------------- term conversion
+
+
+def literal_value(lexical: str, datatype: str | None) -> Any:
+    """Python value of a literal: integers and doubles as numbers, booleans as bool, the rest as text."""
+    if datatype in _INTEGER_TYPES:
+        try:
+            return int(lexical)
+        except ValueError:
+            return lexical
+    if datatype in _FLOAT_TYPES:
+        try:
+            return float(lexical)
+        except ValueError:
+            return lexical
+    if datatype == XSD + "boolean":
+        return lexical.strip() in ("true", "1")
+    return lexical
+
+
+def _ox_value(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return literal_value(term.value, term.datatype.value if term.datatype else None)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return f"<< {_ox_value(term.subject)} {_ox_value(term.predicate)} {_ox_value(term.object)} >>"
+    return term.value
+
+
+def _ox_term(value: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    if isinstance(value, IRI):
+        return ox.NamedNode(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise QueryError(f"cannot bind a {type(value).__name__} value; use str, int, float, bool or kg.store.IRI")
+
+
+def _rdflib_value(term: Any) -> Any:
+    from rdflib import BNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return literal_value(str(term), str(term.datatype) if term.datatype else None)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _rdflib_term(value: Any) -> Any:
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        datatype = value.datatype.value if value.datatype else None
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        if datatype in (None, XSD + "string"):
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(datatype), normalize=False)
+    return _rdflib_term(_ox_term(value))
+
+
+# ---------------------------------------------------------------- backends
+
+
+class Backend:
+    """What every store backend offers: add triples, count, query, iterate, serialise."""
+
+    name = "?"
+
+    def add(self, triples: Iterable[Any]) -> None:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
+        """(kind, columns, row iterator) of a read-only query."""
+        raise NotImplementedError
+
+    def triples(self) -> Iterator[tuple[Any, Any, Any]]:
+        """Every triple as pyoxigraph terms."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = 30.0,
+              limit: int | None = None) -> QueryResult:
+        """Run a read-only query with a timeout (seconds) and a row limit."""
+        return run_with_timeout(self, query, bindings or {}, timeout=timeout, limit=limit)
+
+
+class OxigraphBackend(Backend):
+    """pyoxigraph store: on disk when ``path`` is given (read-only unless ``writable``), else in memory."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: str | Path | None = None, *, writable: bool = False):
+        import pyoxigraph as ox
+
+        try:
+            if path is None:
+                self.store = ox.Store()
+            elif writable:
+                self.store = ox.Store(str(path))
+            else:
+                self.store = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the Oxigraph store at {path} ({error}); rebuild it with `kg build`") from error
+
+    def add(self, triples: Iterable[Any]) -> None:
+        import pyoxigraph as ox
+
+        graph = ox.DefaultGraph()
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+    def load_ntriples(self, data: bytes) -> None:
+        import pyoxigraph as ox
+
+        self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): _ox_term(value) for name, value in bindings.items()}
+        try:
+            result = self.store.query(query, substitutions=substitutions or None)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from error
+        except RuntimeError as error:
+            if "SELECT projection" in str(error):
+                raise QueryError(f"{error}: Oxigraph only binds variables that the query selects; "
+                                 f"add them to SELECT (e.g. SELECT ?{next(iter(bindings))} ...)") from error
+            raise
+        if isinstance(result, ox.QueryBoolean):
+            return "ask", ["ask"], iter([(bool(result),)])
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            return "select", columns, (tuple(_ox_value(s[c]) for c in columns) for s in result)
+        return "graph", ["subject", "predicate", "object"], (
+            (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result
+        )
+
+    def triples(self) -> Iterator[tuple[Any, Any, Any]]:
+        import pyoxigraph as ox
+
+        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield quad.subject, quad.predicate, quad.object
+
+    def dump(self, out: str | Path, fmt: str, prefixes: dict[str, str] | None = None) -> None:
+        import pyoxigraph as ox
+
+        formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+        kwargs = {"prefixes": prefixes} if prefixes and fmt in ("ttl", "jsonld") else {}
+        self.store.dump(str(out), format=formats[fmt], from_graph=ox.DefaultGraph(), **kwargs)
+
+    def close(self) -> None:
+        if getattr(self, "store", None) is not None:
+            self.store = None
+            gc.collect()
+
+
+class RdflibBackend(Backend):
+    """rdflib's in-memory ``Memory`` store (the slower reference backend)."""
+
+    name = "rdflib"
+
+    def __init__(self) -> None:
+        from rdflib import Graph
+
+        self.graph = Graph(store="Memory")
+
+    def add(self, triples: Iterable[Any]) -> None:
+        add = self.graph.add
+        for t in triples:
+            add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
+        from rdflib import Variable
+
+        init = {Variable(name): _rdflib_term(value) for name, value in bindings.items()}
+        try:
+            result = self.graph.query(query, initBindings=init)
+        except Exception as error:  # rdflib raises pyparsing errors for bad syntax
+            raise QueryError(f"SPARQL error: {error}") from error
+        if result.type == "ASK":
+            return "ask", ["ask"], iter([(bool(result.askAnswer),)])
+        if result.type == "SELECT":
+            columns = [str(v) for v in result.vars]
+            return "select", columns, (tuple(_rdflib_value(row[i]) for i in range(len(columns))) for row in result)
+        return "graph", ["subject", "predicate", "object"], (tuple(_rdflib_value(x) for x in t) for t in result)
+
+    def triples(self) -> Iterator[tuple[Any, Any, Any]]:
+        import pyoxigraph as ox
+        from rdflib import Literal, URIRef
+
+        def convert(term):
+            if isinstance(term, URIRef):
+                return ox.NamedNode(str(term))
+            if isinstance(term, Literal):
+                if term.language:
+                    return ox.Literal(str(term), language=term.language)
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+            return ox.BlankNode(str(term))
+
+        for s, p, o in self.graph:
+            yield convert(s), convert(p), convert(o)
+
+
+def run_with_timeout(backend: Backend, query: str, bindings: dict[str, Any], *, timeout: float | None,
+                     limit: int | None) -> QueryResult:
+    """Run ``query`` in a worker thread; stop waiting after ``timeout`` s and after ``limit`` rows.
+
+    On timeout the worker is told to stop: it stops at the next row (and, for rdflib, at the next
+    Python call). An Oxigraph query still computing its first row (a big aggregate, say) cannot be
+    interrupted; it runs on in its daemon thread until done or until the process exits.
+    """
+    outcome: dict[str, Any] = {}
+    cancelled = threading.Event()
+
+    def stop_if_cancelled(frame, event, arg):  # pure-Python backends: abort at the next call
+        if cancelled.is_set():
+            raise QueryError("query cancelled")
+        return None
+
+    def work() -> None:
+        if isinstance(backend, RdflibBackend):
+            sys.settrace(stop_if_cancelled)
+        try:
+            kind, columns, rows = backend.execute(query, bindings)
+            kept: list[tuple] = []
+            truncated = False
+            for row in rows:
+                if cancelled.is_set():
+                    return
+                if limit is not None and len(kept) >= limit:
+                    truncated = True
+                    break
+                kept.append(row)
+            outcome["result"] = QueryResult(kind, columns, kept, truncated)
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(None if timeout is None or timeout <= 0 else timeout)
+    if worker.is_alive():
+        cancelled.set()
+        raise QueryError(f"query ran past the {timeout:g} s timeout and was abandoned; narrow it or raise --timeout")
+    if "error" in outcome:
+        error = outcome["error"]
+        if isinstance(error, QueryError):
+            raise error
+        raise QueryError(f"query failed: {error}") from error
+    return outcome["result"]
+
+
+def make_backend(name: str) -> Backend:
+    """An empty in-memory backend by name (``oxigraph`` or ``rdflib``)."""
+    if name == "oxigraph":
+        return OxigraphBackend()
+    if name == "rdflib":
+        return RdflibBackend()
+    raise StoreError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def backend_from_records(records: list[PaperRecord], name: str) -> Backend:
+    """An in-memory backend holding the RDF of ``records``."""
+    from .rdf import records_to_triples
+
+    backend = make_backend(name)
+    backend.add(records_to_triples(records))
+    return backend
+
+
+# ---------------------------------------------------------------- the store directory
+
+
+def exists(store: str | Path) -> bool:
+    """True when ``store`` holds a complete store (meta.json is written last)."""
+    store = Path(store)
+    _recover(store)
+    return (store / META_FILE).is_file() and (store / OXIGRAPH_DIR).is_dir() and (store / RECORDS_FILE).is_file()
+
+
+def require(store: str | Path) -> Path:
+    store = Path(store)
+    if not exists(store):
+        raise StoreError(f"no graph store at {store}; build one with `kg build --store {store}`")
+    return store
+
+
+def read_meta(store: str | Path) -> dict[str, Any]:
+    path = require(store) / META_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise StoreError(f"{path} is unreadable ({error}); rebuild the store with `kg build`") from error
+
+
+def read_records_file(path: str | Path, on_problem: Callable[[str], None] | None = None) -> list[PaperRecord]:
+    """PaperRecords of a checkpoint file; a bad line is reported (file:line) and skipped."""
+    records = []
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise StoreError(f"cannot read records file {path} ({error.strerror or error})") from error
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(PaperRecord.from_dict(json.loads(line)))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+                if on_problem:
+                    on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
+    return records
+
+
+def read_records(store: str | Path) -> list[PaperRecord]:
+    return read_records_file(require(store) / RECORDS_FILE)
+
+
+def open_backend(store: str | Path, backend: str = "oxigraph") -> Backend:
+    """A read-only view of a built store through the named backend."""
+    store = require(store)
+    if backend == "oxigraph":
+        return OxigraphBackend(store / OXIGRAPH_DIR)
+    return backend_from_records(read_records(store), backend)
+
+
+def write_store(records: list[PaperRecord], store: str | Path, *, extra_meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write ``records`` as a complete store at ``store``: built aside, then swapped in."""
+    from . import __version__
+    from .rdf import records_to_triples
+
+    store = Path(store)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    _recover(store)
+    building = store.parent / f".{store.name}.building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir()
+    try:
+        write_jsonl(building / RECORDS_FILE, (to_dict(r) for r in records))
+        backend = OxigraphBackend(building / OXIGRAPH_DIR, writable=True)
+        backend.add(records_to_triples(records))
+        backend.store.flush()
+        triples = len(backend)
+        backend.close()
+        del backend
+        entities = collect_entities(records)
+        meta = {
+            "format": STORE_FORMAT,
+            "kg_version": __version__,
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "papers": len(records),
+            "claims": sum(len(r.claims) for r in records),
+            "mentions": sum(len(r.mentions) for r in records),
+            "entities": {label: sum(1 for e in entities if e.label == label) for label in ("method", "dataset", "metric", "task")},
+            "triples": triples,
+            "extractors": sorted({r.extractor for r in records if r.extractor}),
+            **(extra_meta or {}),
+        }
+        (building / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _swap(building, store)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return meta
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target``; the old one is removed only once the new one is in."""
+    if not target.exists():
+        new.rename(target)
+        return
+    if target.exists() and not (target / META_FILE).exists() and any(target.iterdir()):
+        raise StoreError(f"{target} exists but is not a graph store; choose another --store or remove it")
+    old = target.parent / f".{target.name}.old-{os.getpid()}-{int(time.time())}"
+    target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(store: Path) -> None:
+    """If a build was killed between the two renames of a swap, put the previous store back."""
+    if store.exists() or not store.parent.is_dir():
+        return
+    olds = sorted(store.parent.glob(f".{store.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and (olds[-1] / META_FILE).exists():
+        olds[-1].rename(store)

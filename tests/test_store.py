@@ -1,0 +1,228 @@
+"""One store contract, run against every backend (Oxigraph and rdflib Memory), plus the store directory."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+
+import pytest
+from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
+
+import kg
+from kg import store as kg_store
+from kg.errors import QueryError, StoreError
+from kg.queries import load_named, named_queries
+from kg.rdf import records_to_triples
+
+
+@pytest.fixture(scope="module")
+def records():
+    return kg_store.read_records_file(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("store") / "kg-store"
+    meta = kg_store.write_store(records, path)
+    return path, meta
+
+
+@pytest.fixture(scope="module", params=kg_store.BACKENDS)
+def graph(request, built):
+    handle = kg.open(built[0], backend=request.param)
+    yield handle
+    handle.close()
+
+
+def _rows(frame):
+    return sorted(tuple("" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in row)
+                  for row in frame.itertuples(index=False))
+
+
+# ---------------------------------------------------------------- contract (every backend)
+
+
+def test_triple_count_matches_the_mapping(graph, records):
+    distinct = {(str(t.subject), str(t.predicate), str(t.object)) for t in records_to_triples(records)}
+    assert len(graph) == len(distinct)
+
+
+def test_papers_are_scholarly_articles(graph):
+    frame = graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle, kg:Paper }")
+    assert frame["n"].tolist() == [5]
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_PARAMS))
+def test_named_query_columns(graph, name):
+    frame = graph.named(name, **NAMED_PARAMS[name])
+    assert list(frame.columns) == list(load_named(name).columns)
+    assert not frame.empty, f"{name} found nothing in the fixture"
+
+
+def test_every_named_query_is_covered():
+    assert sorted(NAMED_PARAMS) == named_queries()
+
+
+def test_conflicting_claims(graph):
+    frame = graph.named("conflicting_claims")
+    assert frame.to_dict("records") == [{
+        "method_a": KAN, "method_b": MLP, "dataset": None, "metric": "accuracy",
+        "paper_a": "kan-kolmogorov-arnold-networks", "paper_b": "matrixkan-parallelized-kolmogorov-arnold-network",
+    }]
+
+
+def test_methods_outperforming(graph):
+    frame = graph.named("methods_outperforming", method=KAN)
+    assert sorted(frame["winner"]) == [MLP, "XNet"]
+    assert set(frame["baseline"]) == {KAN}
+
+
+def test_leaderboard_filters_and_orders(graph):
+    frame = graph.named("leaderboard", dataset="ImageNet", metric="top-1 accuracy")
+    assert frame["value_number"].tolist() == [80.67, 73.19]
+    assert frame["unit"].tolist() == ["%", "%"]
+    assert graph.named("leaderboard", dataset="CIFAR-10").empty
+    assert len(graph.named("leaderboard")) >= len(frame)  # empty string = any
+
+
+def test_papers_of_method_relations(graph):
+    frame = graph.named("papers_of_method", method=KAN)
+    relations = dict(zip(frame["paper_id"], frame["relation"]))
+    assert relations["kan-kolmogorov-arnold-networks"] == "proposes"
+    assert relations["model-comparisons-xnet-outperforms-kan"] == "mentions"
+
+
+def test_cooccurrence_counts_shared_papers(graph):
+    frame = graph.named("cooccurring_entities", name=KAN, label="method")
+    counts = {(r.other, r.other_label): r.papers for r in frame.itertuples()}
+    assert counts[(MLP, "method")] == 3
+    assert counts[("accuracy", "metric")] == 1
+    assert graph.named("cooccurring_entities", name=KAN, label="dataset").empty
+
+
+def test_listing_dates_in_calendar_order(graph):
+    frame = graph.named("mentions_per_listing_date", method="hypernetwork")
+    assert frame["listing_date"].tolist() == ["Feb 23", "Mar 14", "Mar 18"]
+    assert set(frame["papers"]) == {1}
+
+
+def test_same_results_on_every_backend(built):
+    results = {}
+    for backend in kg_store.BACKENDS:
+        with kg.open(built[0], backend=backend) as handle:
+            results[backend] = {name: _rows(handle.named(name, **params)) for name, params in NAMED_PARAMS.items()}
+    assert results["oxigraph"] == results["rdflib"]
+
+
+def test_bindings_are_values_not_text(graph):
+    hostile = 'x" } } ; DROP ALL ; SELECT * WHERE { ?s ?p "'
+    frame = graph.sparql("SELECT ?name ?c WHERE { ?c kg:subjectName ?name }", name=hostile)
+    assert frame.empty
+    assert graph.named("method_results", method=hostile).empty
+    frame = graph.sparql("SELECT ?name ?c WHERE { ?c kg:subjectName ?name }", name="XNet")
+    assert frame["name"].tolist() == ["XNet"]
+
+
+def test_iri_and_number_bindings(graph):
+    paper = kg_store.IRI("https://w3id.org/papers-kg/id/paper/kan-kolmogorov-arnold-networks")
+    frame = graph.sparql("SELECT ?paper ?title WHERE { ?paper dcterms:title ?title }", paper=paper)
+    assert frame["title"].tolist() == ["KAN: Kolmogorov-Arnold Networks"]
+    frame = graph.sparql("SELECT ?v ?c WHERE { ?c kg:valueNumber ?v }", v=80.67)
+    assert len(frame) == 1
+
+
+def test_bound_variables_must_be_selected(built):
+    with kg.open(built[0]) as oxigraph, pytest.raises(QueryError, match="add them to SELECT"):
+        oxigraph.sparql("SELECT ?c WHERE { ?c kg:subjectName ?name }", name="XNet")
+
+
+def test_row_limit(graph):
+    result = graph.query("SELECT ?s WHERE { ?s ?p ?o }", limit=3)
+    assert len(result.rows) == 3 and result.truncated
+
+
+def test_timeout_stops_a_long_query(graph):
+    with pytest.raises(QueryError, match="timeout"):
+        graph.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=0.2)
+    deadline = time.monotonic() + 5
+    while any(t.name == "kg-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "kg-query" for t in threading.enumerate()), "the abandoned query kept running"
+
+
+def test_updates_are_refused(graph):
+    with pytest.raises(QueryError, match="refused"):
+        graph.sparql("DELETE WHERE { ?s ?p ?o }")
+    assert len(graph) > 0
+
+
+def test_construct_and_ask(graph):
+    frame = graph.sparql("CONSTRUCT { ?p dcterms:title ?t } WHERE { ?p dcterms:title ?t }")
+    assert list(frame.columns) == ["subject", "predicate", "object"] and len(frame) == 5
+    assert graph.sparql("ASK { ?c a kg:ResultClaim }")["ask"].tolist() == [True]
+
+
+# ---------------------------------------------------------------- the store directory
+
+
+def test_meta_counts(built):
+    path, meta = built
+    assert json.loads((path / "meta.json").read_text()) == meta
+    assert meta["papers"] == 5 and meta["claims"] == 8
+    assert meta["entities"]["method"] == 10
+
+
+def test_rebuild_gives_the_same_triples(tmp_path, records):
+    path = tmp_path / "s"
+    first = kg_store.write_store(records, path)["triples"]
+    second = kg_store.write_store(kg_store.read_records(path), path)["triples"]
+    assert first == second
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]  # no leftover temp directories
+
+
+def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
+    path = tmp_path / "s"
+    before = kg_store.write_store(records[:2], path)["triples"]
+
+    def broken(recs):
+        yield from list(records_to_triples(recs))[:10]
+        raise RuntimeError("killed mid-build")
+
+    monkeypatch.setattr("kg.rdf.records_to_triples", broken)
+    with pytest.raises(RuntimeError):
+        kg_store.write_store(records, path)
+    monkeypatch.undo()
+    with kg.open(path) as handle:
+        assert len(handle) == before
+    assert len(kg_store.read_records(path)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_interrupted_swap_is_recovered(tmp_path, records):
+    path = tmp_path / "s"
+    kg_store.write_store(records, path)
+    path.rename(tmp_path / ".s.old-1-1")  # as if killed between the two renames of a swap
+    assert kg_store.exists(path)
+    assert len(kg_store.read_records(path)) == 5
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="kg build"):
+        kg.open(tmp_path / "nowhere")
+
+
+def test_bad_checkpoint_lines_are_reported(tmp_path):
+    bad = tmp_path / "records.jsonl"
+    lines = FIXTURE.read_text().splitlines()
+    bad.write_text("\n".join([lines[0], "{not json", '{"paper": {}}', lines[1]]) + "\n")
+    problems = []
+    records = kg_store.read_records_file(bad, on_problem=problems.append)
+    assert len(records) == 2
+    assert [p.split(":")[1] for p in problems] == ["2", "3"]
+
+
+def test_unknown_backend(built):
+    with pytest.raises(StoreError, match="unknown backend"):
+        kg.open(built[0], backend="neo4j")
