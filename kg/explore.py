@@ -500,14 +500,6 @@ def title_key(title: str) -> str:
 
 # ------------------------------------------------------------------ query console
 
-_UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_STRINGS_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-
-
-def is_read_only_sparql(query: str) -> bool:
-    """True when a SPARQL text has no update keyword outside strings, IRIs and comments."""
-    return not _UPDATE_WORDS.search(_STRINGS_COMMENTS.sub(" ", query))
-
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -519,8 +511,8 @@ class QueryResult:
 def run_bounded(run: "Callable[[], pd.DataFrame]", *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
     """Run a query function with a time limit and keep at most ``limit`` rows.
 
-    Raises TimeoutError when it does not answer in ``timeout`` seconds (the query is
-    abandoned in its worker thread).
+    For query engines without their own limits (the Cypher console); raises TimeoutError
+    when it does not answer in ``timeout`` seconds (the query is abandoned in its thread).
     """
     import concurrent.futures
     import time
@@ -538,93 +530,42 @@ def run_bounded(run: "Callable[[], pd.DataFrame]", *, limit: int = 1000, timeout
     return QueryResult(frame.head(limit).reset_index(drop=True), len(frame) > limit, elapsed)
 
 
-# ------------------------------------------------------------------ export
+def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = None, limit: int = 1000,
+               timeout: float = 10.0) -> QueryResult:
+    """A read-only SPARQL query on the store, bounded by the store's own timeout and row limit.
 
+    ``named``: run that named query with ``params``; else run ``text`` with each parameter
+    bound to ``?param_<name>`` (the named queries' convention). Updates raise QueryError.
+    """
+    import time
 
-def flatten_for_export(graph: "nx.Graph") -> "nx.Graph":
-    """A copy whose attributes are all str/int/float/bool, as GEXF and GraphML need."""
-    flat = graph.copy()
+    from .api import to_frame
+    from .queries import PARAM_PREFIX
 
-    def clean(attrs: dict) -> None:
-        for key, value in list(attrs.items()):
-            if value is None:
-                del attrs[key]
-            elif isinstance(value, (list, tuple, set)):
-                attrs[key] = "; ".join(map(str, value))
-            elif isinstance(value, dict):
-                attrs[key] = str(value)
-            elif not isinstance(value, (str, int, float, bool)):
-                attrs[key] = str(value)
-
-    for _, attrs in flat.nodes(data=True):
-        clean(attrs)
-    for *_, attrs in flat.edges(data=True):
-        clean(attrs)
-    clean(flat.graph)
-    return flat
-
-
-def nx_bytes(graph: "nx.Graph", fmt: str) -> bytes:
-    """GEXF (Gephi) or GraphML bytes of a networkx graph."""
-    import io
-
-    import networkx as nx
-
-    flat = flatten_for_export(graph)
-    buffer = io.BytesIO()
-    if fmt == "gexf":
-        nx.write_gexf(flat, buffer)
-    elif fmt == "graphml":
-        nx.write_graphml(flat, buffer)
+    started = time.perf_counter()
+    if named:
+        frame = graph.named(named, timeout=timeout, limit=limit, **params)
     else:
-        raise ValueError(f"unknown graph format {fmt!r}: use gexf or graphml")
-    return buffer.getvalue()
+        bindings = {PARAM_PREFIX + k: v for k, v in params.items()}
+        frame = to_frame(graph.query(text, bindings, timeout=timeout, limit=limit))
+    return QueryResult(frame, bool(frame.attrs.get("truncated")), time.perf_counter() - started)
 
 
-NAMED_PARAMS = {  # the agreed parameters of the named queries (common brief)
-    "methods_outperforming": ("method",),
-    "method_results": ("method",),
-    "leaderboard": ("dataset", "metric", "task"),
-    "papers_of_method": ("method",),
-    "cooccurring_entities": ("name", "label"),
-    "mentions_per_listing_date": ("method",),
-    "conflicting_claims": (),
-}
-DEFAULT_PARAMS = {"method": "KAN", "name": "KAN", "label": "method", "dataset": "", "metric": "", "task": ""}
+def example_queries() -> dict[str, "object"]:
+    """The named SPARQL queries (``ontology/queries/*.rq``) with their parsed headers, by name."""
+    from .queries import load_named, named_queries
+
+    return {name: load_named(name) for name in named_queries()}
 
 
-def queries_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "ontology" / "queries"
+def query_parameters(text: str) -> tuple[str, ...]:
+    """Parameters an edited query takes: its ``?param_<name>`` variables, in order of appearance."""
+    from .queries import PARAM_PREFIX
 
-
-def example_queries(ext: str = "rq") -> dict[str, str]:
-    """The named queries' texts (``ontology/queries/<name>.<ext>``), by name."""
-    folder = queries_dir()
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob(f"*.{ext}"))} if folder.is_dir() else {}
-
-
-def query_parameters(text: str, name: str | None = None) -> tuple[str, ...]:
-    """Parameters a query takes: a named query's agreed ones, else the known ones it mentions."""
-    if name in NAMED_PARAMS:
-        return NAMED_PARAMS[name]
-    used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_COMMENTS.sub(" ", text)))
-    return tuple(p for p in ("method", "dataset", "metric", "task", "name", "label") if p in used and p not in _projected(text))
-
-
-def _projected(text: str) -> set[str]:
-    match = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
-    return set(re.findall(r"[?$](\w+)", match.group(1))) if match else set()
-
-
-def export_bytes(graph, index: Index, fmt: str, *, centre: tuple[str, str] | None = None) -> bytes:
-    """The whole graph (``centre=None``) or one entity's neighbourhood in ``fmt``:
-    gexf / graphml (networkx view) or ttl / jsonld (RDF)."""
-    if fmt in ("gexf", "graphml"):
-        view = graph.nx() if centre is None else neighbourhood(index, *centre)
-        return nx_bytes(view, fmt)
-    if fmt in ("ttl", "jsonld"):
-        return rdf_bytes(graph, fmt, centre=centre)
-    raise ValueError(f"unknown export format {fmt!r}: use gexf, graphml, ttl or jsonld")
+    seen: dict[str, None] = {}
+    for name in re.findall(r"[?$]" + PARAM_PREFIX + r"([A-Za-z_]\w*)", text):
+        seen.setdefault(name, None)
+    return tuple(seen)
 
 
 def cypher_console() -> "Callable[..., pd.DataFrame] | None":
@@ -633,13 +574,67 @@ def cypher_console() -> "Callable[..., pd.DataFrame] | None":
 
     if importlib.util.find_spec("kg.cypher") is None:
         return None
-    from . import cypher  # written by the Neo4j integration (issue 5)
+    from . import cypher  # the Neo4j integration (issue 5)
 
     run = getattr(cypher, "run", None) or getattr(cypher, "query", None)
     if run is None:
         return None
     try:
         run("RETURN 1 AS ok")
-    except Exception:  # no server configured or reachable: the tab is hidden
+    except Exception:  # no server configured or reachable: the tab stays hidden
         return None
     return run
+
+
+# ------------------------------------------------------------------ export
+
+EXPORT_FORMATS = ("gexf", "graphml", "ttl", "jsonld")
+
+
+def neighbourhood_subgraph(graph, label: str, name: str, *, radius: int = 2):
+    """The part of the store's networkx view within ``radius`` hops of an entity (either direction):
+    its claims and papers, and what those claims and papers link to."""
+    import networkx as nx
+
+    from .ids import entity_iri
+
+    full = graph.nx()
+    centre = entity_iri(label, name)
+    if centre not in full:
+        raise KeyError(f"no {label} {name!r} in the graph")
+    nodes = nx.ego_graph(full.to_undirected(as_view=True), centre, radius=radius).nodes
+    return full.subgraph(nodes).copy()
+
+
+def export_bytes(graph, fmt: str, *, centre: tuple[str, str] | None = None) -> bytes:
+    """The whole graph (``centre=None``) or an entity's neighbourhood as gexf, graphml, ttl or jsonld,
+    written by kg.export's writers (GEXF/GraphML valid against the official schemas)."""
+    import tempfile
+
+    from . import export as exporter
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
+        out = Path(folder) / f"graph.{fmt}"
+        if centre is None:
+            exporter.export(graph, fmt, out)
+        elif fmt in ("gexf", "graphml"):
+            sub = neighbourhood_subgraph(graph, *centre)
+            (exporter.write_gexf if fmt == "gexf" else exporter.write_graphml)(sub, out)
+        else:
+            _dump_triples_about(graph, set(neighbourhood_subgraph(graph, *centre).nodes), fmt, out)
+        return out.read_bytes()
+
+
+def _dump_triples_about(graph, subjects: set[str], fmt: str, out: Path) -> None:
+    """Every triple whose subject is one of ``subjects`` (IRIs), serialised as ``fmt``."""
+    import pyoxigraph as ox
+
+    from .rdf import PREFIXES
+    from .store import OxigraphBackend
+
+    part = OxigraphBackend()
+    part.add(ox.Triple(s, p, o) for s, p, o in graph.backend.triples()
+             if isinstance(s, ox.NamedNode) and s.value in subjects)
+    part.dump(out, fmt, PREFIXES)

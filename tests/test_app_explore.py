@@ -147,24 +147,11 @@ def test_timeline_sorts_listing_dates_in_calendar_order(index):
     assert explore._date_key("Mar 14") < explore._date_key("Nov 3") < explore._date_key("~")
 
 
-def test_neighbourhood_exports_to_gexf_and_graphml(index):
+def test_neighbourhood_summary_graph(index):
     graph = explore.neighbourhood(index, "method", "KAN")
     assert graph.has_edge("method:MatrixKAN", "method:KAN") and graph.has_edge("method:KAN", "method:MLP")
     assert graph.nodes["paper:kan-kolmogorov-arnold-networks"]["kind"] == "paper"
-    for fmt, reader in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
-        data = explore.nx_bytes(graph, fmt)
-        back = reader(__import__("io").BytesIO(data))
-        assert back.number_of_nodes() == graph.number_of_nodes()
-    with pytest.raises(ValueError):
-        explore.nx_bytes(graph, "png")
-
-
-def test_read_only_sparql_check():
-    assert explore.is_read_only_sparql('SELECT * WHERE { ?s ?p "INSERT DATA" } # DROP ALL')
-    assert explore.is_read_only_sparql("PREFIX x: <http://e.org/DELETE/> ASK { ?s ?p ?o }")
-    assert not explore.is_read_only_sparql("INSERT DATA { <a:b> <a:c> <a:d> }")
-    assert not explore.is_read_only_sparql("prefix x: <a:> delete where { ?s ?p ?o }")
-    assert not explore.is_read_only_sparql("DROP ALL")
+    assert graph.nodes["metric:accuracy"]["kind"] == "metric"
 
 
 def test_run_bounded_limits_rows_and_time():
@@ -180,7 +167,76 @@ def test_run_bounded_limits_rows_and_time():
     release.set()
 
 
-def test_query_parameters():
-    assert explore.query_parameters("anything", "leaderboard") == ("dataset", "metric", "task")
-    text = "SELECT ?winner WHERE { ?c ex:baseline ?method ; ex:winner ?winner }"
+def test_query_parameters_of_an_edited_query():
+    text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w } # $param_method"
     assert explore.query_parameters(text) == ("method",)
+    assert explore.query_parameters("SELECT * WHERE { ?s ?p ?o }") == ()
+
+
+# ------------------------------------------------------------------ against a built store
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory):
+    import kg
+    from app_support import build_store
+
+    handle = kg.open(build_store(tmp_path_factory.mktemp("explore")))
+    yield handle
+    handle.close()
+
+
+def test_beaten_by_agrees_with_the_named_query(graph, index):
+    """The method page's table and the SPARQL named query give the same outperforms claims."""
+    for method in ("KAN", "MLP", "DARTS", "ResNet"):
+        named = graph.named("methods_outperforming", method=method)
+        view = explore.entity_view(index, "method", method).beaten_by
+        page = view[view["type"] == "outperforms"]
+        assert sorted(set(zip(named["winner"], named["paper_id"]))) == sorted(set(zip(page["method"], page["paper_id"]))), method
+
+
+def test_index_from_the_store_matches_the_fixture(graph, records):
+    stored = explore.build_index(graph.records(), graph.entities())
+    assert explore.home_stats(stored) == explore.home_stats(explore.build_index(records))
+
+
+def test_named_and_edited_sparql_run_bounded(graph):
+    result = explore.run_sparql(graph, "", {"method": "KAN"}, named="methods_outperforming", limit=1)
+    assert list(result.frame.columns)[:2] == ["winner", "baseline"] and len(result.frame) == 1 and result.truncated
+    text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w }"
+    edited = explore.run_sparql(graph, text, {"method": "MLP"})
+    assert set(edited.frame["w"]) == {"KAN", "KINN"} and not edited.truncated
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError):
+        explore.run_sparql(graph, "DELETE WHERE { ?s ?p ?o }", {})
+    assert len(graph.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")) == 1  # nothing was deleted
+
+
+def test_examples_are_the_named_queries():
+    examples = explore.example_queries()
+    assert {"methods_outperforming", "leaderboard", "conflicting_claims"} <= set(examples)
+    assert examples["leaderboard"].params == {"dataset": "", "metric": "", "task": ""}
+
+
+@pytest.mark.parametrize("fmt", explore.EXPORT_FORMATS)
+def test_exports_whole_graph_and_neighbourhood(graph, fmt):
+    import io
+
+    import pyoxigraph as ox
+
+    whole = explore.export_bytes(graph, fmt)
+    part = explore.export_bytes(graph, fmt, centre=("method", "MatrixKAN"))
+    assert 0 < len(part) < len(whole)
+    if fmt in ("gexf", "graphml"):
+        reader = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+        small, big = reader(io.BytesIO(part)), reader(io.BytesIO(whole))
+        assert 0 < small.number_of_nodes() < big.number_of_nodes()
+        labels = {d.get("label") for _, d in small.nodes(data=True)}
+        assert {"MatrixKAN", "KAN"} <= labels
+    else:
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.JSON_LD
+        triples = list(ox.parse(part, format=rdf_format))
+        assert any("MatrixKAN" in str(t.object) for t in triples)
+    with pytest.raises(KeyError):
+        explore.export_bytes(graph, fmt, centre=("method", "No Such Method"))

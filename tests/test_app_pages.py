@@ -90,7 +90,7 @@ def test_search_kan_method_claim_paper(open_page):
 
 def test_xss_title_is_escaped(open_page):
     at = open_page("paper", paper=XSS_ID)
-    heading = next(m.value for m in at.markdown if "kg-title" in m.value)
+    heading = next(m.value for m in at.markdown if m.value.startswith('<div class="kg-title">'))
     assert "<script>" not in heading and "&lt;script&gt;alert(1)&lt;/script&gt;" in heading
     assert "<img" not in "\n".join(m.value for m in at.markdown)
     at = open_page("search", q="Revisiting KAN")
@@ -140,3 +140,23 @@ def test_page_runs_on_its_own(store, monkeypatch, page):
     at.run()
     assert not at.exception and not at.error
     assert not at.get("page_link")  # not routed: names are shown, not linked
+
+
+def test_query_console_runs_a_named_example_and_refuses_updates(open_page):
+    at = open_page("query", example="methods_outperforming")
+    assert at.text_input(key="sparql_methods_outperforming_method").value == "KAN"  # most mentioned method
+    at.button(key="sparql_run").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value.startswith("2 rows in")
+    assert set(at.dataframe[0].value["winner"]) == {"MLP", "XNet"}
+    at.text_area(key="sparql_text_methods_outperforming").set_value("DELETE WHERE { ?s ?p ?o }").run()
+    at.button(key="sparql_run").click().run()
+    assert "updates are refused" in at.error[0].value
+
+
+def test_export_neighbourhood_offers_a_download(open_page):
+    at = open_page("export", method="MatrixKAN")
+    assert at.radio(key="scope").value == "Neighbourhood of one entity"
+    assert at.selectbox(key="export_name_method").value == "MatrixKAN"
+    preview = at.code[0].value
+    assert preview.startswith("<?xml") and "gexf" in preview and "MatrixKAN" in preview

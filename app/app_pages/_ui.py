@@ -61,10 +61,23 @@ def _stamp(store: str) -> float:
     return max(stamps, default=0.0)
 
 
-@st.cache_resource(show_spinner="Opening the knowledge graph…")
+@st.cache_resource(show_spinner="Opening the knowledge graph…", max_entries=4)
 def _open(store: str, stamp: float):
     graph = kg.open(store)
     return graph, explore.build_index(graph.records(), graph.entities())
+
+
+def open_store(store: str):
+    """(graph, index) of a store, cached until the store is rebuilt."""
+    return _open(store, _stamp(store))
+
+
+def current_store() -> str:
+    return st.session_state.get("kg_store") or default_store()
+
+
+def store_stamp() -> float:
+    return _stamp(current_store())
 
 
 def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.Index] | None:
@@ -80,7 +93,7 @@ def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.
         store = chosen.strip()
     st.session_state["kg_store"] = store
     try:
-        graph, index = _open(store, _stamp(store))
+        graph, index = open_store(store)
     except Exception as error:  # a missing or broken store: say how to fix it, keep the app up
         st.error(f"Cannot open the graph store `{store}`: {error}")
         st.info("Build one with `kg build data/seeds --store kg-store`, or pick another store in the sidebar.")

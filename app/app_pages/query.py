@@ -14,49 +14,65 @@ from kg import explore  # noqa: E402
 
 ROW_LIMIT, TIMEOUT_S = 1000, 10.0
 
+
+def suggested(param: str, default: str | None, index: explore.Index) -> str:
+    """A starting value for a parameter: its default, else the corpus's most mentioned entity."""
+    if default is not None:
+        return default
+    if param == "label":
+        return "method"
+    top = explore.top_entities(index, "method", 1)
+    return top[0][0] if top else ""
+
+
+def show(result: explore.QueryResult, key: str) -> None:
+    rows = len(result.frame)
+    st.success(f"{rows} row{'s' if rows != 1 else ''} in {result.seconds * 1000:.0f} ms"
+               + (f" (stopped at {ROW_LIMIT})" if result.truncated else ""))
+    st.dataframe(result.frame, hide_index=True, width="stretch", key=f"{key}_result")
+    _ui.download_csv(result.frame, "query.csv", key=f"{key}_csv")
+
+
 loaded = _ui.setup("Query console", ":material/terminal:")
 if loaded is not None:
     graph, index = loaded
     st.title("Query console")
-    st.caption(f"Read-only · at most {ROW_LIMIT} rows · {TIMEOUT_S:g} s timeout. Pick an example or write your own.")
-    examples = explore.example_queries("rq")
-    tabs = ["SPARQL"]
+    st.caption(f"Read-only (updates are refused) · at most {ROW_LIMIT} rows · {TIMEOUT_S:g} s timeout. "
+               "Start from a named query or write your own; `?param_<name>` variables become inputs.")
     cypher = explore.cypher_console()
+    tabs = st.tabs(["SPARQL", "Cypher"] if cypher is not None else ["SPARQL"])
+    with tabs[0]:
+        examples = explore.example_queries()
+        names = list(examples)
+        wanted = _ui.param("example")
+        chosen = st.selectbox("Named query", names, index=names.index(wanted) if wanted in names else 0, key="sparql_example",
+                              format_func=lambda n: n.replace("_", " "))
+        example = examples[chosen]
+        if example.description:
+            st.caption(example.description)
+        text = st.text_area("SPARQL", value=example.text, height=260, key=f"sparql_text_{chosen}")
+        edited = text.strip() != example.text.strip()
+        params = explore.query_parameters(text) if edited else tuple(example.params)
+        values = {}
+        if params:
+            for col, param in zip(st.columns(len(params)), params):
+                default = None if edited else example.params.get(param)
+                values[param] = col.text_input(param, value=suggested(param, default, index),
+                                               help=example.param_help.get(param) or None, key=f"sparql_{chosen}_{param}")
+        if st.button("Run", type="primary", key="sparql_run", icon=":material/play_arrow:"):
+            try:
+                result = explore.run_sparql(graph, text, values, named=None if edited else chosen,
+                                            limit=ROW_LIMIT, timeout=TIMEOUT_S)
+            except Exception as error:  # a bad query is the user's to fix: say why, keep the console up
+                st.error(f"{type(error).__name__}: {error}")
+            else:
+                show(result, "sparql")
     if cypher is not None:
-        tabs.append("Cypher")
-    for tab, language in zip(st.tabs(tabs), tabs):
-        with tab:
-            lang_examples = examples if language == "SPARQL" else explore.example_queries("cypher")
-            names = ["(custom)", *lang_examples]
-            chosen = st.selectbox("Example", names, key=f"{language}_example",
-                                  index=names.index(_ui.param("example")) if _ui.param("example") in names else 0)
-            text = st.text_area("Query", value=lang_examples.get(chosen, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20"),
-                                height=220, key=f"{language}_text_{chosen}")
-            params = explore.query_parameters(text, chosen if text == lang_examples.get(chosen) else None)
-            bindings = {}
-            if params:
-                cols = st.columns(len(params))
-                for col, name in zip(cols, params):
-                    bindings[name] = col.text_input(f"${name}" if language == "Cypher" else f"?{name}",
-                                                    value=explore.DEFAULT_PARAMS.get(name, ""), key=f"{language}_{chosen}_{name}")
-            if st.button("Run", type="primary", key=f"{language}_run", icon=":material/play_arrow:"):
+        with tabs[1]:
+            text = st.text_area("Cypher", value="MATCH (m:Method)<-[:PROPOSES]-(p:Paper) RETURN m.name AS method, p.title AS paper LIMIT 25",
+                                height=160, key="cypher_text")
+            if st.button("Run", type="primary", key="cypher_run", icon=":material/play_arrow:"):
                 try:
-                    if language == "SPARQL":
-                        if not explore.is_read_only_sparql(text):
-                            raise ValueError("updates are not allowed here: the console is read-only")
-                        if text == lang_examples.get(chosen):  # an unedited example: the named query itself
-                            def job():
-                                return graph.named(chosen, **bindings)
-                        else:
-                            def job():
-                                return graph.sparql(text, **{k: v for k, v in bindings.items() if v})
-                        result = explore.run_bounded(job, limit=ROW_LIMIT, timeout=TIMEOUT_S)
-                    else:
-                        result = explore.run_bounded(lambda: cypher(text, **bindings), limit=ROW_LIMIT, timeout=TIMEOUT_S)
-                except Exception as error:  # a bad query is the user's to fix: show it, keep the console up
+                    show(explore.run_bounded(lambda: cypher(text), limit=ROW_LIMIT, timeout=TIMEOUT_S), "cypher")
+                except Exception as error:  # refused write, syntax error, server gone
                     st.error(f"{type(error).__name__}: {error}")
-                else:
-                    st.success(f"{len(result.frame)} row{'s' if len(result.frame) != 1 else ''} in {result.seconds * 1000:.0f} ms"
-                               + (f" (first {ROW_LIMIT} shown)" if result.truncated else ""))
-                    st.dataframe(result.frame, hide_index=True, width="stretch", key=f"{language}_result")
-                    _ui.download_csv(result.frame, "query.csv", key=f"{language}_csv")
