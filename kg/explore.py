@@ -95,7 +95,9 @@ def _score(query: str, text: str) -> float:
     if q == t:
         return 100.0
     words = t.split()
-    if q in words or q in {_singular(w) for w in words} or t.startswith(q + " "):
+    if t.startswith(q + " "):
+        return 97.0
+    if q in words or q in {_singular(w) for w in words}:
         return 95.0
     if len(q) >= 3 and q in t:
         return 90.0 - min(10.0, (len(t) - len(q)) / 10)
@@ -245,16 +247,16 @@ def _join(values: Iterable[str]) -> str:
 
 
 def conflicting_pairs(index: Index) -> dict[tuple[str, str, int, int], list[ClaimRow]]:
-    """Claims contradicted by another paper: A beats B in one, B beats A in another,
-    on a shared dataset and metric (no dataset/metric on either side counts as shared)."""
+    """Claims contradicted by another paper: A beats B in one, B beats A in another, on a
+    compatible dataset and metric (shared, or stated by one side only), as ``conflicting_claims``."""
     beats: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
     for row in index.claims:
         c = row.claim
         if c.type == "outperforms" and c.subject and c.object and c.object.lower() not in GENERIC_BASELINES:
             beats[(c.subject, c.object)].append(row)
 
-    def shared(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-        return (not x and not y) or bool(set(x) & set(y))
+    def shared(x: tuple[str, ...], y: tuple[str, ...]) -> bool:  # as the conflicting_claims query:
+        return not x or not y or bool(set(x) & set(y))  # stated by one side only = compatible
 
     found: dict[tuple[str, str, int, int], list[ClaimRow]] = defaultdict(list)
     for (a, b), rows in beats.items():

@@ -240,3 +240,12 @@ def test_exports_whole_graph_and_neighbourhood(graph, fmt):
         assert any("MatrixKAN" in str(t.object) for t in triples)
     with pytest.raises(KeyError):
         explore.export_bytes(graph, fmt, centre=("method", "No Such Method"))
+
+
+def test_conflicts_agree_with_the_named_query(graph, index):
+    named = graph.named("conflicting_claims")
+    pairs = {frozenset([(r.method_a, r.paper_a), (r.method_b, r.paper_b)]) for r in named.itertuples()}
+    ours = {frozenset([(row.claim.subject, row.paper.id), (other.claim.subject, other.paper.id)])
+            for key, others in explore.conflicting_pairs(index).items()
+            for row in index.claims if row.key == key for other in others}
+    assert ours == pairs and len(pairs) == 1

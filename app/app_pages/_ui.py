@@ -46,6 +46,9 @@ mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; }
 .kg-abstract { line-height: 1.75; font-size: 1.02rem; }
 .kg-legend span { margin-right: .8rem; font-size: .85rem; }
 .kg-quote { border-left: 3px solid #d0d7de; padding: .2rem .8rem; color: #444; margin: .2rem 0 .6rem 0; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] { background: transparent !important; padding: 0.1rem 0.25rem; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] span { font-weight: 400 !important; color: #1f5fa8 !important; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"]:hover span { text-decoration: underline; }
 </style>
 """
 
@@ -162,15 +165,17 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
     view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
     columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "paper_link", "sentence"]
-    if "conflict" in view and view["conflict"].astype(bool).any() and "conflict" not in columns:
-        columns = [*columns, "conflict"]
+    if "conflict" in view and view["conflict"].astype(bool).any():
+        view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
+        columns = ["flag", *columns, *(["conflict"] if "conflict" not in columns else [])]
     config = {
         "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="small"),
         "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="small"),
         "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
         "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
         "value_number": st.column_config.NumberColumn("value (number)"),
-        "conflict": st.column_config.TextColumn("⚠ conflict"),
+        "conflict": st.column_config.TextColumn("conflict", width="medium"),
+        "flag": st.column_config.TextColumn("⚠", width=28, help="contradicted by another paper"),
     }
     st.dataframe(pd.DataFrame(view[columns]), column_config=config, hide_index=True, width="stretch",
                  key=key, height=height or "auto")

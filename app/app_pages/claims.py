@@ -17,7 +17,7 @@ if loaded is not None:
     graph, index = loaded
     st.title("Claims")
     options = explore.claim_filter_options(index)
-    cols = st.columns([2, 2, 2, 2, 1])
+    cols = st.columns([2, 2, 2, 2, 1.4])
     types = cols[0].multiselect("Type", options["type"], key="f_type")
     method = cols[1].selectbox("Method (subject or baseline)", ["", *options["method"]], key="f_method",
                                index=([""] + options["method"]).index(_ui.param("method")) if _ui.param("method") in options["method"] else 0)
@@ -27,7 +27,7 @@ if loaded is not None:
     frame = explore.filter_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
     flagged = int(frame["conflict"].astype(bool).sum())
     st.caption(f"{len(frame)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
-    _ui.claim_table(frame, key="claims_table", height=min(38 * (len(frame) + 1), 560))
+    _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560))
     if not frame.empty:
         _ui.download_csv(frame, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):

@@ -59,13 +59,14 @@ if loaded is not None:
 
             colours = {"method": "#4c78a8", "dataset": "#54a24b", "metric": "#f58518", "task": "#b279a2", "paper": "#9d9d9d"}
             g = explore.neighbourhood(index, "method", view.name)
-            nodes = [Node(id=n, label=(d["label"][:40] + "…") if len(d["label"]) > 40 else d["label"], title=d["label"],
-                          color=colours.get(d["kind"], "#999"), size=22 if d["kind"] != "paper" else 12,
+            nodes = [Node(id=n, label="" if d["kind"] == "paper" else d["label"], title=d["label"],
+                          color=colours.get(d["kind"], "#999"), size=30 if n == f"method:{view.name}" else 12 if d["kind"] == "paper" else 20,
                           shape="dot") for n, d in g.nodes(data=True)]
-            edges = [Edge(source=a, target=b, label=d.get("relation", ""), title=d.get("value", "")) for a, b, d in g.edges(data=True)]
-            clicked = agraph(nodes=nodes, edges=edges, config=Config(width=750, height=420, directed=True, physics=True,
-                                                                     hierarchical=False, nodeHighlightBehavior=True))
-            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers. Arrows: who beats whom.")
+            edges = [Edge(source=a, target=b, label=d["relation"] if d["relation"] not in ("mentions", "co-mentioned") else "",
+                          title=" ".join(x for x in (d["relation"], d.get("value", "")) if x), color="#c9c9c9" if d["relation"] in ("mentions", "co-mentioned") else "#d62728")
+                     for a, b, d in g.edges(data=True)]
+            clicked = agraph(nodes=nodes, edges=edges, config=Config(width=760, height=460, directed=True, physics=True, hierarchical=False))
+            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). Red arrows: claims, from the winner to the baseline.")
             if clicked and ":" in clicked:
                 kind, key = clicked.split(":", 1)
                 _ui.entity_link(kind, key, suffix=" — open")

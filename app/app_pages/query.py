@@ -44,7 +44,7 @@ if loaded is not None:
     with tabs[0]:
         examples = explore.example_queries()
         names = list(examples)
-        wanted = _ui.param("example")
+        wanted = _ui.param("example") or "methods_outperforming"
         chosen = st.selectbox("Named query", names, index=names.index(wanted) if wanted in names else 0, key="sparql_example",
                               format_func=lambda n: n.replace("_", " "))
         example = examples[chosen]
