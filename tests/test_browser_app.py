@@ -121,6 +121,9 @@ def test_search_to_method_to_paper_and_back(page, app_url):
     page.get_by_role("heading", name="Beaten by (3)").wait_for(timeout=WAIT_MS)
     settle(page)
     page.locator(".kg-quote", has_text="speedups of approximately 40x relative to KAN").wait_for(timeout=WAIT_MS)
+    graph = page.frame_locator('iframe[title*="agraph"]').locator("canvas")
+    graph.first.wait_for(timeout=WAIT_MS)  # the interactive neighbourhood graph is drawn
+    page.wait_for_timeout(2500)  # let its layout settle before the screenshot
     shot(page, "03-method-kan")
 
     page.get_by_role("link", name="MatrixKAN: Parallelized Kolmogorov-Arnold Network").first.click()
@@ -162,9 +165,10 @@ def test_sparql_example_runs(page, app_url):
     page.get_by_role("heading", name="Query console").wait_for(timeout=WAIT_MS)
     settle(page)
     page.get_by_role("button", name="Run").click()
-    page.get_by_text("rows in").or_(page.get_by_text("row in")).first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("2 rows in").first.wait_for(timeout=WAIT_MS)  # methods_outperforming, method=KAN
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT_MS)
     settle(page)
-    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    assert page.get_by_role("button", name="Download CSV").count() == 1
     shot(page, "06-query-console")
 
 
