@@ -169,8 +169,8 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
         view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
         columns = ["flag", *columns, *(["conflict"] if "conflict" not in columns else [])]
     config = {
-        "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="small"),
-        "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="small"),
+        "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
+        "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
         "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
         "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
         "value_number": st.column_config.NumberColumn("value (number)"),
