@@ -510,28 +510,6 @@ class QueryResult:
     seconds: float
 
 
-def run_bounded(run: "Callable[[], pd.DataFrame]", *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
-    """Run a query function with a time limit and keep at most ``limit`` rows.
-
-    For query engines without their own limits (the Cypher console); raises TimeoutError
-    when it does not answer in ``timeout`` seconds (the query is abandoned in its thread).
-    """
-    import concurrent.futures
-    import time
-
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    started = time.perf_counter()
-    future = pool.submit(run)
-    try:
-        frame = future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
-        raise TimeoutError(f"the query did not finish in {timeout:g} s; add a LIMIT or narrow it") from None
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    elapsed = time.perf_counter() - started
-    return QueryResult(frame.head(limit).reset_index(drop=True), len(frame) > limit, elapsed)
-
-
 def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = None, limit: int = 1000,
                timeout: float = 10.0) -> QueryResult:
     """A read-only SPARQL query on the store, bounded by the store's own timeout and row limit.
@@ -570,22 +548,61 @@ def query_parameters(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def cypher_console() -> "Callable[..., pd.DataFrame] | None":
-    """A read-only Cypher runner when kg.cypher is installed and its Bolt server answers, else None."""
+@dataclass
+class CypherConsole:
+    """A read-only Cypher connection (kg.cypher's guards: write clauses refused, READ mode, rollback)."""
+
+    driver: object
+    database: str | None
+    where: str
+
+    def run(self, text: str, params: dict[str, str], *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
+        import time
+
+        from . import cypher
+
+        started = time.perf_counter()
+        result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit)
+        return QueryResult(result.to_dataframe(), result.truncated, time.perf_counter() - started)
+
+    @staticmethod
+    def examples() -> dict[str, tuple[str, dict[str, str | None]]]:
+        """Named Cypher queries (``ontology/queries/*.cypher``): text and parameters (None = required)."""
+        from . import cypher
+
+        return {name: cypher.named_query(name) for name in cypher.named_cypher_queries()}
+
+
+def cypher_console() -> CypherConsole | None:
+    """A Cypher console when the Neo4j integration is installed and a Bolt server answers, else None.
+
+    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``), else
+    the local server started with ``kg neo4j start``.
+    """
     import importlib.util
+    import os
 
-    if importlib.util.find_spec("kg.cypher") is None:
+    if importlib.util.find_spec("kg.cypher") is None or importlib.util.find_spec("kg.bolt_server") is None:
         return None
-    from . import cypher  # the Neo4j integration (issue 5)
+    from neo4j import GraphDatabase
 
-    run = getattr(cypher, "run", None) or getattr(cypher, "query", None)
-    if run is None:
-        return None
+    from . import bolt_server
+
     try:
-        run("RETURN 1 AS ok")
-    except Exception:  # no server configured or reachable: the tab stays hidden
+        uri = os.environ.get("NEO4J_URI")
+        if uri:
+            auth = (os.environ.get("NEO4J_USER") or "neo4j", os.environ.get(bolt_server.PASSWORD_ENV) or "")
+            database = os.environ.get("NEO4J_DATABASE") or None
+        else:
+            server = bolt_server.running()
+            if server is None:
+                return None
+            uri, auth, database = server.uri, (server.user, server.password()), server.database
+        driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3.0)
+        driver.verify_connectivity()
+    except Exception:  # not configured, not running or refusing us: no Cypher tab
         return None
-    return run
+    return CypherConsole(driver, database, uri)
 
 
 # ------------------------------------------------------------------ export

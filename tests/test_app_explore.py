@@ -154,19 +154,6 @@ def test_neighbourhood_summary_graph(index):
     assert graph.nodes["metric:accuracy"]["kind"] == "metric"
 
 
-def test_run_bounded_limits_rows_and_time():
-    import threading
-
-    import pandas as pd
-
-    result = explore.run_bounded(lambda: pd.DataFrame({"n": range(50)}), limit=10, timeout=5)
-    assert len(result.frame) == 10 and result.truncated
-    release = threading.Event()
-    with pytest.raises(TimeoutError, match="did not finish"):
-        explore.run_bounded(lambda: release.wait(5) and pd.DataFrame(), timeout=0.2)
-    release.set()
-
-
 def test_query_parameters_of_an_edited_query():
     text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w } # $param_method"
     assert explore.query_parameters(text) == ("method",)

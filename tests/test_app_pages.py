@@ -158,5 +158,8 @@ def test_export_neighbourhood_offers_a_download(open_page):
     at = open_page("export", method="MatrixKAN")
     assert at.radio(key="scope").value == "Neighbourhood of one entity"
     assert at.selectbox(key="export_name_method").value == "MatrixKAN"
+    assert any("within two links of MatrixKAN" in c.value for c in at.caption)
     preview = at.code[0].value
-    assert preview.startswith("<?xml") and "gexf" in preview and "MatrixKAN" in preview
+    assert preview.startswith("<?xml") and 'xmlns="http://gexf.net/1.3"' in preview
+    label = at.get("download_button")[0].proto.label
+    assert label.startswith("Download GEXF (Gephi) · ") and label.endswith(" KiB")

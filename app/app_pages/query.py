@@ -33,13 +33,19 @@ def show(result: explore.QueryResult, key: str) -> None:
     _ui.download_csv(result.frame, "query.csv", key=f"{key}_csv")
 
 
+@st.cache_resource(ttl=60, show_spinner=False)
+def _cypher() -> explore.CypherConsole | None:
+    """The Bolt connection, shared by sessions; looked for again after a minute."""
+    return explore.cypher_console()
+
+
 loaded = _ui.setup("Query console", ":material/terminal:")
 if loaded is not None:
     graph, index = loaded
     st.title("Query console")
     st.caption(f"Read-only (updates are refused) · at most {ROW_LIMIT} rows · {TIMEOUT_S:g} s timeout. "
                "Start from a named query or write your own; `?param_<name>` variables become inputs.")
-    cypher = explore.cypher_console()
+    cypher = _cypher()
     tabs = st.tabs(["SPARQL", "Cypher"] if cypher is not None else ["SPARQL"])
     with tabs[0]:
         examples = explore.example_queries()
@@ -69,10 +75,20 @@ if loaded is not None:
                 show(result, "sparql")
     if cypher is not None:
         with tabs[1]:
-            text = st.text_area("Cypher", value="MATCH (m:Method)<-[:PROPOSES]-(p:Paper) RETURN m.name AS method, p.title AS paper LIMIT 25",
-                                height=160, key="cypher_text")
+            st.caption(f"Bolt server {cypher.where} · the same named queries, same parameters and columns.")
+            cypher_examples = cypher.examples()
+            names = list(cypher_examples) or ["(none)"]
+            chosen = st.selectbox("Named query", names, key="cypher_example", format_func=lambda n: n.replace("_", " "),
+                                  index=names.index("methods_outperforming") if "methods_outperforming" in names else 0)
+            example_text, example_params = cypher_examples.get(chosen, ("MATCH (p:Paper) RETURN count(p) AS papers", {}))
+            text = st.text_area("Cypher", value=example_text, height=220, key=f"cypher_text_{chosen}")
+            values = {}
+            if example_params:
+                for col, param in zip(st.columns(len(example_params)), example_params):
+                    values[param] = col.text_input(f"${param}", value=suggested(param, example_params[param], index),
+                                                   key=f"cypher_{chosen}_{param}")
             if st.button("Run", type="primary", key="cypher_run", icon=":material/play_arrow:"):
                 try:
-                    show(explore.run_bounded(lambda: cypher(text), limit=ROW_LIMIT, timeout=TIMEOUT_S), "cypher")
+                    show(cypher.run(text, values, limit=ROW_LIMIT, timeout=TIMEOUT_S), "cypher")
                 except Exception as error:  # refused write, syntax error, server gone
                     st.error(f"{type(error).__name__}: {error}")
