@@ -34,9 +34,15 @@ def show(result: explore.QueryResult, key: str) -> None:
 
 
 @st.cache_resource(ttl=60, show_spinner=False)
-def _cypher() -> explore.CypherConsole | None:
+def _connect(uri: str, bolt_dir: str) -> explore.CypherConsole | None:
     """The Bolt connection, shared by sessions; looked for again after a minute."""
     return explore.cypher_console()
+
+
+def _cypher() -> explore.CypherConsole | None:
+    import os
+
+    return _connect(os.environ.get("NEO4J_URI", ""), os.environ.get("KG_BOLT_DIR", ""))
 
 
 loaded = _ui.setup("Query console", ":material/terminal:")
