@@ -625,6 +625,12 @@ def neighbourhood_subgraph(graph, label: str, name: str, *, radius: int = 2):
     return full.subgraph(nodes).copy()
 
 
+def export_size(graph, centre: tuple[str, str] | None = None) -> tuple[int, int]:
+    """Nodes and edges of what an export writes (networkx view of the whole graph or a neighbourhood)."""
+    view = graph.nx() if centre is None else neighbourhood_subgraph(graph, *centre)
+    return view.number_of_nodes(), view.number_of_edges()
+
+
 def export_bytes(graph, fmt: str, *, centre: tuple[str, str] | None = None) -> bytes:
     """The whole graph (``centre=None``) or an entity's neighbourhood as gexf, graphml, ttl or jsonld,
     written by kg.export's writers (GEXF/GraphML valid against the official schemas)."""

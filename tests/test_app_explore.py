@@ -236,3 +236,26 @@ def test_conflicts_agree_with_the_named_query(graph, index):
             for key, others in explore.conflicting_pairs(index).items()
             for row in index.claims if row.key == key for other in others}
     assert ours == pairs and len(pairs) == 1
+
+
+def test_leaderboard_rows_with_values_agree_with_the_named_query(graph, index):
+    for label, name in (("dataset", "CIFAR-10"), ("metric", "error"), ("metric", "IoU")):
+        named = graph.named("leaderboard", **{label: name})
+        board = explore.entity_view(index, label, name).leaderboard
+        valued = board[board["value"] != ""]
+        assert sorted(set(zip(named["method"], named["value"], named["paper_id"]))) == \
+            sorted(set(zip(valued["method"], valued["value"], valued["paper_id"]))), name
+
+
+def test_timeline_agrees_with_the_named_query(graph, index):
+    for method in ("KAN", "MLP", "sharpDARTS"):
+        named = graph.named("mentions_per_listing_date", method=method)
+        ours = explore.timeline(index, "method", method)
+        assert dict(zip(named["listing_date"], named["papers"])) == dict(zip(ours["listing_date"], ours["papers"])), method
+
+
+def test_export_size_counts_the_networkx_view(graph):
+    nodes, edges = explore.export_size(graph)
+    assert (nodes, edges) == (graph.nx().number_of_nodes(), graph.nx().number_of_edges())
+    small = explore.export_size(graph, ("method", "MatrixKAN"))
+    assert 0 < small[0] < nodes and 0 < small[1] < edges

@@ -83,6 +83,17 @@ def store_stamp() -> float:
     return _stamp(current_store())
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _named(store: str, stamp: float, name: str, params: tuple[tuple[str, str], ...]):
+    graph, _ = open_store(store)
+    return graph.named(name, **dict(params))
+
+
+def named(name: str, **params: str):
+    """A named query's result (``ontology/queries/<name>.rq``), cached until the store is rebuilt."""
+    return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
+
+
 def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.Index] | None:
     """Page config, styles, store picker; returns (graph, index) or None when no store is usable."""
     if not st.session_state.get("_kg_nav"):

@@ -41,6 +41,8 @@ if loaded is not None:
         if name:
             centre = (kind, name)
             st.caption(f"Everything within two links of {name}: its claims and papers, and what they link to.")
+    nodes, edges = explore.export_size(graph, centre)
+    st.caption(f"{nodes:,} nodes and {edges:,} edges in the networkx view (GEXF/GraphML); the RDF keeps every triple about them.")
     fmt_label = st.radio("Format", list(FORMATS), horizontal=True, key="fmt")
     fmt, mime = FORMATS[fmt_label]
     try:
@@ -51,5 +53,5 @@ if loaded is not None:
         stem = "papers-kg" if centre is None else f"papers-kg-{centre[0]}-{explore.slug(centre[1])}"
         st.download_button(f"Download {fmt_label} · {len(data) / 1024:.1f} KiB", data, file_name=f"{stem}.{fmt}",
                            mime=mime, type="primary", icon=":material/download:", key="download")
-        with st.expander("Preview (first 3,000 characters)", expanded=True):
+        with st.expander("Preview (first 3,000 characters)"):
             st.code(data[:3000].decode("utf-8", "replace"), language="xml" if fmt in ("gexf", "graphml") else "turtle" if fmt == "ttl" else "json")

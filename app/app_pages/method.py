@@ -40,8 +40,8 @@ if loaded is not None:
         st.subheader(f"Beaten by ({len(view.beaten_by)})")
         st.caption(f"Claims that another method outperforms {view.name}.")
         _ui.claim_table(view.beaten_by, key="beaten_by")
-        st.subheader(f"Its results ({len(view.beats)})")
-        st.caption(f"Claims with {view.name} as the subject: what it beats, improves or achieves.")
+        st.subheader(f"Its results: what it beats, improves, achieves ({len(view.beats)})")
+        st.caption(f"Claims with {view.name} as the subject.")
         _ui.claim_table(view.beats, key="beats")
 
         claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
@@ -67,6 +67,8 @@ if loaded is not None:
                      for a, b, d in g.edges(data=True)]
             clicked = agraph(nodes=nodes, edges=edges, config=Config(width=760, height=460, directed=True, physics=True, hierarchical=False))
             st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). Red arrows: claims, from the winner to the baseline.")
+            _ui.link("export", f"Export the neighbourhood of {view.name} (GEXF, GraphML, Turtle, JSON-LD)",
+                     icon=":material/download:", method=view.name)
             if clicked and ":" in clicked:
                 kind, key = clicked.split(":", 1)
                 _ui.entity_link(kind, key, suffix=" — open")
@@ -75,10 +77,13 @@ if loaded is not None:
             for row in view.papers.itertuples():
                 _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
             st.subheader("Mentions over listing dates")
-            if view.timeline.empty:
+            dates = _ui.named("mentions_per_listing_date", method=view.name)
+            if dates.empty:
                 st.caption("No listing dates known for these papers.")
             else:
-                st.bar_chart(view.timeline, x="listing_date", y="papers", height=220)
+                dates = dates.assign(order=[explore._date_key(d) for d in dates["listing_date"]]).sort_values("order")
+                st.bar_chart(dates, x="listing_date", y="papers", height=220, x_label="listing date", y_label="papers",
+                             sort=False)
             if view.related:
                 st.subheader("Often mentioned with")
                 for other, label, count in view.related[:10]:

@@ -40,6 +40,10 @@ if loaded is not None:
         dates = sorted({s.listing_date for s in paper.sources if s.listing_date})
         if dates:
             meta.append("listed " + ", ".join(dates))
+        if paper.sources:
+            first = paper.sources[0]
+            meta.append(f"from `{Path(first.file).name}` line {first.line}"
+                        + (f" (+{len(paper.sources) - 1} more listing{'s' if len(paper.sources) > 2 else ''})" if len(paper.sources) > 1 else ""))
         st.caption(" · ".join(meta))
         if paper.code_urls:
             cols = st.columns(min(4, len(paper.code_urls)))
