@@ -167,6 +167,25 @@ def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]
     return sorted(counts, key=lambda item: (-item[1], item[0].lower()))[:n]
 
 
+def entity_table(index: Index, label: str) -> "pd.DataFrame":
+    """Every entity of a type with its paper and claim counts, most mentioned first."""
+    import pandas as pd
+
+    claims: Counter[str] = Counter()
+    proposed: Counter[str] = Counter()
+    for row in index.claims:
+        names = {row.claim.subject, row.claim.object} if label == "method" else set(getattr(row.claim, label))
+        claims.update(n for n in names if n)
+    for record in index.records.values():
+        proposed.update(set(record.proposed))
+    rows = [{"name": name, "papers": len(index.papers_of.get((lab, name), ())), "claims": claims[name],
+             **({"proposed_in": proposed[name]} if label == "method" else {})}
+            for lab, name in index.entities if lab == label]
+    columns = ["name", "papers", "claims", *(["proposed_in"] if label == "method" else [])]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["papers", "claims", "name"], ascending=[False, False, True]).reset_index(drop=True)
+
+
 # ------------------------------------------------------------------ paper
 
 

@@ -259,3 +259,11 @@ def test_export_size_counts_the_networkx_view(graph):
     assert (nodes, edges) == (graph.nx().number_of_nodes(), graph.nx().number_of_edges())
     small = explore.export_size(graph, ("method", "MatrixKAN"))
     assert 0 < small[0] < nodes and 0 < small[1] < edges
+
+
+def test_entity_table_counts(index):
+    methods = explore.entity_table(index, "method").set_index("name")
+    assert methods.loc["KAN", "papers"] == 8 and methods.loc["KAN", "claims"] == 4 and methods.loc["KAN", "proposed_in"] == 1
+    assert list(methods.index[:2]) == ["KAN", "MLP"]
+    datasets = explore.entity_table(index, "dataset").set_index("name")
+    assert datasets.loc["CIFAR-10", "claims"] == 5 and "proposed_in" not in datasets

@@ -163,3 +163,13 @@ def test_export_neighbourhood_offers_a_download(open_page):
     assert preview.startswith("<?xml") and 'xmlns="http://gexf.net/1.3"' in preview
     label = at.get("download_button")[0].proto.label
     assert label.startswith("Download GEXF (Gephi) · ") and label.endswith(" KiB")
+
+
+def test_index_pages_list_entities_with_links(open_page):
+    at = open_page("method")
+    table = at.dataframe[0].value
+    assert table.iloc[0]["name"] == "./method?method=KAN" and table.iloc[0]["papers"] == 8
+    at.text_input(key="methods_filter").input("kan").run()
+    assert set(at.dataframe[0].value["name"]) == {"./method?method=" + m for m in ("KAN", "U-KAN", "MatrixKAN")}
+    at = open_page("entity")
+    assert [t.label for t in at.tabs] == ["Datasets (8)", "Tasks (5)", "Metrics (6)"]

@@ -192,6 +192,18 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
                  key=key, height=height or "auto")
 
 
+def entity_index(label: str, index, *, key: str) -> None:
+    """A sortable, filterable table of every entity of a type, names linking to their pages."""
+    frame = explore.entity_table(index, label)
+    needle = st.text_input(f"Filter {KIND_PLURAL[label].lower()}", key=f"{key}_filter", placeholder="part of a name")
+    if needle.strip():
+        frame = frame[frame["name"].str.contains(needle.strip(), case=False, regex=False)]
+    frame = frame.assign(name=[entity_url(label, n) for n in frame["name"]])
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=min(35 * (len(frame) + 1) + 3, 600),
+                 column_config={"name": st.column_config.LinkColumn(label, display_text=rf"{label}=([^&]*)", width="large"),
+                                "proposed_in": st.column_config.NumberColumn("proposed in")})
+
+
 def download_csv(frame, name: str, *, key: str) -> None:
     st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=key)
 

@@ -23,12 +23,10 @@ if loaded is not None:
         if label:
             st.warning(f"No {label} called {_ui.param(label)!r} in this graph.")
         st.title("Datasets, tasks and metrics")
-        for lab, col in zip(LABELS, st.columns(3)):
-            with col:
-                ranked = explore.top_entities(index, lab, n=len(index.entities))
-                st.subheader(f"{_ui.KIND_PLURAL[lab]} ({len(ranked)})")
-                for name, count in ranked[:80]:
-                    _ui.entity_link(lab, name, suffix=f" — {count}")
+        tabs = st.tabs([f"{_ui.KIND_PLURAL[lab]} ({sum(1 for l, _ in index.entities if l == lab)})" for lab in LABELS])
+        for lab, tab in zip(LABELS, tabs):
+            with tab:
+                _ui.entity_index(lab, index, key=f"index_{lab}")
     else:
         st.title(view.name)
         st.caption(f"{view.label.capitalize()}" + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else ""))

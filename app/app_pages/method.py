@@ -21,12 +21,8 @@ if loaded is not None:
         if name:
             st.warning(f"No method called {name!r} in this graph.")
         st.title("Methods")
-        ranked = explore.top_entities(index, "method", n=len(index.entities))
-        st.caption(f"{len(ranked)} methods, most mentioned first")
-        for col_index, col in enumerate(st.columns(3)):
-            with col:
-                for method, count in ranked[col_index::3][:60]:
-                    _ui.entity_link("method", method, suffix=f" — {count}")
+        st.caption(f"{sum(1 for lab, _ in index.entities if lab == 'method')} methods, most mentioned first; click a header to sort.")
+        _ui.entity_index("method", index, key="methods")
     else:
         st.title(view.name)
         st.caption("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else ""))
