@@ -199,11 +199,28 @@ class PaperView:
     claims: "pd.DataFrame"
 
 
-def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = ()) -> str:
-    """HTML of ``text`` with mentions as typed spans and claim sentences marked.
+def page_url(page: str, **params: str) -> str:
+    """Relative URL of an explorer page; the selection is in the query string."""
+    from urllib.parse import urlencode
+
+    return f"./{page}?{urlencode(params)}" if params else f"./{page}"
+
+
+def entity_url(kind: str, name: str) -> str:
+    """Where an entity (or a paper, by id) is shown: ``./method?method=KAN``, ``./entity?dataset=...``."""
+    if kind == "method":
+        return page_url("method", method=name)
+    if kind == "paper":
+        return page_url("paper", paper=name)
+    return page_url("entity", **{kind: name})
+
+
+def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *, links: bool = False) -> str:
+    """HTML of ``text`` with mentions as typed spans (links to their pages when ``links``)
+    and claim sentences marked.
 
     Every piece of the input is HTML-escaped: the only tags in the result are the
-    ``<span>``/``<mark>`` built here, so titles and abstracts always render as text.
+    ``<span>``/``<a>``/``<mark>`` built here, so titles and abstracts always render as text.
     """
     mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
     kept, last_end = [], -1
@@ -224,7 +241,12 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = ()) -
         mention = next((m for m in kept if m.start <= a and b <= m.end), None)
         if mention is not None:
             tip = html.escape(f"{mention.label}: {mention.canonical}", quote=True)
-            piece = f'<span class="kg-ent kg-{html.escape(mention.label, quote=True)}" title="{tip}">{piece}</span>'
+            css = f"kg-ent kg-{html.escape(mention.label, quote=True)}"
+            if links:
+                href = html.escape(entity_url(mention.label, mention.canonical), quote=True)
+                piece = f'<a class="{css}" href="{href}" target="_self" title="{tip}">{piece}</a>'
+            else:
+                piece = f'<span class="{css}" title="{tip}">{piece}</span>'
         out.append(piece)
     if in_claim:
         out.append("</mark>")
@@ -251,7 +273,7 @@ def paper_view(index: Index, paper_id: str) -> PaperView | None:
     return PaperView(
         paper,
         annotate_html(paper.title, by_field["title"], claims_by_field["title"]),
-        annotate_html(paper.abstract, by_field["abstract"], claims_by_field["abstract"]),
+        annotate_html(paper.abstract, by_field["abstract"], claims_by_field["abstract"], links=True),
         record.proposed,
         entities,
         claims_frame(index, rows),

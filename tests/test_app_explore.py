@@ -267,3 +267,11 @@ def test_entity_table_counts(index):
     assert list(methods.index[:2]) == ["KAN", "MLP"]
     datasets = explore.entity_table(index, "dataset").set_index("name")
     assert datasets.loc["CIFAR-10", "claims"] == 5 and "proposed_in" not in datasets
+
+
+def test_abstract_mentions_link_to_their_pages(index):
+    view = explore.paper_view(index, XSS_ID)
+    assert '<a class="kg-ent kg-method" href="./method?method=KAN" target="_self" title="method: KAN">KANs</a>' in view.abstract_html
+    assert 'href="./entity?task=symbolic+formula+fitting"' in view.abstract_html
+    assert "<a " not in view.title_html  # the title stays plain text with highlights
+    assert explore.entity_url("dataset", "A&B <x>") == "./entity?dataset=A%26B+%3Cx%3E"

@@ -187,3 +187,13 @@ def test_other_pages_render(page, app_url, name, path, expect):
     settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, name)
+
+
+def test_abstract_mentions_are_links(page, app_url):
+    page.goto(f"{app_url}/paper?paper=matrixkan-parallelized-kolmogorov-arnold-network")
+    mention = page.locator("a.kg-method", has_text="MatrixKAN").first
+    mention.wait_for(timeout=WAIT_MS)
+    mention.click()
+    page.wait_for_url("**/method?method=MatrixKAN", timeout=WAIT_MS)
+    page.get_by_role("heading", name="MatrixKAN", exact=True).wait_for(timeout=WAIT_MS)
+    assert len(page.context.pages) == 1  # same tab

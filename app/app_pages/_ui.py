@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 from html import escape  # noqa: F401  (pages escape text they put in HTML)
-from urllib.parse import urlencode
 
 _ROOT = Path(__file__).resolve().parents[2]
 if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
@@ -37,6 +36,8 @@ KIND_PLURAL = {"method": "Methods", "dataset": "Datasets", "task": "Tasks", "met
 CSS = """
 <style>
 .kg-ent { border-radius: 4px; padding: 0 3px; border-bottom: 2px solid; }
+a.kg-ent { color: inherit !important; text-decoration: none; }
+a.kg-ent:hover { filter: brightness(0.93); }
 .kg-method { background: #e8f0fe; border-color: #4c78a8; }
 .kg-dataset { background: #e6f4ea; border-color: #54a24b; }
 .kg-metric { background: #fef3e2; border-color: #f58518; }
@@ -121,9 +122,8 @@ def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.
 # ------------------------------------------------------------------ links
 
 
-def url(page: str, **params: str) -> str:
-    """Relative URL of a page with query parameters (for table link columns)."""
-    return f"./{page}?{urlencode(params)}" if params else f"./{page}"
+url = explore.page_url
+entity_url = explore.entity_url
 
 
 def _escape_md(text: str) -> str:
@@ -154,14 +154,6 @@ def entity_link(kind: str, name: str, *, suffix: str = "") -> None:
 
 def paper_link(paper_id: str, title: str) -> None:
     link("paper", title, icon=KIND_ICONS["paper"], paper=paper_id)
-
-
-def entity_url(kind: str, name: str) -> str:
-    if kind == "method":
-        return url("method", method=name)
-    if kind == "paper":
-        return url("paper", paper=name)
-    return url("entity", **{kind: name})
 
 
 def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
