@@ -161,6 +161,39 @@ def home_stats(index: Index) -> dict[str, int]:
     }
 
 
+def headline_claims(index: Index, n: int = 6) -> list[ClaimRow]:
+    """Comparative claims with a named baseline, the most specific first (value, dataset, metric)."""
+    def specificity(row: ClaimRow) -> tuple:
+        c = row.claim
+        return (bool(c.value), bool(c.dataset), bool(c.metric), c.confidence, row.paper.id)
+
+    rows = [r for r in index.claims if r.claim.type in ("outperforms", "efficiency") and r.claim.subject and r.claim.object
+            and r.claim.object.lower() not in GENERIC_BASELINES]
+    return sorted(rows, key=specificity, reverse=True)[:n]
+
+
+def claim_summary(claim: Claim, *, links: bool = False) -> str:
+    """One line: "sharpDARTS outperforms DARTS on CIFAR-10 (error, 20-30%)".
+
+    With ``links``: HTML (escaped) where every entity name links to its page."""
+    def name(kind: str, text: str) -> str:
+        if not links:
+            return text
+        href = html.escape(entity_url(kind, text), quote=True)
+        return f'<a class="kg-link" href="{href}" target="_self">{html.escape(text)}</a>'
+
+    def plain(text: str) -> str:
+        return html.escape(text) if links else text
+
+    verb = {"outperforms": "outperforms", "efficiency": "is more efficient than", "improves": "improves on",
+            "achieves": "achieves"}.get(claim.type, claim.type)
+    text = name("method", claim.subject or "?") + plain(f" {verb}") + (f" {name('method', claim.object)}" if claim.object else "")
+    if claim.dataset:
+        text += plain(" on ") + plain(", ").join(name("dataset", d) for d in claim.dataset)
+    details = [name("metric", m) for m in claim.metric] + ([plain(claim.value)] if claim.value else [])
+    return text + (plain(" (") + plain(", ").join(details) + plain(")") if details else "")
+
+
 def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]:
     """The ``n`` entities of a type mentioned by the most papers."""
     counts = [(name, len(index.papers_of.get((lab, name), ()))) for lab, name in index.entities if lab == label]
@@ -354,12 +387,12 @@ def claim_filter_options(index: Index) -> dict[str, list[str]]:
     return {k: sorted(v, key=str.lower) for k, v in options.items()}
 
 
-def filter_claims(index: Index, *, types: Iterable[str] = (), method: str = "", dataset: str = "",
-                  metric: str = "", conflicts_only: bool = False) -> "pd.DataFrame":
+def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", dataset: str = "",
+                  metric: str = "", conflicts_only: bool = False) -> list[ClaimRow]:
     """Claims matching every given filter (empty = any); ``method`` matches subject or baseline."""
     types = set(types)
     conflicts = conflicting_pairs(index) if conflicts_only else {}
-    rows = [
+    return [
         row for row in index.claims
         if (not types or row.claim.type in types)
         and (not method or method in (row.claim.subject, row.claim.object))
@@ -367,7 +400,11 @@ def filter_claims(index: Index, *, types: Iterable[str] = (), method: str = "", 
         and (not metric or metric in row.claim.metric)
         and (not conflicts_only or row.key in conflicts)
     ]
-    return claims_frame(index, rows)
+
+
+def filter_claims(index: Index, **filters) -> "pd.DataFrame":
+    """:func:`select_claims` as a claims table."""
+    return claims_frame(index, select_claims(index, **filters))
 
 
 # ------------------------------------------------------------------ method / entity

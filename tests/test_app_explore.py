@@ -275,3 +275,19 @@ def test_abstract_mentions_link_to_their_pages(index):
     assert 'href="./entity?task=symbolic+formula+fitting"' in view.abstract_html
     assert "<a " not in view.title_html  # the title stays plain text with highlights
     assert explore.entity_url("dataset", "A&B <x>") == "./entity?dataset=A%26B+%3Cx%3E"
+
+
+def test_headline_claims_prefer_specific_comparisons(index):
+    rows = explore.headline_claims(index, n=3)
+    assert explore.claim_summary(rows[0].claim) == "sharpDARTS outperforms DARTS on CIFAR-10 (error, 20-30%)"
+    assert all(r.claim.object and r.claim.type in ("outperforms", "efficiency") for r in rows)
+    assert explore.claim_summary(rows[1].claim) == "U-KAN outperforms U-Net (IoU, 2%)"
+
+
+def test_claim_summary_links_every_entity_and_escapes():
+    claim = Claim("s", "abstract", 0, 1, "outperforms", "A<b>", "B&C", dataset=("D",), metric=("m",), value="1%")
+    out = explore.claim_summary(claim, links=True)
+    assert '<a class="kg-link" href="./method?method=A%3Cb%3E" target="_self">A&lt;b&gt;</a>' in out
+    assert 'href="./method?method=B%26C"' in out and ">B&amp;C</a>" in out
+    assert 'href="./entity?dataset=D"' in out and 'href="./entity?metric=m"' in out
+    assert re.sub(r"<[^>]+>", "", out) == html.escape(explore.claim_summary(claim))

@@ -88,14 +88,18 @@ def page(browser):
 
 
 def settle(page) -> None:
-    """Wait until the script run is over (no running indicator) and the page is drawn."""
+    """Wait until the script run is over and the page is drawn: no running indicator, no
+    skeleton placeholders, no stale elements, twice in a row half a second apart."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=WAIT_MS)
-    page.wait_for_function(
+    idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5",
-        timeout=WAIT_MS,
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5"
     )
-    page.wait_for_timeout(400)
+    for _ in range(2):
+        page.wait_for_function(idle, timeout=WAIT_MS)
+        page.wait_for_timeout(500)
 
 
 def shot(page, name: str) -> None:

@@ -36,6 +36,9 @@ KIND_PLURAL = {"method": "Methods", "dataset": "Datasets", "task": "Tasks", "met
 CSS = """
 <style>
 .kg-ent { border-radius: 4px; padding: 0 3px; border-bottom: 2px solid; }
+.kg-summary { font-weight: 600; margin-bottom: .3rem; }
+a.kg-link { color: #1f5fa8 !important; text-decoration: none; }
+a.kg-link:hover { text-decoration: underline; }
 a.kg-ent { color: inherit !important; text-decoration: none; }
 a.kg-ent:hover { filter: brightness(0.93); }
 .kg-method { background: #e8f0fe; border-color: #4c78a8; }
@@ -116,6 +119,10 @@ def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.
     with st.sidebar:
         stats = explore.home_stats(index)
         st.caption(f"{stats['papers']} papers · {stats['methods']} methods · {stats['claims']} claims")
+        meta = graph.meta() if hasattr(graph, "meta") else {}
+        if meta.get("built_at"):
+            extractors = ", ".join(meta.get("extractors") or []) or "unknown extractor"
+            st.caption(f"Built {meta['built_at'][:16].replace('T', ' ')} UTC · {meta.get('triples', '?')} triples · {extractors}")
     return graph, index
 
 

@@ -24,16 +24,17 @@ if loaded is not None:
     dataset = cols[2].selectbox("Dataset", ["", *options["dataset"]], key="f_dataset")
     metric = cols[3].selectbox("Metric", ["", *options["metric"]], key="f_metric")
     conflicts_only = cols[4].toggle("Conflicts only", value=_ui.param("conflicts") == "1", key="f_conflicts")
-    frame = explore.filter_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
+    rows = explore.select_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
+    frame = explore.claims_frame(index, rows)
     flagged = int(frame["conflict"].astype(bool).sum())
     st.caption(f"{len(frame)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
     _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560))
     if not frame.empty:
         _ui.download_csv(frame, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):
-            for row in frame.head(50).itertuples():
-                what = f"{row.method} {row.type} {row.baseline}".strip()
-                flag = f" — ⚠ {row.conflict}" if row.conflict else ""
-                st.markdown(f"**{_ui._escape_md(what)}**{_ui._escape_md(flag)}")
+            for claim_row, row in zip(rows[:50], frame.itertuples()):
+                flag = f" — ⚠ {_ui.escape(row.conflict)}" if row.conflict else ""
+                st.markdown(f'<div class="kg-summary">{explore.claim_summary(claim_row.claim, links=True)}{flag}</div>',
+                            unsafe_allow_html=True)
                 st.markdown(f'<div class="kg-quote">{_ui.escape(row.sentence)}</div>', unsafe_allow_html=True)
                 _ui.paper_link(row.paper_id, row.paper_title)

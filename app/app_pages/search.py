@@ -49,6 +49,14 @@ if loaded is not None:
                 st.markdown(f"**{_ui.KIND_PLURAL[kind]}**")
                 for name, count in explore.top_entities(index, kind, 8):
                     _ui.entity_link(kind, name, suffix=f" — {count}")
+        headlines = explore.headline_claims(index)
+        if headlines:
+            st.subheader("Results claimed")
+            for row, col in zip(headlines, st.columns(2) * len(headlines)):
+                with col.container(border=True):
+                    st.markdown(f'<div class="kg-summary">{explore.claim_summary(row.claim, links=True)}</div>', unsafe_allow_html=True)
+                    st.markdown(f'<div class="kg-quote">{_ui.escape(row.claim.sentence)}</div>', unsafe_allow_html=True)
+                    _ui.paper_link(row.paper.id, row.paper.title)
         conflicts = stats["conflicts"]
         if conflicts:
             st.warning(f"{conflicts} claim{'s are' if conflicts != 1 else ' is'} contradicted by another paper.")
