@@ -46,7 +46,7 @@ class Index:
     papers_of: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     claims: list[ClaimRow] = field(default_factory=list)
     label_of: dict[str, str] = field(default_factory=dict)  # canonical -> label (first seen)
-    _choices: list[tuple[str, str, str]] = field(default_factory=list)  # (text, kind, key)
+    _choices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (text, kind, key, normalised text)
 
 
 def build_index(records: Iterable[PaperRecord], entities: Iterable[Entity] | None = None) -> Index:
@@ -67,9 +67,9 @@ def build_index(records: Iterable[PaperRecord], entities: Iterable[Entity] | Non
         index.label_of.setdefault(canonical, label)
     for (label, canonical), entity in index.entities.items():
         for form in {canonical, *entity.aliases}:
-            index._choices.append((form, label, canonical))
+            index._choices.append((form, label, canonical, _norm(form)))
     for record in records:
-        index._choices.append((record.paper.title, "paper", record.paper.id))
+        index._choices.append((record.paper.title, "paper", record.paper.id, _norm(record.paper.title)))
     return index
 
 
@@ -86,10 +86,10 @@ class Hit:
     papers: int  # how many papers mention it (1 for a paper)
 
 
-def _score(query: str, text: str) -> float:
+def _score(q: str, t: str) -> float:
+    """How well normalised query ``q`` matches normalised text ``t`` (0-100)."""
     from rapidfuzz import fuzz
 
-    q, t = _norm(query), _norm(text)
     if not q or not t:
         return 0.0
     if q == t:
@@ -128,8 +128,9 @@ def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -
     best: dict[tuple[str, str], Hit] = {}
     if not query:
         return {}
-    for text, kind, key in index._choices:
-        score = _score(query, text)
+    q = _norm(query)
+    for text, kind, key, normalised in index._choices:
+        score = _score(q, normalised)
         if score < cutoff:
             continue
         if kind == "paper":
