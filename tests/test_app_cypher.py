@@ -50,7 +50,7 @@ def test_cypher_tab_runs_a_named_query_and_refuses_writes(bolt_env, monkeypatch)
     assert [tab.label for tab in at.tabs] == ["SPARQL", "Cypher"]
     at.button(key="cypher_run").click().run()
     assert at.success[0].value.startswith("2 rows in")
-    assert set(at.dataframe[0].value["winner"]) == {"MLP", "XNet"}  # as the SPARQL twin
+    assert set(at.dataframe[0].value["winner"]) == {"./method?method=MLP", "./method?method=XNet"}  # as the SPARQL twin
     at.text_area(key="cypher_text_methods_outperforming").set_value("CREATE (x:Paper {id: 'evil'}) RETURN x").run()
     at.button(key="cypher_run").click().run()
     assert "read-only" in at.error[0].value

@@ -148,7 +148,9 @@ def test_query_console_runs_a_named_example_and_refuses_updates(open_page):
     at.button(key="sparql_run").click().run()
     assert not at.error, [e.value for e in at.error]
     assert at.success[0].value.startswith("2 rows in")
-    assert set(at.dataframe[0].value["winner"]) == {"MLP", "XNet"}
+    result = at.dataframe[0].value
+    assert set(result["winner"]) == {"./method?method=MLP", "./method?method=XNet"}  # names link to their pages
+    assert set(result["paper_id"]) == {"./paper?paper=model-comparisons-xnet-outperforms-kan", f"./paper?paper={XSS_ID}"}
     at.text_area(key="sparql_text_methods_outperforming").set_value("DELETE WHERE { ?s ?p ?o }").run()
     at.button(key="sparql_run").click().run()
     assert "updates are refused" in at.error[0].value

@@ -203,6 +203,24 @@ def entity_index(label: str, index, *, key: str) -> None:
                                 "proposed_in": st.column_config.NumberColumn("proposed in")})
 
 
+LINKABLE = {"winner": "method", "baseline": "method", "method": "method", "method_a": "method", "method_b": "method",
+            "dataset": "dataset", "metric": "metric", "task": "task", "paper_id": "paper", "paper_a": "paper", "paper_b": "paper"}
+_PARAM_OF = {"method": "method", "dataset": "dataset", "metric": "metric", "task": "task", "paper": "paper"}
+
+
+def result_table(frame, *, key: str) -> None:
+    """A query result; columns that hold entity names or paper ids (by the named queries' column
+    names) link to their pages."""
+    import pandas as pd
+
+    view, config = frame.copy(), {}
+    for column, kind in LINKABLE.items():
+        if column in view and view[column].map(lambda v: isinstance(v, str) or pd.isna(v)).all():
+            view[column] = [entity_url(kind, v) if isinstance(v, str) and v else None for v in view[column]]
+            config[column] = st.column_config.LinkColumn(column, display_text=rf"{_PARAM_OF[kind]}=([^&]*)")
+    st.dataframe(view, hide_index=True, width="stretch", key=key, column_config=config)
+
+
 def download_csv(frame, name: str, *, key: str) -> None:
     st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=key)
 

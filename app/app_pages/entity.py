@@ -51,3 +51,4 @@ if loaded is not None:
                 st.subheader("Often mentioned with")
                 for other, lab, count in view.related[:12]:
                     _ui.entity_link(lab, other, suffix=f" — {count}")
+            _ui.link("export", f"Export the neighbourhood of {view.name}", icon=":material/download:", **{view.label: view.name})

@@ -29,7 +29,7 @@ def show(result: explore.QueryResult, key: str) -> None:
     rows = len(result.frame)
     st.success(f"{rows} row{'s' if rows != 1 else ''} in {result.seconds * 1000:.0f} ms"
                + (f" (stopped at {ROW_LIMIT})" if result.truncated else ""))
-    st.dataframe(result.frame, hide_index=True, width="stretch", key=f"{key}_result")
+    _ui.result_table(result.frame, key=f"{key}_result")
     _ui.download_csv(result.frame, "query.csv", key=f"{key}_csv")
 
 
