@@ -471,16 +471,31 @@ def _claim_touches(claim: Claim, label: str, name: str) -> bool:
     return name in getattr(claim, label)
 
 
-def leaderboard(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Claims ranked best first: by value when numbers share a unit and direction, else by confidence."""
-    board = frame.copy()
-    higher = board["direction"] != "lower"
+def leaderboard(frame: "pd.DataFrame", metric: str = "") -> "pd.DataFrame":
+    """Claims ranked as a leaderboard: only ``metric``'s when given; claims with a value first,
+    grouped by metric (the most reported first) and unit, best value first within a group
+    (lower first where lower is better), then the rest by confidence."""
     import pandas as pd
 
+    board = frame.copy()
+    if metric:
+        board = board[[metric in m.split(", ") for m in board["metric"]]]
     numbers = pd.to_numeric(board["value_number"], errors="coerce")
-    board["_rank"] = numbers.where(higher, -numbers)
-    board = board.sort_values(["_rank", "confidence"], ascending=[False, False], na_position="last")
-    return board.drop(columns="_rank").reset_index(drop=True)
+    has_value = numbers.notna()
+    group_size = board["metric"].map(board.loc[has_value, "metric"].value_counts()).fillna(0)
+    board["_valued"] = has_value
+    board["_group"] = group_size
+    board["_unit"] = board["value"].str.extract(r"([%x×]|points?|BLEU)\s*$", expand=False).fillna("")
+    board["_rank"] = numbers.where(board["direction"] != "lower", -numbers)
+    board = board.sort_values(["_valued", "_group", "metric", "_unit", "_rank", "confidence"],
+                              ascending=[False, False, True, True, False, False], na_position="last")
+    return board.drop(columns=["_valued", "_group", "_unit", "_rank"]).reset_index(drop=True)
+
+
+def leaderboard_metrics(frame: "pd.DataFrame") -> list[str]:
+    """Metrics named by the claims in a table, the most reported first."""
+    counts = Counter(m for cell in frame["metric"] for m in cell.split(", ") if m)
+    return [m for m, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))]
 
 
 def metric_direction(index: Index, metric: str) -> str:

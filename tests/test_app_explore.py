@@ -291,3 +291,11 @@ def test_claim_summary_links_every_entity_and_escapes():
     assert 'href="./method?method=B%26C"' in out and ">B&amp;C</a>" in out
     assert 'href="./entity?dataset=D"' in out and 'href="./entity?metric=m"' in out
     assert re.sub(r"<[^>]+>", "", out) == html.escape(explore.claim_summary(claim))
+
+
+def test_leaderboard_groups_by_metric_and_filters(index):
+    board = explore.entity_view(index, "dataset", "CIFAR-10").leaderboard
+    assert list(board["metric"])[:3] == ["error"] * 3 and board.loc[3, "value"] == ""
+    assert explore.leaderboard_metrics(board) == ["error", "accuracy"]
+    only = explore.leaderboard(board, "accuracy")
+    assert list(only["method"]) == ["Wide ResNet"]

@@ -103,6 +103,8 @@ def test_dataset_page_is_a_leaderboard(open_page):
     board = at.dataframe[0].value
     errors = board[board["metric"] == "error"]
     assert list(errors["value"])[:2] == ["1.93%", "4.62%"]
+    at.selectbox(key="board_metric").select("accuracy").run()
+    assert list(at.dataframe[0].value["method_link"]) == ["./method?method=Wide+ResNet"]
     at = open_page("entity", metric="error")
     assert {m.label: m.value for m in at.metric}["Better is"] == "lower ↓"
 

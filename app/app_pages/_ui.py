@@ -51,7 +51,7 @@ mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; }
 .kg-legend span { margin-right: .8rem; font-size: .85rem; }
 .kg-quote { border-left: 3px solid #d0d7de; padding: .2rem .8rem; color: #444; margin: .2rem 0 .6rem 0; }
 [data-testid="stMain"] a[data-testid="stPageLink-NavLink"] { background: transparent !important; padding: 0.1rem 0.25rem; }
-[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] span { font-weight: 400 !important; color: #1f5fa8 !important; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] * { font-weight: 400 !important; color: #1f5fa8 !important; }
 [data-testid="stMain"] a[data-testid="stPageLink-NavLink"]:hover span { text-decoration: underline; }
 </style>
 """

@@ -36,11 +36,19 @@ if loaded is not None:
         if view.label == "metric":
             cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"))
         st.subheader("Leaderboard")
-        st.caption("Claims on this " + view.label + ", best value first where values are comparable; click a header to sort.")
-        _ui.claim_table(view.leaderboard, key="leaderboard",
-                        columns=["method_link", "value", "dataset", "metric", "task", "direction", "type", "baseline_link", "paper_link", "sentence"])
-        if not view.leaderboard.empty:
-            _ui.download_csv(view.leaderboard, f"leaderboard-{view.name}.csv", key="board_csv")
+        board = view.leaderboard
+        metrics = explore.leaderboard_metrics(board) if view.label != "metric" else []
+        if metrics:
+            chosen = st.selectbox("Metric", ["all metrics", *metrics], key="board_metric",
+                                  index=1 + metrics.index(_ui.param("by")) if _ui.param("by") in metrics else 0)
+            if chosen != "all metrics":
+                board = explore.leaderboard(board, chosen)
+        st.caption("Claims with a value first, grouped by metric, best first (lower first where lower is better); "
+                   "click a header to sort.")
+        _ui.claim_table(board, key="leaderboard",
+                        columns=["method_link", "value", "metric", "dataset", "task", "direction", "type", "baseline_link", "paper_link", "sentence"])
+        if not board.empty:
+            _ui.download_csv(board, f"leaderboard-{explore.slug(view.name)}.csv", key="board_csv")
         left, right = st.columns(2)
         with left:
             st.subheader("Papers")
