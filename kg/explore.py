@@ -265,11 +265,14 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *
     spans = [(c.start, c.end) for c in claims if 0 <= c.start < c.end <= len(text)]
     cuts = sorted({0, len(text), *(x for m in kept for x in (m.start, m.end)), *(x for s in spans for x in s)})
     out: list[str] = []
-    in_claim = False
+    in_claim: int | None = None  # which claim sentence the previous piece was in
     for a, b in zip(cuts, cuts[1:]):
-        claimed = any(s <= a and b <= e for s, e in spans)
-        if claimed != in_claim:
-            out.append('<mark class="kg-claim" title="claim sentence">' if claimed else "</mark>")
+        claimed = next((i for i, (s, e) in enumerate(spans) if s <= a and b <= e), None)
+        if claimed != in_claim:  # adjacent sentences get marks of their own
+            if in_claim is not None:
+                out.append("</mark>")
+            if claimed is not None:
+                out.append('<mark class="kg-claim" title="claim sentence">')
             in_claim = claimed
         piece = html.escape(text[a:b])
         mention = next((m for m in kept if m.start <= a and b <= m.end), None)
@@ -282,7 +285,7 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *
             else:
                 piece = f'<span class="{css}" title="{tip}">{piece}</span>'
         out.append(piece)
-    if in_claim:
+    if in_claim is not None:
         out.append("</mark>")
     return "".join(out)
 

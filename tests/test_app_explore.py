@@ -299,3 +299,12 @@ def test_leaderboard_groups_by_metric_and_filters(index):
     assert explore.leaderboard_metrics(board) == ["error", "accuracy"]
     only = explore.leaderboard(board, "accuracy")
     assert list(only["method"]) == ["Wide ResNet"]
+
+
+def test_adjacent_claim_sentences_get_their_own_marks():
+    text = "One. Two."
+    claims = [Claim("One.", "abstract", 0, 4, "other", None), Claim("Two.", "abstract", 5, 9, "other", None)]
+    out = explore.annotate_html(text, [], claims)
+    assert out.count("<mark") == 2 and out.count("</mark>") == 2
+    touching = [Claim("One.", "abstract", 0, 4, "other", None), Claim(" Two.", "abstract", 4, 9, "other", None)]
+    assert explore.annotate_html(text, [], touching).count("</mark><mark") == 1

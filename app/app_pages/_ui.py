@@ -46,7 +46,7 @@ a.kg-ent:hover { filter: brightness(0.93); }
 .kg-metric { background: #fef3e2; border-color: #f58518; }
 .kg-task { background: #f3e8fd; border-color: #b279a2; }
 .kg-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: 0.4rem 0 0.6rem 0; }
-mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; }
+mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; box-shadow: inset 0 -2px 0 #f2d24b; }
 .kg-abstract { line-height: 1.75; font-size: 1.02rem; }
 .kg-legend span { margin-right: .8rem; font-size: .85rem; }
 .kg-quote { border-left: 3px solid #d0d7de; padding: .2rem .8rem; color: #444; margin: .2rem 0 .6rem 0; }
