@@ -11,7 +11,8 @@ import pytest
 from app_support import ROOT, build_store
 
 pytestmark = pytest.mark.bolt
-pytest.importorskip("kg.cypher", reason="the Neo4j integration (issue 5) is not in this checkout")
+if not (ROOT / "kg" / "cypher.py").is_file():  # checked on disk: an editable install elsewhere may provide kg.cypher
+    pytest.skip("the Neo4j integration (issue 5) is not in this checkout", allow_module_level=True)
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
 
