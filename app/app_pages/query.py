@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ui, also when this page runs on its own
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # _ui, also when this page runs on its own
+    sys.path.insert(0, _HERE)
 
 import _ui  # noqa: E402
 import streamlit as st  # noqa: E402
