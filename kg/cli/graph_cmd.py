@@ -101,7 +101,7 @@ def query_command(
     param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE: a named-query parameter, or a binding of ?NAME."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is abandoned (0 = none)."),
     limit: int = typer.Option(1000, "--limit", help="At most this many rows (0 = no limit)."),
-    backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk) or rdflib (in memory)."),
+    backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk), oxigraph-memory (copied into memory first) or rdflib."),
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query; updates are refused."""
     from .. import api
