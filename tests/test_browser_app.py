@@ -183,6 +183,9 @@ def test_sparql_example_runs(page, app_url):
         ("08-claims", "/claims", "Claims"),
         ("09-export", "/export", "Export"),
         ("10-methods", "/method", "Methods"),
+        ("11-papers", "/paper", "Papers"),
+        ("12-metric-error", "/entity?metric=error", "Leaderboard"),
+        ("13-datasets-tasks-metrics", "/entity", "Datasets, tasks and metrics"),
     ],
 )
 def test_other_pages_render(page, app_url, name, path, expect):
