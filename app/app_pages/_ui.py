@@ -1,0 +1,229 @@
+"""Shared frame for the explorer's pages: store loading, caching, links, styles.
+
+Every page imports this first; it works both under ``st.navigation`` (the entry
+``app/streamlit_app.py``) and when a page file is run on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from html import escape  # noqa: F401  (pages escape text they put in HTML)
+
+_ROOT = Path(__file__).resolve().parents[2]
+if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))  # the checkout's kg package, not an installed copy
+
+import streamlit as st  # noqa: E402
+
+import kg  # noqa: E402
+from kg import explore  # noqa: E402
+
+PAGE_FILES = {  # url path -> file, relative to app/
+    "search": "app_pages/search.py",
+    "paper": "app_pages/paper.py",
+    "method": "app_pages/method.py",
+    "entity": "app_pages/entity.py",
+    "claims": "app_pages/claims.py",
+    "query": "app_pages/query.py",
+    "export": "app_pages/export.py",
+}
+KIND_ICONS = {"method": ":material/extension:", "dataset": ":material/dataset:", "task": ":material/target:",
+              "metric": ":material/straighten:", "paper": ":material/article:"}
+KIND_PLURAL = {"method": "Methods", "dataset": "Datasets", "task": "Tasks", "metric": "Metrics", "paper": "Papers"}
+
+CSS = """
+<style>
+.kg-ent { border-radius: 4px; padding: 0 3px; border-bottom: 2px solid; }
+.kg-summary { font-weight: 600; margin-bottom: .3rem; }
+a.kg-link { color: #1f5fa8 !important; text-decoration: none; }
+a.kg-link:hover { text-decoration: underline; }
+a.kg-ent { color: inherit !important; text-decoration: none; }
+a.kg-ent:hover { filter: brightness(0.93); }
+.kg-method { background: #e8f0fe; border-color: #4c78a8; }
+.kg-dataset { background: #e6f4ea; border-color: #54a24b; }
+.kg-metric { background: #fef3e2; border-color: #f58518; }
+.kg-task { background: #f3e8fd; border-color: #b279a2; }
+.kg-title { font-size: 2.1rem; font-weight: 700; line-height: 1.25; margin: 0.4rem 0 0.6rem 0; }
+mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; box-shadow: inset 0 -2px 0 #f2d24b; }
+.kg-abstract { line-height: 1.75; font-size: 1.02rem; }
+.kg-legend span { margin-right: .8rem; font-size: .85rem; }
+.kg-quote { border-left: 3px solid #d0d7de; padding: .2rem .8rem; color: #444; margin: .2rem 0 .6rem 0; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] { background: transparent !important; padding: 0.1rem 0.25rem; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"] * { font-weight: 400 !important; color: #1f5fa8 !important; }
+[data-testid="stMain"] a[data-testid="stPageLink-NavLink"]:hover span { text-decoration: underline; }
+</style>
+"""
+
+
+def default_store() -> str:
+    return os.environ.get("KG_STORE") or "kg-store"
+
+
+def _stamp(store: str) -> float:
+    """Changes when the store is rebuilt, so the cache reloads it."""
+    path = Path(store)
+    stamps = [p.stat().st_mtime for p in (path / "meta.json", path / "records.jsonl") if p.exists()]
+    return max(stamps, default=0.0)
+
+
+@st.cache_resource(show_spinner="Opening the knowledge graph…", max_entries=4)
+def _open(store: str, stamp: float):
+    graph = kg.open(store)
+    return graph, explore.build_index(graph.records(), graph.entities())
+
+
+def open_store(store: str):
+    """(graph, index) of a store, cached until the store is rebuilt."""
+    return _open(store, _stamp(store))
+
+
+def current_store() -> str:
+    return st.session_state.get("kg_store") or default_store()
+
+
+def store_stamp() -> float:
+    return _stamp(current_store())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _named(store: str, stamp: float, name: str, params: tuple[tuple[str, str], ...]):
+    graph, _ = open_store(store)
+    return graph.named(name, **dict(params))
+
+
+def named(name: str, **params: str):
+    """A named query's result (``ontology/queries/<name>.rq``), cached until the store is rebuilt."""
+    return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
+
+
+def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.Index] | None:
+    """Page config, styles, store picker; returns (graph, index) or None when no store is usable."""
+    if not st.session_state.get("_kg_nav"):
+        st.set_page_config(page_title=f"{title} · papers-kg", page_icon=icon, layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)  # static stylesheet, no user data
+    # the choice lives in a plain session key: widget state does not survive a page switch
+    store = st.session_state.get("kg_store") or default_store()
+    with st.sidebar:
+        chosen = st.text_input("Graph store", value=store, help="A directory built by `kg build` (default: $KG_STORE or ./kg-store).")
+    if chosen.strip() and chosen.strip() != store:
+        store = chosen.strip()
+    st.session_state["kg_store"] = store
+    try:
+        graph, index = open_store(store)
+    except Exception as error:  # a missing or broken store: say how to fix it, keep the app up
+        st.error(f"Cannot open the graph store `{store}`: {error}")
+        st.info("Build one with `kg build data/seeds --store kg-store`, or pick another store in the sidebar.")
+        return None
+    with st.sidebar:
+        stats = explore.home_stats(index)
+        st.caption(f"{stats['papers']} papers · {stats['methods']} methods · {stats['claims']} claims")
+        meta = graph.meta() if hasattr(graph, "meta") else {}
+        if meta.get("built_at"):
+            extractors = ", ".join(meta.get("extractors") or []) or "unknown extractor"
+            st.caption(f"Built {meta['built_at'][:16].replace('T', ' ')} UTC · {meta.get('triples', '?')} triples · {extractors}")
+    return graph, index
+
+
+# ------------------------------------------------------------------ links
+
+
+url = explore.page_url
+entity_url = explore.entity_url
+
+
+def _escape_md(text: str) -> str:
+    """Markdown-escape a label so titles render as plain text."""
+    for ch in "\\`*_{}[]()<>#+-.!|~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def link(page: str, label: str, *, icon: str | None = None, help: str | None = None, **params: str) -> None:
+    """A link to an explorer page; the selection lives in the URL so the back button works."""
+    text = _escape_md(label)
+    if st.session_state.get("_kg_nav"):
+        st.page_link(PAGE_FILES[page], label=text, icon=icon, help=help, query_params=params or None)
+    else:  # page run on its own: other pages are not routed, show the name only
+        st.markdown(f"{icon + ' ' if icon else ''}**{text}**")
+
+
+def entity_link(kind: str, name: str, *, suffix: str = "") -> None:
+    label = f"{name}{suffix}"
+    if kind == "paper":
+        link("paper", label, icon=KIND_ICONS["paper"], paper=name)
+    elif kind == "method":
+        link("method", label, icon=KIND_ICONS["method"], method=name)
+    else:
+        link("entity", label, icon=KIND_ICONS[kind], **{kind: name})
+
+
+def paper_link(paper_id: str, title: str) -> None:
+    link("paper", title, icon=KIND_ICONS["paper"], paper=paper_id)
+
+
+def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
+    """A sortable claims table whose method, baseline and paper cells link to their pages."""
+    import pandas as pd
+
+    if frame.empty:
+        st.caption("No claims.")
+        return
+    view = frame.copy()
+    view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
+    view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
+    view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
+    columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "paper_link", "sentence"]
+    if "conflict" in view and view["conflict"].astype(bool).any():
+        view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
+        columns = ["flag", *columns, *(["conflict"] if "conflict" not in columns else [])]
+    config = {
+        "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
+        "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
+        "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
+        "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+        "value_number": st.column_config.NumberColumn("value (number)"),
+        "conflict": st.column_config.TextColumn("conflict", width="medium"),
+        "flag": st.column_config.TextColumn("⚠", width=28, help="contradicted by another paper"),
+    }
+    st.dataframe(pd.DataFrame(view[columns]), column_config=config, hide_index=True, width="stretch",
+                 key=key, height=height or "auto")
+
+
+def entity_index(label: str, index, *, key: str) -> None:
+    """A sortable, filterable table of every entity of a type, names linking to their pages."""
+    frame = explore.entity_table(index, label)
+    needle = st.text_input(f"Filter {KIND_PLURAL[label].lower()}", key=f"{key}_filter", placeholder="part of a name")
+    if needle.strip():
+        frame = frame[frame["name"].str.contains(needle.strip(), case=False, regex=False)]
+    frame = frame.assign(name=[entity_url(label, n) for n in frame["name"]])
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=min(35 * (len(frame) + 1) + 3, 600),
+                 column_config={"name": st.column_config.LinkColumn(label, display_text=rf"{label}=([^&]*)", width="large"),
+                                "proposed_in": st.column_config.NumberColumn("proposed in")})
+
+
+LINKABLE = {"winner": "method", "baseline": "method", "method": "method", "method_a": "method", "method_b": "method",
+            "dataset": "dataset", "metric": "metric", "task": "task", "paper_id": "paper", "paper_a": "paper", "paper_b": "paper"}
+_PARAM_OF = {"method": "method", "dataset": "dataset", "metric": "metric", "task": "task", "paper": "paper"}
+
+
+def result_table(frame, *, key: str) -> None:
+    """A query result; columns that hold entity names or paper ids (by the named queries' column
+    names) link to their pages."""
+    import pandas as pd
+
+    view, config = frame.copy(), {}
+    for column, kind in LINKABLE.items():
+        if column in view and view[column].map(lambda v: isinstance(v, str) or pd.isna(v)).all():
+            view[column] = [entity_url(kind, v) if isinstance(v, str) and v else None for v in view[column]]
+            config[column] = st.column_config.LinkColumn(column, display_text=rf"{_PARAM_OF[kind]}=([^&]*)")
+    st.dataframe(view, hide_index=True, width="stretch", key=key, column_config=config)
+
+
+def download_csv(frame, name: str, *, key: str) -> None:
+    st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=key)
+
+
+def param(name: str) -> str:
+    return st.query_params.get(name, "") or ""

@@ -1,0 +1,64 @@
+"""Dataset / task / metric page: a leaderboard of the claims on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # _ui, also when this page runs on its own
+    sys.path.insert(0, _HERE)
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+LABELS = ("dataset", "task", "metric")
+
+loaded = _ui.setup("Datasets, tasks, metrics", ":material/dataset:")
+if loaded is not None:
+    graph, index = loaded
+    label = next((lab for lab in LABELS if _ui.param(lab)), "")
+    view = explore.entity_view(index, label, _ui.param(label)) if label else None
+    if view is None:
+        if label:
+            st.warning(f"No {label} called {_ui.param(label)!r} in this graph.")
+        st.title("Datasets, tasks and metrics")
+        tabs = st.tabs([f"{_ui.KIND_PLURAL[lab]} ({sum(1 for l, _ in index.entities if l == lab)})" for lab in LABELS])
+        for lab, tab in zip(LABELS, tabs):
+            with tab:
+                _ui.entity_index(lab, index, key=f"index_{lab}")
+    else:
+        st.title(view.name)
+        st.caption(f"{view.label.capitalize()}" + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else ""))
+        cols = st.columns(3)
+        cols[0].metric("Papers", len(view.papers))
+        cols[1].metric("Claims", len(view.leaderboard))
+        if view.label == "metric":
+            cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"))
+        st.subheader("Leaderboard")
+        board = view.leaderboard
+        metrics = explore.leaderboard_metrics(board) if view.label != "metric" else []
+        if metrics:
+            chosen = st.selectbox("Metric", ["all metrics", *metrics], key="board_metric",
+                                  index=1 + metrics.index(_ui.param("by")) if _ui.param("by") in metrics else 0)
+            if chosen != "all metrics":
+                board = explore.leaderboard(board, chosen)
+        st.caption("Claims with a value first, grouped by metric, best first (lower first where lower is better); "
+                   "click a header to sort.")
+        _ui.claim_table(board, key="leaderboard",
+                        columns=["method_link", "value", "metric", "dataset", "task", "direction", "type", "baseline_link", "paper_link", "sentence"])
+        if not board.empty:
+            _ui.download_csv(board, f"leaderboard-{explore.slug(view.name)}.csv", key="board_csv")
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Papers")
+            for row in view.papers.itertuples():
+                _ui.paper_link(row.paper_id, row.paper_title)
+        with right:
+            if view.related:
+                st.subheader("Often mentioned with")
+                for other, lab, count in view.related[:12]:
+                    _ui.entity_link(lab, other, suffix=f" — {count}")
+            _ui.link("export", f"Export the neighbourhood of {view.name}", icon=":material/download:", **{view.label: view.name})

@@ -1,0 +1,88 @@
+"""Method page: aliases, papers, what it beats and what beats it, neighbourhood, interest over time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # _ui, also when this page runs on its own
+    sys.path.insert(0, _HERE)
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+loaded = _ui.setup("Method", ":material/extension:")
+if loaded is not None:
+    graph, index = loaded
+    name = _ui.param("method")
+    view = explore.entity_view(index, "method", name) if name else None
+    if view is None:
+        if name:
+            st.warning(f"No method called {name!r} in this graph.")
+        st.title("Methods")
+        st.caption(f"{sum(1 for lab, _ in index.entities if lab == 'method')} methods, most mentioned first; click a header to sort.")
+        _ui.entity_index("method", index, key="methods")
+    else:
+        st.title(view.name)
+        st.caption("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else ""))
+        proposing = view.papers[view.papers["relation"] == "proposes"]
+        cols = st.columns(4)
+        cols[0].metric("Papers", len(view.papers))
+        cols[1].metric("Proposed in", len(proposing))
+        cols[2].metric("Beats", int((view.beats["baseline"] != "").sum()))
+        cols[3].metric("Beaten by", len(view.beaten_by))
+
+        st.subheader(f"Beaten by ({len(view.beaten_by)})")
+        st.caption(f"Claims that another method outperforms {view.name}.")
+        _ui.claim_table(view.beaten_by, key="beaten_by")
+        st.subheader(f"Its results: what it beats, improves, achieves ({len(view.beats)})")
+        st.caption(f"Claims with {view.name} as the subject.")
+        _ui.claim_table(view.beats, key="beats")
+
+        claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
+        if claims:
+            with st.expander(f"Evidence ({len(claims)} sentences)", expanded=True):
+                for row in claims:
+                    flag = " ⚠ contradicted" if row.conflict else ""
+                    st.markdown(f'<div class="kg-quote">{_ui.escape(row.sentence)}</div>', unsafe_allow_html=True)
+                    _ui.paper_link(row.paper_id, f"{row.paper_title}{flag}")
+
+        left, right = st.columns([3, 2])
+        with left:
+            st.subheader("Neighbourhood")
+            from streamlit_agraph import Config, Edge, Node, agraph
+
+            colours = {"method": "#4c78a8", "dataset": "#54a24b", "metric": "#f58518", "task": "#b279a2", "paper": "#9d9d9d"}
+            g = explore.neighbourhood(index, "method", view.name)
+            nodes = [Node(id=n, label="" if d["kind"] == "paper" else d["label"], title=d["label"],
+                          color=colours.get(d["kind"], "#999"), size=30 if n == f"method:{view.name}" else 12 if d["kind"] == "paper" else 20,
+                          shape="dot") for n, d in g.nodes(data=True)]
+            edges = [Edge(source=a, target=b, label=d["relation"] if d["relation"] not in ("mentions", "co-mentioned") else "",
+                          title=" ".join(x for x in (d["relation"], d.get("value", "")) if x), color="#c9c9c9" if d["relation"] in ("mentions", "co-mentioned") else "#d62728")
+                     for a, b, d in g.edges(data=True)]
+            clicked = agraph(nodes=nodes, edges=edges, config=Config(width=760, height=460, directed=True, physics=True, hierarchical=False))
+            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). Red arrows: claims, from the winner to the baseline.")
+            _ui.link("export", f"Export the neighbourhood of {view.name} (GEXF, GraphML, Turtle, JSON-LD)",
+                     icon=":material/download:", method=view.name)
+            if clicked and ":" in clicked:
+                kind, key = clicked.split(":", 1)
+                _ui.entity_link(kind, key, suffix=" — open")
+        with right:
+            st.subheader("Papers")
+            for row in view.papers.itertuples():
+                _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
+            st.subheader("Mentions over listing dates")
+            dates = _ui.named("mentions_per_listing_date", method=view.name)
+            if dates.empty:
+                st.caption("No listing dates known for these papers.")
+            else:
+                dates = dates.assign(order=[explore._date_key(d) for d in dates["listing_date"]]).sort_values("order")
+                st.bar_chart(dates, x="listing_date", y="papers", height=220, x_label="listing date", y_label="papers",
+                             sort=False)
+            if view.related:
+                st.subheader("Often mentioned with")
+                for other, label, count in view.related[:10]:
+                    _ui.entity_link(label, other, suffix=f" — {count}")

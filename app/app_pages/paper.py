@@ -1,0 +1,76 @@
+"""Paper page: metadata, code links, annotated abstract, proposed methods, claims."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # _ui, also when this page runs on its own
+    sys.path.insert(0, _HERE)
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+loaded = _ui.setup("Paper", ":material/article:")
+if loaded is not None:
+    graph, index = loaded
+    paper_id = _ui.param("paper")
+    view = explore.paper_view(index, paper_id) if paper_id else None
+    if view is None:
+        if paper_id:
+            st.warning(f"No paper with id {paper_id!r} in this graph.")
+        st.title("Papers")
+        needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
+        papers = sorted((r.paper for r in index.records.values()), key=lambda p: (p.published or "", p.title), reverse=True)
+        shown = [p for p in papers if explore.title_key(needle) in explore.title_key(p.title)][:200]
+        st.caption(f"{len(shown)} of {len(papers)} papers")
+        for paper in shown:
+            _ui.paper_link(paper.id, paper.title)
+    else:
+        paper = view.paper
+        st.markdown(f'<div class="kg-title">{view.title_html}</div>', unsafe_allow_html=True)  # built from escaped text
+        meta = [f"id `{paper.id}`"]
+        if paper.published:
+            meta.append(f"published {paper.published}")
+        if paper.author_count:
+            meta.append(f"{paper.author_count} authors")
+        if paper.upvotes is not None:
+            meta.append(f"▲ {paper.upvotes}")
+        dates = sorted({s.listing_date for s in paper.sources if s.listing_date})
+        if dates:
+            meta.append("listed " + ", ".join(dates))
+        if paper.sources:
+            first = paper.sources[0]
+            meta.append(f"from `{Path(first.file).name}` line {first.line}"
+                        + (f" (+{len(paper.sources) - 1} more listing{'s' if len(paper.sources) > 2 else ''})" if len(paper.sources) > 1 else ""))
+        st.caption(" · ".join(meta))
+        if paper.code_urls:
+            cols = st.columns(min(4, len(paper.code_urls)))
+            for col, code_url in zip(cols * len(paper.code_urls), paper.code_urls):
+                col.link_button(f"Code: {code_url.split('://', 1)[-1][:60]}", code_url, icon=":material/code:")
+        left, right = st.columns([3, 1])
+        with left:
+            st.markdown(
+                '<div class="kg-legend"><span class="kg-ent kg-method">method</span><span class="kg-ent kg-dataset">dataset</span>'
+                '<span class="kg-ent kg-metric">metric</span><span class="kg-ent kg-task">task</span>'
+                '<span><mark class="kg-claim">claim sentence</mark></span></div>',
+                unsafe_allow_html=True,
+            )
+            st.markdown(f'<div class="kg-abstract">{view.abstract_html}</div>', unsafe_allow_html=True)  # escaped
+        with right:
+            if view.proposed:
+                st.markdown("**Proposes**")
+                for name in view.proposed:
+                    _ui.entity_link("method", name)
+            for label in ("method", "dataset", "task", "metric"):
+                names = [n for n in view.entities.get(label, []) if not (label == "method" and n in view.proposed)]
+                if names:
+                    st.markdown(f"**{_ui.KIND_PLURAL[label]}**")
+                    for name in names:
+                        _ui.entity_link(label, name)
+        st.subheader(f"Claims ({len(view.claims)})")
+        _ui.claim_table(view.claims, key="paper_claims",
+                        columns=["type", "method_link", "baseline_link", "dataset", "metric", "value", "sentence"])

@@ -1,0 +1,310 @@
+"""kg.explore: the explorer's logic, on a hand-annotated checkpoint of real seed papers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg import explore
+from kg.records import Claim, Mention, PaperRecord
+
+FIXTURE = Path(__file__).parent / "fixtures" / "records_app.jsonl"
+XSS_ID = "script-alert-1-script-revisiting-kan-b-versus-b-mlp"
+
+
+@pytest.fixture(scope="module")
+def records() -> list[PaperRecord]:
+    return [PaperRecord.from_dict(json.loads(line)) for line in FIXTURE.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def index(records) -> explore.Index:
+    return explore.build_index(records)
+
+
+def test_fixture_offsets_are_exact(records):
+    for record in records:
+        for mention in record.mentions:
+            assert getattr(record.paper, mention.field)[mention.start : mention.end] == mention.text
+        for claim in record.claims:
+            assert getattr(record.paper, claim.field)[claim.start : claim.end] == claim.sentence
+
+
+def test_search_groups_by_kind_and_ranks_exact_first(index):
+    groups = explore.search(index, "KAN")
+    assert list(groups) == ["method", "paper"]
+    assert groups["method"][0].key == "KAN" and groups["method"][0].score == 100
+    assert groups["method"][0].papers == 8
+    assert {"U-KAN", "MatrixKAN"} <= {h.key for h in groups["method"]}
+    assert any(h.key == "kan-kolmogorov-arnold-networks" for h in groups["paper"])
+
+
+def test_search_finds_aliases_and_tolerates_typos(index):
+    assert explore.search(index, "Kolmogorov-Arnold Netwroks")["method"][0].key == "KAN"
+    assert explore.search(index, "WRNs")["method"][0].key == "Wide ResNet"
+    assert explore.search(index, "cifar10")["dataset"][0].key == "CIFAR-10"
+    assert explore.search(index, "sharpdart")["method"][0].key == "sharpDARTS"
+    assert explore.search(index, "zzzz qqq") == {}
+    assert explore.search(index, "  ") == {}
+
+
+def test_short_queries_are_not_fuzzy(index):
+    # "KIN" is one edit from KAN and KINN, but three letters are too few to guess from
+    assert "method" not in explore.search(index, "KIM")
+
+
+def test_home_stats_count_the_corpus(index, records):
+    stats = explore.home_stats(index)
+    assert stats["papers"] == len(records) == 11
+    assert stats["claims"] == sum(len(r.claims) for r in records)
+    assert stats["methods"] == len([e for e in index.entities if e[0] == "method"])
+    assert stats["conflicts"] == 2  # KAN > MLP vs MLP > KAN, both directions
+
+
+def test_annotated_html_escapes_everything_but_its_own_tags():
+    text = 'A <script>alert(1)</script> & "KAN" beats MLP.'
+    start = text.index("KAN")
+    mentions = [Mention("KAN", "method", "KAN", "abstract", start, start + 3),
+                Mention("<script>", "method", "<evil>", "abstract", 2, 10)]
+    out = explore.annotate_html(text, mentions, [Claim(text, "abstract", 0, len(text), "outperforms", "KAN")])
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'title="method: &lt;evil&gt;"' in out
+    assert re.sub(r"<[^>]+>", "", out) == html.escape(text)
+    assert out.startswith('<mark class="kg-claim"') and out.endswith("</mark>")
+    assert out.count('class="kg-ent kg-method"') == 2
+
+
+def test_annotated_html_drops_overlapping_and_out_of_range_mentions():
+    text = "Kolmogorov-Arnold Networks"
+    mentions = [Mention(text, "method", "KAN", "title", 0, len(text)),
+                Mention("Arnold", "method", "X", "title", 11, 17),
+                Mention("bad", "method", "Y", "title", 20, 99)]
+    out = explore.annotate_html(text, mentions)
+    assert out.count("<span") == 1 and "X" not in out and "Y" not in out
+
+
+def test_paper_view_of_the_xss_paper_is_text(index):
+    view = explore.paper_view(index, XSS_ID)
+    assert "<script>" not in view.title_html and "&lt;script&gt;alert(1)&lt;/script&gt;" in view.title_html
+    assert "<img" not in view.abstract_html and "&lt;img src=x" in view.abstract_html
+    assert view.claims.loc[0, "conflict"].startswith("contradicted by kan-kolmogorov-arnold-networks")
+    assert explore.paper_view(index, "no-such-paper") is None
+
+
+def test_paper_view_lists_proposed_methods_and_claims(index):
+    view = explore.paper_view(index, "matrixkan-parallelized-kolmogorov-arnold-network")
+    assert view.proposed == ("MatrixKAN",)
+    assert view.entities["method"][:2] == ["MatrixKAN", "KAN"]
+    row = view.claims.iloc[0]
+    assert (row["type"], row["method"], row["baseline"], row["value"]) == ("efficiency", "MatrixKAN", "KAN", "40x")
+    assert 'class="kg-claim"' in view.abstract_html
+
+
+def test_method_view_beats_and_beaten_by(index):
+    view = explore.entity_view(index, "method", "Kolmogorov-Arnold networks")  # an alias resolves
+    assert view.name == "KAN"
+    assert "KANs" in view.aliases
+    beaten = view.beaten_by.set_index("method")
+    assert set(beaten.index) == {"MatrixKAN", "XNet", "MLP"}
+    assert beaten.loc["MatrixKAN", "value"] == "40x"
+    assert beaten.loc["MatrixKAN", "paper_id"] == "matrixkan-parallelized-kolmogorov-arnold-network"
+    assert "40x relative to KAN" in beaten.loc["MatrixKAN", "sentence"]
+    assert list(view.beats["baseline"]) == ["MLP"]
+    assert set(view.papers.loc[view.papers["relation"] == "proposes", "paper_id"]) == {"kan-kolmogorov-arnold-networks"}
+    assert view.related[0][:2] == ("MLP", "method")
+    assert explore.entity_view(index, "method", "No Such Method") is None
+
+
+def test_dataset_leaderboard_ranks_by_direction(index):
+    view = explore.entity_view(index, "dataset", "CIFAR-10")
+    error_rows = view.leaderboard[view.leaderboard["metric"] == "error"]
+    assert list(error_rows["value"])[:2] == ["1.93%", "4.62%"]  # lower error is better
+    assert list(error_rows["method"])[:2] == ["sharpDARTS", "ResNet"]
+    assert explore.entity_view(index, "metric", "error").direction == "lower"
+    assert explore.entity_view(index, "metric", "accuracy").direction == ""
+
+
+def test_filter_claims(index):
+    assert set(explore.filter_claims(index, types=["efficiency"])["method"]) == {"MatrixKAN"}
+    by_dataset = explore.filter_claims(index, dataset="CIFAR-10", metric="error")
+    assert set(by_dataset["method"]) == {"sharpDARTS", "ResNet"}
+    conflicts = explore.filter_claims(index, conflicts_only=True)
+    assert {(r.method, r.baseline) for r in conflicts.itertuples()} == {("KAN", "MLP"), ("MLP", "KAN")}
+    both_sides = explore.filter_claims(index, method="KAN")
+    assert len(both_sides) == 4
+    options = explore.claim_filter_options(index)
+    assert "outperforms" in options["type"] and "CIFAR-10" in options["dataset"]
+
+
+def test_timeline_sorts_listing_dates_in_calendar_order(index):
+    frame = explore.timeline(index, "dataset", "CIFAR-10")
+    assert list(frame["listing_date"]) == ["Mar 14"]
+    assert explore._date_key("Mar 14") < explore._date_key("Nov 3") < explore._date_key("~")
+
+
+def test_neighbourhood_summary_graph(index):
+    graph = explore.neighbourhood(index, "method", "KAN")
+    assert graph.has_edge("method:MatrixKAN", "method:KAN") and graph.has_edge("method:KAN", "method:MLP")
+    assert graph.nodes["paper:kan-kolmogorov-arnold-networks"]["kind"] == "paper"
+    assert graph.nodes["metric:accuracy"]["kind"] == "metric"
+
+
+def test_query_parameters_of_an_edited_query():
+    text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w } # $param_method"
+    assert explore.query_parameters(text) == ("method",)
+    assert explore.query_parameters("SELECT * WHERE { ?s ?p ?o }") == ()
+
+
+# ------------------------------------------------------------------ against a built store
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory):
+    import kg
+    from app_support import build_store
+
+    handle = kg.open(build_store(tmp_path_factory.mktemp("explore")))
+    yield handle
+    handle.close()
+
+
+def test_beaten_by_agrees_with_the_named_query(graph, index):
+    """The method page's table and the SPARQL named query give the same outperforms claims."""
+    for method in ("KAN", "MLP", "DARTS", "ResNet"):
+        named = graph.named("methods_outperforming", method=method)
+        view = explore.entity_view(index, "method", method).beaten_by
+        page = view[view["type"] == "outperforms"]
+        assert sorted(set(zip(named["winner"], named["paper_id"]))) == sorted(set(zip(page["method"], page["paper_id"]))), method
+
+
+def test_index_from_the_store_matches_the_fixture(graph, records):
+    stored = explore.build_index(graph.records(), graph.entities())
+    assert explore.home_stats(stored) == explore.home_stats(explore.build_index(records))
+
+
+def test_named_and_edited_sparql_run_bounded(graph):
+    result = explore.run_sparql(graph, "", {"method": "KAN"}, named="methods_outperforming", limit=1)
+    assert list(result.frame.columns)[:2] == ["winner", "baseline"] and len(result.frame) == 1 and result.truncated
+    text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w }"
+    edited = explore.run_sparql(graph, text, {"method": "MLP"})
+    assert set(edited.frame["w"]) == {"KAN", "KINN"} and not edited.truncated
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError):
+        explore.run_sparql(graph, "DELETE WHERE { ?s ?p ?o }", {})
+    assert len(graph.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")) == 1  # nothing was deleted
+
+
+def test_examples_are_the_named_queries():
+    examples = explore.example_queries()
+    assert {"methods_outperforming", "leaderboard", "conflicting_claims"} <= set(examples)
+    assert examples["leaderboard"].params == {"dataset": "", "metric": "", "task": ""}
+
+
+@pytest.mark.parametrize("fmt", explore.EXPORT_FORMATS)
+def test_exports_whole_graph_and_neighbourhood(graph, fmt):
+    import io
+
+    import pyoxigraph as ox
+
+    whole = explore.export_bytes(graph, fmt)
+    part = explore.export_bytes(graph, fmt, centre=("method", "MatrixKAN"))
+    assert 0 < len(part) < len(whole)
+    if fmt in ("gexf", "graphml"):
+        reader = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+        small, big = reader(io.BytesIO(part)), reader(io.BytesIO(whole))
+        assert 0 < small.number_of_nodes() < big.number_of_nodes()
+        labels = {d.get("label") for _, d in small.nodes(data=True)}
+        assert {"MatrixKAN", "KAN"} <= labels
+    else:
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.JSON_LD
+        triples = list(ox.parse(part, format=rdf_format))
+        assert any("MatrixKAN" in str(t.object) for t in triples)
+    with pytest.raises(KeyError):
+        explore.export_bytes(graph, fmt, centre=("method", "No Such Method"))
+
+
+def test_conflicts_agree_with_the_named_query(graph, index):
+    named = graph.named("conflicting_claims")
+    pairs = {frozenset([(r.method_a, r.paper_a), (r.method_b, r.paper_b)]) for r in named.itertuples()}
+    ours = {frozenset([(row.claim.subject, row.paper.id), (other.claim.subject, other.paper.id)])
+            for key, others in explore.conflicting_pairs(index).items()
+            for row in index.claims if row.key == key for other in others}
+    assert ours == pairs and len(pairs) == 1
+
+
+def test_leaderboard_rows_with_values_agree_with_the_named_query(graph, index):
+    for label, name in (("dataset", "CIFAR-10"), ("metric", "error"), ("metric", "IoU")):
+        named = graph.named("leaderboard", **{label: name})
+        board = explore.entity_view(index, label, name).leaderboard
+        valued = board[board["value"] != ""]
+        assert sorted(set(zip(named["method"], named["value"], named["paper_id"]))) == \
+            sorted(set(zip(valued["method"], valued["value"], valued["paper_id"]))), name
+
+
+def test_timeline_agrees_with_the_named_query(graph, index):
+    for method in ("KAN", "MLP", "sharpDARTS"):
+        named = graph.named("mentions_per_listing_date", method=method)
+        ours = explore.timeline(index, "method", method)
+        assert dict(zip(named["listing_date"], named["papers"])) == dict(zip(ours["listing_date"], ours["papers"])), method
+
+
+def test_export_size_counts_the_networkx_view(graph):
+    nodes, edges = explore.export_size(graph)
+    assert (nodes, edges) == (graph.nx().number_of_nodes(), graph.nx().number_of_edges())
+    small = explore.export_size(graph, ("method", "MatrixKAN"))
+    assert 0 < small[0] < nodes and 0 < small[1] < edges
+
+
+def test_entity_table_counts(index):
+    methods = explore.entity_table(index, "method").set_index("name")
+    assert methods.loc["KAN", "papers"] == 8 and methods.loc["KAN", "claims"] == 4 and methods.loc["KAN", "proposed_in"] == 1
+    assert list(methods.index[:2]) == ["KAN", "MLP"]
+    datasets = explore.entity_table(index, "dataset").set_index("name")
+    assert datasets.loc["CIFAR-10", "claims"] == 5 and "proposed_in" not in datasets
+
+
+def test_abstract_mentions_link_to_their_pages(index):
+    view = explore.paper_view(index, XSS_ID)
+    assert '<a class="kg-ent kg-method" href="./method?method=KAN" target="_self" title="method: KAN">KANs</a>' in view.abstract_html
+    assert 'href="./entity?task=symbolic+formula+fitting"' in view.abstract_html
+    assert "<a " not in view.title_html  # the title stays plain text with highlights
+    assert explore.entity_url("dataset", "A&B <x>") == "./entity?dataset=A%26B+%3Cx%3E"
+
+
+def test_headline_claims_prefer_specific_comparisons(index):
+    rows = explore.headline_claims(index, n=3)
+    assert explore.claim_summary(rows[0].claim) == "sharpDARTS outperforms DARTS on CIFAR-10 (error, 20-30%)"
+    assert all(r.claim.object and r.claim.type in ("outperforms", "efficiency") for r in rows)
+    assert explore.claim_summary(rows[1].claim) == "U-KAN outperforms U-Net (IoU, 2%)"
+
+
+def test_claim_summary_links_every_entity_and_escapes():
+    claim = Claim("s", "abstract", 0, 1, "outperforms", "A<b>", "B&C", dataset=("D",), metric=("m",), value="1%")
+    out = explore.claim_summary(claim, links=True)
+    assert '<a class="kg-link" href="./method?method=A%3Cb%3E" target="_self">A&lt;b&gt;</a>' in out
+    assert 'href="./method?method=B%26C"' in out and ">B&amp;C</a>" in out
+    assert 'href="./entity?dataset=D"' in out and 'href="./entity?metric=m"' in out
+    assert re.sub(r"<[^>]+>", "", out) == html.escape(explore.claim_summary(claim))
+
+
+def test_leaderboard_groups_by_metric_and_filters(index):
+    board = explore.entity_view(index, "dataset", "CIFAR-10").leaderboard
+    assert list(board["metric"])[:3] == ["error"] * 3 and board.loc[3, "value"] == ""
+    assert explore.leaderboard_metrics(board) == ["error", "accuracy"]
+    only = explore.leaderboard(board, "accuracy")
+    assert list(only["method"]) == ["Wide ResNet"]
+
+
+def test_adjacent_claim_sentences_get_their_own_marks():
+    text = "One. Two."
+    claims = [Claim("One.", "abstract", 0, 4, "other", None), Claim("Two.", "abstract", 5, 9, "other", None)]
+    out = explore.annotate_html(text, [], claims)
+    assert out.count("<mark") == 2 and out.count("</mark>") == 2
+    touching = [Claim("One.", "abstract", 0, 4, "other", None), Claim(" Two.", "abstract", 4, 9, "other", None)]
+    assert explore.annotate_html(text, [], touching).count("</mark><mark") == 1
