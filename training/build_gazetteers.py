@@ -68,6 +68,29 @@ def read_list(name: str, tsv: bool = False) -> list[str]:
     return [line.split("\t")[0] for line in lines] if tsv else lines
 
 
+DATA = RAW.parent
+METRIC_SINGLE_WORDS = {"accuracy", "error", "precision", "recall", "perplexity", "sparsity", "robustness", "latency",
+                       "throughput", "complexity", "energy", "bleu", "rouge", "f1", "auc", "flops", "runtime"}
+TASK_SUFFIXES = ("tion", "sion", "ing", "sis", "ogue", "ization")
+# both a PwC method and a PwC task: techniques stay methods, problem settings become tasks
+TECHNIQUE_HEADS = ("distillation", "pruning", "training", "tuning", "quantization", "augmentation", "regularization",
+                   "dropout", "normalization", "attention", "sampling", "embedding", "descent")
+
+
+def common_words(min_docs: int = 3) -> set[str]:
+    """Lower-case words used in at least 3 SciERC/TDMSci training texts: ordinary vocabulary."""
+    import json
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for path in (DATA / "scierc" / "train.jsonl", DATA / "tdmsci" / "train.jsonl"):
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            counts.update(set(re.findall(r"(?<![\w-])[a-z][a-z-]+(?![\w-])", json.loads(line)["text"])))
+    return {word for word, n in counts.items() if n >= min_docs}
+
+
 def build() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {"method": set(), "dataset": set(), "metric": set(), "task": set()}
     for raw in read_list("pwc_methods_2022.txt"):
@@ -86,13 +109,39 @@ def build() -> dict[str, set[str]]:
         "tdmsci_train_metric.tsv", tsv=True
     ):
         name = clean(raw, "metric")
-        if name and len(name.split()) <= 4 and not re.search(r"\d", name) and " on " not in name and "(" not in name:
+        if name and len(name.split()) <= 4 and not re.search(r"\d\.\d|\d{3,}|(^|\s)\d", name) \
+                and " on " not in name and "(" not in name:
             out["metric"].add(name)
+            if name.lower() in METRIC_SINGLE_WORDS:
+                out["metric"].add(name.lower())
     for raw in read_list("pwc_tasks.txt") + read_list("nlptdms_tasks.txt") + read_list("tdmsci_train_task.tsv", tsv=True):
         name = clean(raw)
         if name and name.lower() not in TOO_GENERIC_TASK_WORDS and not re.search(r"\d", name) and "(" not in name:
             out["task"].add(name)
     # A name listed under several labels keeps the most specific one: dataset > metric > method > task.
+    common = common_words()
+    out["metric"] = {n for n in out["metric"] if " " in n or n.lower() in METRIC_SINGLE_WORDS
+                     or (re.search(r"[A-Z0-9]", n[1:]) and n.lower() not in common)}
+    out["task"] = {n for n in out["task"] if " " in n or (n.lower().endswith(TASK_SUFFIXES) and n.lower() not in GENERIC)
+                   or (n.lower() not in common and re.search(r"[A-Z]", n[1:]))}
+    out["dataset"] = {n for n in out["dataset"] if " " in n or "-" in n[1:] and n.lower() not in common
+                      or re.search(r"[A-Z0-9]", n[1:]) or n.lower() not in common}
+    out["dataset"] -= {"E-commerce", "E-Commerce", "CNN", "RNN", "LSTM", "GAN", "MLP"}
+    # single-token method names win over the same token as a dataset/metric ("CNN", "BERT")
+    single_methods = {n for n in out["method"] if " " not in n}
+    for other in ("dataset", "metric"):
+        out[other] -= single_methods
+    method_lower = {n.lower() for n in out["method"]}
+    task_lower = {n.lower() for n in out["task"]}
+    both = method_lower & task_lower
+    techniques = {n for n in both if n.split()[-1].split("-")[-1] in TECHNIQUE_HEADS}
+    out["method"] = {n for n in out["method"] if n.lower() not in both or n.lower() in techniques}
+    out["task"] = {n for n in out["task"] if n.lower() not in techniques}
+    rare_too = common_words(1)
+    # lower-case matching is safe for one-token method names that are not ordinary words
+    (OUT / "gazetteer_method_nocase.txt").write_text(
+        "\n".join(sorted({n for n in single_methods if n.lower() not in rare_too and len(n) > 4
+                          and n.lower() not in GENERIC}, key=str.lower)) + "\n", encoding="utf-8")
     for label, weaker in (("dataset", ("metric", "method", "task")), ("metric", ("method", "task")), ("method", ("task",))):
         # single words match case-sensitively (ADAM the dataset is not Adam the optimiser)
         keys = {n if " " not in n else n.lower() for n in out[label]}

@@ -63,8 +63,15 @@ class GazetteerMatcher:
         gaz = load_gazetteers()
         for label in labels:
             multi, single = [], []
-            for doc in nlp.tokenizer.pipe(gaz.get(label, ())):
+            names = list(gaz.get(label, ()))
+            if label == "method":  # plurals of one-word names: 'Transformers', 'GANs'
+                names += [n + "s" for n in names if " " not in n and n[-1:].isalpha() and not n.endswith("s")]
+            for doc in nlp.tokenizer.pipe(names):
                 (multi if len(doc) > 1 else single).append(doc)
+            if label == "method":
+                nocase = list(gaz.get("method_nocase", ()))
+                nocase += [n + "s" for n in nocase if not n.endswith("s")]
+                multi.extend(nlp.tokenizer.pipe(nocase))
             if multi:
                 self.lower.add(label, multi)
             if single:
@@ -118,7 +125,8 @@ class EntityRules:
                 priority = 2
             candidates.append(Candidate(start, end, label, "shape", priority))
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
-        candidates.extend(head_candidates(doc, protected))
+        known = {name_key(text[c.start:c.end]): c.label for c in candidates}
+        candidates.extend(head_candidates(doc, protected, known))
         # repeated acronyms: every later use of a defined short form gets its label
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]

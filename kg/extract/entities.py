@@ -49,6 +49,18 @@ GENERIC_WORDS = set(
     learning-based data-driven end-to-end unified flexible practical principled first second third key main
     """.split()
 )
+# Evaluative or vague leading words dropped from noun phrases ("latest learnable pruning methods").
+LEADING_ADJECTIVES = set(
+    """
+    additional latest renowned available sufficient sufficiently accurate heavy good better best remarkable straightforward
+    straight-forward highly easy extensive challenging comprehensive specific particular important significant
+    improved stronger well-known famous widely widely-used commonly-used commonly recent emerging advanced
+    sophisticated elegant intricate complex compact expensive real-world discovered best-discovered downstream
+    labelled labeled given whole entire overall full smooth non-convex low high lower higher optimal
+    efficient effective accurate core fundamental basic mathematical numerous diverse specialized dedicated
+    underlying corresponding respective original resulting final potential possible traditional vanilla
+    """.split()
+)
 METHOD_HEADS = set(
     """
     network networks net nets estimator estimators mechanism mechanisms layer layers loss regularization
@@ -70,7 +82,9 @@ TASK_HEADS = set(
     prediction analysis learning optimization optimisation discovery inference estimation reconstruction
     completion localization localisation recommendation
     """.split()
-)
+) - {"inference", "estimation", "optimization", "optimisation", "search", "discovery"}
+# heads that name a task only when the gazetteer says so; otherwise a technique
+METHOD_IF_UNKNOWN = {"optimization", "optimisation", "search", "estimation", "inference"}
 TASK_LEARNING_MODIFIERS = {"continual", "lifelong", "multi-task", "multitask", "reinforcement", "active", "few-shot",
                            "zero-shot", "one-shot", "transfer", "federated", "sequence", "operator", "meta",
                            "incremental", "online", "curriculum", "imitation", "representation", "metric",
@@ -110,8 +124,15 @@ def is_name_shaped(word: str) -> bool:
 def shaped_words(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) of every name-shaped word of ``text`` (trailing '.', "'s" and plural 's' kept out)."""
     spans = []
+    urls = [(m.start(), m.end()) for m in re.finditer(r"https?://\S+|www\.\S+|\S+@\S+", text)]
     for match in _SHAPE_WORD.finditer(text):
         word, start = match.group(0), match.start()
+        if any(s <= start < e for s, e in urls):
+            continue
+        modifier = re.search(r"-(?:based|assisted|like|style|free|aware|driven|guided|specific|level|wise|only|"
+                             r"enhanced|inspired|powered|augmented|type|scale|sized?)$", word)
+        if modifier:
+            continue
         word = word.rstrip(".'’-")
         if word.endswith(("'s", "’s")):
             word = word[:-2]
@@ -138,6 +159,10 @@ def label_from_head(phrase: str) -> str | None:
         return "task"
     if last in METHOD_HEADS or last.split("-")[-1] in METHOD_HEADS or last in GENERIC_METHOD_HEADS:
         return "method"
+    if last in METHOD_IF_UNKNOWN and len(words) >= 2:
+        return "method"
+    if last in ("equations", "equation") and len(words) >= 2 and words[-2] == "differential":
+        return "task"
     return None
 
 
@@ -147,26 +172,76 @@ def acronym_label(pair: AcronymPair, lookup) -> str:
         label = lookup(name)
         if label:
             return label
+    if pair.long.lower().split()[-1] in ("inference", "estimation"):
+        return "task"
     return label_from_head(pair.long) or "method"
+
+
+def _glued_start(doc, i: int) -> int:
+    """Start of the whitespace-delimited word holding token i ('re-parameterization' -> 're')."""
+    while i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text not in "([{\"'“‘/,;:" and not doc[i - 1].is_space:
+        i -= 1
+    return i
 
 
 def trim_chunk(chunk) -> tuple[int, int] | None:
     """Token range (start, end) of a noun chunk without determiners, possessives, numbers and
-    generic leading adjectives ('our proposed HyperPAVE model' -> 'HyperPAVE model')."""
+    generic leading adjectives ('our proposed HyperPAVE model' -> 'HyperPAVE model').
+    Hyphenated words stay whole; only the part after the last comma is kept."""
+    doc = chunk.doc
     tokens = list(chunk)
-    while tokens and (tokens[0].dep_ in _LEADING_DROP or tokens[0].lower_ in GENERIC_WORDS
-                      or tokens[0].pos_ in ("DET", "PRON", "NUM", "ADV", "PUNCT", "CCONJ")
-                      or tokens[0].like_num or tokens[0].lower_ in ("both", "two", "three", "up")):
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].text in (",", ";", "(", ")") or tokens[index].lower_ in ("and", "or"):
+            tokens = tokens[index + 1:]
+            break
+    if tokens:
+        start = _glued_start(doc, tokens[0].i)
+        tokens = list(doc[start: tokens[-1].i + 1])
+
+    def droppable(index: int) -> bool:
+        token = tokens[index]
+        if token.dep_ in _LEADING_DROP or token.pos_ in ("DET", "PRON", "NUM", "ADV", "PUNCT", "CCONJ"):
+            return True
+        if token.like_num or token.lower_ in ("both", "two", "three", "up"):
+            return True
+        low = token.lower_
+        if low in GENERIC_WORDS or low in LEADING_ADJECTIVES:
+            # keep 'Deep' in a title-cased name ('Deep Residual Networks')
+            nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+            if token.text[:1].isupper() and not token.is_sent_start and nxt is not None and nxt.text[:1].isupper():
+                return False
+            return True
+        return False
+
+    while tokens and droppable(0):
+        # drop a whole hyphenated word ('two-layer', 'large-scale')
+        first = tokens[0]
         tokens = tokens[1:]
-    while tokens and tokens[-1].pos_ == "PUNCT":
+        while tokens and not first.whitespace_ and (tokens[0].text == "-" or first.text == "-"):
+            first = tokens[0]
+            tokens = tokens[1:]
+    while tokens and (tokens[-1].pos_ == "PUNCT" or tokens[-1].text in "%+"):
         tokens = tokens[:-1]
+    while tokens and tokens[0].text in "%+-":
+        tokens = tokens[1:]
     if not tokens:
         return None
-    return tokens[0].i, tokens[-1].i + 1
+    end = tokens[-1].i + 1
+    while end < len(doc) and not doc[end - 1].whitespace_ and (doc[end].text == "-" or doc[end - 1].text == "-") \
+            and end < chunk.end + 3:
+        end += 1
+    return tokens[0].i, end
 
 
-def head_candidates(doc, protected: list[tuple[int, int]]) -> list[Candidate]:
+METRIC_ADJECTIVES = {"computational", "top-1", "top-5", "mean", "average", "relative", "absolute", "expected",
+                     "empirical", "generalization", "approximation", "classification", "test", "training", "sample"}
+
+
+def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None = None) -> list[Candidate]:
     """Noun phrases typed by their head noun ('inductive link prediction mechanism' -> method)."""
+    from .gazetteer import lookup
+
+    labels = labels or {}
     out = []
     for chunk in doc.noun_chunks:
         bounds = trim_chunk(chunk)
@@ -178,14 +253,29 @@ def head_candidates(doc, protected: list[tuple[int, int]]) -> list[Candidate]:
         if len(span) < 2 and "-" not in text:
             continue
         label = label_from_head(text.replace(" - ", "-"))
+        for n in range(min(4, len(words)), 1, -1):  # 'automatic hyperparameter optimization' -> task
+            known = lookup(" ".join(text.split()[-n:]))
+            if known:
+                label = known
+                break
         if not label:
             continue
         head = span[-1].lower_
+        if label == "metric" and len(span) >= 2:
+            mods = [t for t in span[:-1] if t.text != "-"]
+            if all(t.pos_ == "ADJ" and t.lower_ not in METRIC_ADJECTIVES for t in mods):
+                span = span[-1:]
+                text = span.text
+        if label == "dataset" and head not in ("dataset", "benchmark", "corpus"):
+            continue
         if head in GENERIC_METHOD_HEADS:
             # "gradient-based methods", "pruning methods": keep only with one specific modifier
             mods = [t for t in span[:-1] if t.lower_ not in GENERIC_WORDS]
-            if not mods or any(t.pos_ == "PROPN" or is_name_shaped(t.text) for t in mods):
-                continue  # 'HyperPAVE model' is HyperPAVE; the shape rule finds it
+            named = [t for t in mods if t.pos_ == "PROPN" or is_name_shaped(t.text)]
+            if named and not (head.endswith("s") and all(labels.get(name_key(t.text)) == "task" for t in named)):
+                continue  # 'HyperPAVE model' is HyperPAVE; 'NAS algorithms' is a method family
+            if not mods:
+                continue
             if all(t.pos_ == "ADJ" and "-" not in t.text for t in mods):
                 continue
         if label == "method" and all(w in GENERIC_WORDS or w in ("neural", "deep", "-") for w in words[:-1]):
@@ -197,10 +287,22 @@ def head_candidates(doc, protected: list[tuple[int, int]]) -> list[Candidate]:
                             "machine learning", "computer vision", "training data", "real-world applications"}:
             if text.lower() not in ("computer vision",):
                 continue
+        if label == "dataset":
+            # '9 datasets', 'training datasets' are not entities; 'MAVE dataset' is
+            if not any(t.pos_ == "PROPN" or is_name_shaped(t.text) for t in span[:-1]):
+                continue
         start, end = span.start_char, span.end_char
         if any(s <= start and end <= e for s, e in protected):
             continue
-        out.append(Candidate(start, end, label, "head", 1))
+        priority = 1
+        inner = [(s, e) for s, e in protected if start <= s and e <= end]
+        if label == "dataset":
+            priority = 4
+        elif inner and "," not in text:
+            extra = len(text.split()) - max(len(doc.text[s:e].split()) for s, e in inner)
+            if extra <= (2 if head not in GENERIC_METHOD_HEADS else 1):
+                priority = 3
+        out.append(Candidate(start, end, label, "head", priority))
     return out
 
 

@@ -14,7 +14,7 @@ RESOURCES = Path(__file__).parent / "resources"
 def load_gazetteers() -> dict[str, tuple[str, ...]]:
     """label -> names, read from resources/gazetteer_<label>.txt."""
     out = {}
-    for label in ENTITY_LABELS:
+    for label in ENTITY_LABELS + ("method_nocase",):
         path = RESOURCES / f"gazetteer_{label}.txt"
         lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
         out[label] = tuple(line.strip() for line in lines if line.strip())
@@ -33,8 +33,10 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
     for label in reversed(_ORDER):
         for name in gaz[label]:
             exact[name] = label
-            if " " in name or "-" in name or not name[:1].isupper() or name.isupper() is False:
+            if " " in name or "-" in name:
                 lower[name.lower()] = label
+    for name in gaz["method_nocase"]:
+        lower.setdefault(name.lower(), "method")
     return exact, lower
 
 
@@ -44,6 +46,4 @@ def lookup(name: str) -> str | None:
     exact, lower = _index()
     if name in exact:
         return exact[name]
-    if " " in name or "-" in name:
-        return lower.get(name.lower())
-    return None
+    return lower.get(name.lower())
