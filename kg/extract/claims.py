@@ -15,10 +15,12 @@ from .text import find_values, name_key
 # ---------------------------------------------------------------- proposed methods
 
 _PROPOSE = re.compile(
-    r"\b(?:we|this (?:paper|work|study)|in this (?:paper|work)|here)\b[^.;]{0,40}?\b"
-    r"(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*|put forward|formulat\w*|creat\w*)\b",
+    r"\b(?:we|us|this (?:paper|work|study)|in this (?:paper|work)|here)\b[^.;]{0,40}?\b"
+    r"(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*|put forward)\b",
     re.I,
 )
+_PASSIVE = re.compile(r"^([^.;]{5,120}?)\s+(?:is|are)\s+(?:thus\s+|then\s+|hereby\s+|therefore\s+|here\s+)?"
+                      r"(?:proposed|introduced|developed|presented)\b", re.I)
 _NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+", re.I)
 _TO_VERB = re.compile(r"^\s*to\s+\w+", re.I)
 _VIA = re.compile(r"\b(?:via|by|using|through|with)\s+", re.I)
@@ -69,6 +71,9 @@ def proposal_regions(sentence: Sentence) -> list[tuple[int, int, bool]]:
         # "a novel method called 'X' (Y)": stop at the first clause boundary after 12 words
         end = _object_end(segment)
         regions.append((sentence.start + rest_start, sentence.start + rest_start + end, False))
+    passive = _PASSIVE.match(text)
+    if passive:
+        regions.append((sentence.start, sentence.start + passive.end(1), False))
     for match in _NAMING.finditer(text):
         segment = text[match.end():]
         end = _object_end(segment)

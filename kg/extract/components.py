@@ -119,7 +119,7 @@ class EntityRules:
             word = text[start:end]
             key = name_key(word)
             label = acro_labels.get(key) or lookup(word) or "method"
-            if key in defined or lookup(word):
+            if key in defined:
                 priority = 4
             else:
                 priority = 2
@@ -154,7 +154,10 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     if not words or len(words) > 6:
         return None
     short = title[named[0]:named[1]]
-    if _match_long_form(short, words) != 0 or len(short.split()) > 1:
+    if _match_long_form(short, words) != 0 or len(short.split()) > 1 or offset:
+        return None
+    parts = sum(len(w.split("-")) for w in words)
+    if sum(c.isalnum() for c in short) > 2 * parts + 1:
         return None
     start = rest_start + lead + offset
     return start, start + len(" ".join(words))
@@ -176,6 +179,11 @@ class ClaimRules:
         sentences = [claim_rules.Sentence(s.start_char, s.end_char, s.text) for s in doc.sents
                      if s.start_char >= cut and s.text.strip()]
         sentences = [_strip(s) for s in sentences]
+        self._text = text
+        self._pair_key = {}
+        for ls, le, ss, se in state["pairs"]:
+            for key in (name_key(text[ss:se]), name_key(text[ls:le])):
+                self._pair_key.setdefault(key, ls)
         proposed = self._proposed(doc, mentions, sentences, cut)
         state["mentions"] = [list(m) for m in self._mentions]
         state["proposed"] = [list(p) for p in proposed]
@@ -191,9 +199,15 @@ class ClaimRules:
         regions = []
         for sent in sentences:
             regions.extend(claim_rules.proposal_regions(sent))
+        first_seen: dict[str, int] = {}
+        for m in self._mentions:
+            if m[0] >= cut:
+                first_seen.setdefault(name_key(text[m[0]:m[1]]), m[0])
         for start, end, naming in regions:
-            inside = [m for m in self._mentions if start <= m[0] and m[1] <= end + 1]
-            named = [m for m in inside if m[2] == "method" and (naming or m[3] in ("acronym", "shape", "title"))]
+            inside = [m for m in self._mentions if start <= m[0] < end + 1]
+            named = [m for m in inside if m[2] == "method" and (naming or m[3] in ("acronym", "shape", "title"))
+                     and first_seen.get(name_key(text[m[0]:m[1]]), m[0]) >= _sentence_start(sentences, m[0])
+                     and not self._known_alias(m, start)]
             if named:
                 # "Long Form (ACRO)": both are one proposal; otherwise the first name
                 out.append((named[0][0], named[0][1]))
@@ -212,8 +226,12 @@ class ClaimRules:
                 words = [t for t in phrase if not t.is_punct]
                 if len(words) < 2 or phrase[-1].lower_ in GENERIC_METHOD_HEADS or phrase[-1].lower_ in GENERIC_WORDS:
                     continue
-                if any(t.pos_ == "VERB" for t in phrase):
+                if any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") for t in phrase):
                     continue
+                while len(words) > 2 and phrase[-1].lower_ in ("setting", "framework", "scheme", "approach", "method",
+                                                               "strategy", "model"):
+                    phrase = phrase[:-1]
+                    words = words[:-1]
                 s, e = phrase.start_char, phrase.end_char
                 self._mentions = [m for m in self._mentions if not (m[0] < e and s < m[1])]
                 self._mentions.append((s, e, "method", "proposed"))
@@ -221,6 +239,11 @@ class ClaimRules:
                 out.append((s, e))
                 break
         return _dedupe(out, text)
+
+    def _known_alias(self, mention, region_start: int) -> bool:
+        """A name defined before the proposal sentence ('GNN' after 'Graph neural networks (GNNs)')."""
+        defined_at = self._pair_key.get(name_key(self._text[mention[0]:mention[1]]))
+        return mention[3] == "shape" and defined_at is not None and defined_at < region_start
 
     @staticmethod
     def _aliases(pairs, keys: set[str], text: str) -> set[str]:
@@ -249,6 +272,13 @@ class ClaimRules:
                 out.append(draft.__dict__)
             previous = inside
         return out
+
+
+def _sentence_start(sentences, offset: int) -> int:
+    for sent in sentences:
+        if sent.start <= offset < sent.end:
+            return sent.start
+    return offset
 
 
 def _strip(sent: "claim_rules.Sentence") -> "claim_rules.Sentence":

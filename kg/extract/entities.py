@@ -59,6 +59,7 @@ LEADING_ADJECTIVES = set(
     labelled labeled given whole entire overall full smooth non-convex low high lower higher optimal
     efficient effective accurate core fundamental basic mathematical numerous diverse specialized dedicated
     underlying corresponding respective original resulting final potential possible traditional vanilla
+    pre-trained pretrained trained hidden
     """.split()
 )
 METHOD_HEADS = set(
@@ -233,6 +234,8 @@ def trim_chunk(chunk) -> tuple[int, int] | None:
     return tokens[0].i, end
 
 
+_GENERIC_MODIFIERS = {"search", "learning", "optimization", "distillation", "base", "training", "inference",
+                      "connectionist", "baseline", "classification", "prediction", "generation", "language", "vision"}
 METRIC_ADJECTIVES = {"computational", "top-1", "top-5", "mean", "average", "relative", "absolute", "expected",
                      "empirical", "generalization", "approximation", "classification", "test", "training", "sample"}
 
@@ -267,6 +270,10 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
                 span = span[-1:]
                 text = span.text
         if label == "dataset" and head not in ("dataset", "benchmark", "corpus"):
+            continue
+        if head in ("framework", "frameworks", "technique", "techniques", "approach", "approaches"):
+            continue
+        if head in GENERIC_METHOD_HEADS and len(span) == 2 and span[0].lower_ in _GENERIC_MODIFIERS:
             continue
         if head in GENERIC_METHOD_HEADS:
             # "gradient-based methods", "pruning methods": keep only with one specific modifier
