@@ -14,8 +14,9 @@ from .text import find_values, name_key
 
 # ---------------------------------------------------------------- proposed methods
 
+_ADVERBS = r"(?:(?:\w+ly|also|then|first|further|thus|hence|therefore|here|now|additionally|finally|instead|still)\s+)*"
 _PROPOSE = re.compile(
-    r"\b(?:we|us|this (?:paper|work|study)|in this (?:paper|work)|here)\b[^.;]{0,40}?\b"
+    rf"\b(?:we|us to|this (?:paper|work|study|article))\s+{_ADVERBS}"
     r"(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*|put forward)\b",
     re.I,
 )
@@ -109,6 +110,7 @@ _BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:wor
                          r"prior work|previous work|is widely|are widely|it is widely|however, (?:they|these|most|existing))\b", re.I)
 
 CUES: dict[str, re.Pattern] = {
+    "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
     "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?:parameters|flops))\b[^.]{0,60}\bthan\b|"
                                   r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
     "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior\w*|better than|beats?\b|beating|"
@@ -118,7 +120,7 @@ CUES: dict[str, re.Pattern] = {
                          r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.I),
     "improves": re.compile(r"\b(improv\w*|boost\w*|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
     "achieves": re.compile(r"\b(achiev\w*|attain\w*|obtain\w*|state[- ]of[- ]the[- ]art|competitive|on par|comparable|"
-                           r"effectiveness|good (?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
+                           r"effectiveness|good (?:\w+ )?(?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
                            r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority)", re.I),
     "efficiency": re.compile(r"\b(efficien\w*|faster|speed-?ups?|latency|resource-constrained|lightweight|"
                              r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.I),
@@ -126,18 +128,26 @@ CUES: dict[str, re.Pattern] = {
                         r"(?:show|shows|showed|demonstrate|demonstrates|reveal|reveals|suggest|suggests|indicate|indicates|"
                         r"confirm|confirms) that|discovering|insights?|support the|are presented|observation)\b", re.I),
 }
-_ORDER = ("efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
-_CONFIDENCE = {"efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
+_ORDER = ("other_strong", "efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
+_CONFIDENCE = {"other_strong": 0.55, "efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
                "efficiency": 0.6, "other": 0.5}
-_CONTRIBUTION = re.compile(r"\b(we|this paper|this work)\b[^.;]{0,30}\b(propose|introduce|present|design|develop)\b", re.I)
+_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this paper|this work)\s+{_ADVERBS}(?:propose|introduce|present|design|develop)\b",
+                           re.I)
 _SELF_SUBJECT = re.compile(r"\b(our (?:\w+[- ]){0,3}(?:method|approach|model|framework|algorithm|technique|network|"
-                           r"architecture|system|result|proposed)s?|the proposed|we|it|its|which|ours)\b", re.I)
+                           r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.I)
 _GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.I)
 _GENERIC_BASELINE = re.compile(r"\b((?:\d+|several|strong|existing|previous|prior|alternative|competing|other|"
                                r"current|conventional|vanilla)\s+(?:\w+[- ])?(?:baselines?|methods|approaches|models|"
                                r"counterparts|techniques|algorithms)|baselines?)\b", re.I)
 _COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior\w*|better than|beats?|than|over|compared (?:with|to)|"
                          r"on par with|comparable (?:to|with)|competitive with|against)\b", re.I)
+
+
+_REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
+_MOTIVATION = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?(?:focus|aim|goal|seek|strive|want|intend|hope)\w*\b|"
+                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b", re.I)
+_RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:achiev|outperform|improv|boost|shows?|reduc|"
+                            r"makes?|yields?|surpass|significantly)", re.I)
 
 
 def classify(sentence: str) -> tuple[str, float, int] | None:
@@ -148,14 +158,16 @@ def classify(sentence: str) -> tuple[str, float, int] | None:
     for name in _ORDER:
         found = CUES[name].search(sentence)
         if found:
-            kind = "efficiency" if name == "efficiency_than" else name
+            kind = {"efficiency_than": "efficiency", "other_strong": "other"}.get(name, name)
+            if kind == "improves" and _REACHES.search(sentence) and not re.search(r"\bfrom\s+\d", sentence):
+                kind = "achieves"  # 'boost ResNet-50 to 80%+ top-1 accuracy' is a level reached
             return kind, _CONFIDENCE[name], found.start()
     return None
 
 
 def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed: bool) -> bool:
     """Does the sentence speak about the paper's own work (not background, code or motivation)?"""
-    if _EXCLUDE.search(sentence) or len(sentence) < 25:
+    if _EXCLUDE.search(sentence) or len(sentence) < 25 or _MOTIVATION.search(sentence):
         return False
     if not (mentions_proposed or _SELF.search(sentence) or after_proposal):
         return False
@@ -199,12 +211,18 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     compare = _COMPARE_AT.search(text)
     compare_abs = sentence.start + compare.start() if compare else None
     before_cue = [m for m in methods if m[1] <= (compare_abs if compare_abs is not None else cue_abs)]
-    if own and (compare_abs is None or own[0][0] < compare_abs):
-        subject = (own[0][3], "method")
+    limit = compare_abs if compare_abs is not None else cue_abs
+    own_before = [m for m in own if m[0] < limit]
+    if own_before:
+        subject = (own_before[-1][3], "method")
     elif before_cue and not re.search(r"\bour\b", text[: before_cue[-1][0] - sentence.start], re.I) and \
             re.search(r"\b(that|,)\s*$", text[: before_cue[0][0] - sentence.start]) is not None:
         subject = (before_cue[0][3], "method")
-    elif proposed_keys and (_SELF_SUBJECT.search(text) or not before_cue):
+    elif proposed_keys and _SELF_SUBJECT.search(text):
+        subject = ("@proposed", "")
+    elif kind in ("theory", "other") and methods:
+        subject = (methods[0][3], "method")
+    elif proposed_keys and not before_cue:
         subject = ("@proposed", "")
     elif before_cue:
         subject = (before_cue[0][3], "method")
@@ -249,3 +267,8 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
 def is_contribution(sentence: str) -> bool:
     """'We propose X ...': describes what is introduced, not a result."""
     return bool(_CONTRIBUTION.search(sentence))
+
+
+def contribution_with_result(sentence: str) -> bool:
+    """'... propose a new residual unit, which makes training easier and improves generalization'."""
+    return bool(_RESULT_CLAUSE.search(sentence))

@@ -265,7 +265,7 @@ class ClaimRules:
             verdict = claim_rules.classify(sent.text)
             candidate = claim_rules.is_claim_candidate(sent.text, after_proposal=after, mentions_proposed=own)
             if verdict and candidate and claim_rules.is_contribution(sent.text):
-                if verdict[0] not in ("outperforms", "improves", "efficiency") or "propos" in sent.text.lower()[:60] and verdict[0] != "improves":
+                if not claim_rules.contribution_with_result(sent.text):
                     verdict = None
             if verdict and candidate:
                 draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
