@@ -9,6 +9,8 @@ Each component adds to ``doc._.kg``, a plain dict that survives multiprocessing:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -203,10 +205,13 @@ class ClaimRules:
         for m in self._mentions:
             if m[0] >= cut:
                 first_seen.setdefault(name_key(text[m[0]:m[1]]), m[0])
+        self._mentions.sort()
+        mention_starts = [m[0] for m in self._mentions]
+        sentence_starts = [s.start for s in sentences]
         for start, end, naming in regions:
-            inside = [m for m in self._mentions if start <= m[0] < end + 1]
+            inside = _in_range(self._mentions, mention_starts, start, end + 1)
             named = [m for m in inside if m[2] == "method" and (naming or m[3] in ("acronym", "shape", "title"))
-                     and first_seen.get(name_key(text[m[0]:m[1]]), m[0]) >= _sentence_start(sentences, m[0])
+                     and first_seen.get(name_key(text[m[0]:m[1]]), m[0]) >= _sentence_start(sentences, sentence_starts, m[0])
                      and not self._known_alias(m, start)]
             if named:
                 # "Long Form (ACRO)": both are one proposal; otherwise the first name
@@ -214,11 +219,14 @@ class ClaimRules:
         if out:
             return _dedupe(out, text)
         # descriptive proposals: 'we propose to address this issue via affine re-parameterization'
+        chunks, chunk_starts = None, []
         for start, end, naming in regions:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                continue
-            for chunk in span.noun_chunks:
+            if chunks is None:
+                chunks = list(doc.noun_chunks)
+                chunk_starts = [c.start_char for c in chunks]
+            for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
+                if chunk.end_char > end + 1:
+                    continue
                 bounds = trim_chunk(chunk)
                 if not bounds:
                     continue
@@ -258,8 +266,11 @@ class ClaimRules:
         out = []
         first_contribution = next((i for i, s in enumerate(sentences) if claim_rules.is_contribution(s.text)), None)
         previous: list = []
+        mentions = sorted(mentions)
+        mention_starts = [m[0] for m in mentions]
         for index, sent in enumerate(sentences):
-            inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in mentions if sent.start <= m[0] and m[1] <= sent.end]
+            inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in _in_range(mentions, mention_starts, sent.start, sent.end)
+                      if m[1] <= sent.end]
             own = any(name_key(m[3]) in keys for m in inside)
             after = first_contribution is not None and index > first_contribution
             verdict = claim_rules.classify(sent.text)
@@ -274,10 +285,15 @@ class ClaimRules:
         return out
 
 
-def _sentence_start(sentences, offset: int) -> int:
-    for sent in sentences:
-        if sent.start <= offset < sent.end:
-            return sent.start
+def _in_range(mentions, starts: list[int], start: int, end: int) -> list:
+    """Mentions (sorted by start, ``starts`` their start offsets) that start in [start, end)."""
+    return mentions[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _sentence_start(sentences, starts: list[int], offset: int) -> int:
+    index = bisect_right(starts, offset) - 1
+    if index >= 0 and sentences[index].start <= offset < sentences[index].end:
+        return sentences[index].start
     return offset
 
 

@@ -124,12 +124,16 @@ class _Canon:
             merged = self.surface.pop(rb, Counter())
             self.surface.setdefault(ra, Counter()).update(merged)
 
+    def _forms(self) -> dict:
+        if getattr(self, "_by_root", None) is None:
+            self._by_root: dict = {}
+            for node, counter in self.surface.items():
+                self._by_root.setdefault(self.find(node), Counter()).update(counter)
+        return self._by_root
+
     def canonical(self, label: str, text: str, local: dict) -> str:
         root = self.find(self.node(label, text, local))
-        forms = Counter()
-        for node, counter in self.surface.items():
-            if self.find(node) == root:
-                forms.update(counter)
+        forms = self._forms().get(root, Counter())
         if not forms:
             return text
         def rank(form: str):
