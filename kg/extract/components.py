@@ -50,6 +50,42 @@ def title_boundary(doc: Doc) -> Doc:
     return doc
 
 
+@Language.factory("kg_tag_pos", default_config={"mapping": {}})
+def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> "TagToPos":
+    return TagToPos(nlp, mapping)
+
+
+class TagToPos:
+    """Coarse POS from the tagger's fine tags by table lookup: the stock attribute_ruler does the
+    same with ~180 token patterns and costs more than all the kg_* components together."""
+
+    def __init__(self, nlp: Language, mapping: dict[str, str]):
+        import numpy
+
+        self.numpy = numpy
+        self.table = {nlp.vocab.strings.add(tag): nlp.vocab.strings.add(pos) for tag, pos in mapping.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.attrs import POS, TAG
+
+        if len(doc):
+            tags = doc.to_array([TAG])
+            pos = self.numpy.array([self.table.get(int(t), 0) for t in tags.ravel()], dtype="uint64").reshape(-1, 1)
+            doc.from_array([POS], pos)
+        return doc
+
+
+def tag_pos_mapping(nlp: Language) -> dict[str, str]:
+    """TAG -> POS pairs of the loaded model's attribute_ruler (its tag-only patterns)."""
+    ruler = nlp.get_pipe("attribute_ruler")
+    mapping = {}
+    for pattern in ruler.patterns:
+        tokens = pattern["patterns"][0]
+        if len(tokens) == 1 and set(tokens[0]) == {"TAG"} and "POS" in pattern["attrs"]:
+            mapping[tokens[0]["TAG"]] = pattern["attrs"]["POS"]
+    return mapping
+
+
 @Language.factory("kg_gazetteer", default_config={"labels": ["method", "dataset", "metric", "task"]})
 def make_gazetteer(nlp: Language, name: str, labels: list[str]) -> "GazetteerMatcher":
     return GazetteerMatcher(nlp, labels)

