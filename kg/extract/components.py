@@ -185,14 +185,15 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     phrase = re.split(r"\s+(?:for|as|with|of|in|via|on|by|and|to|is|are)\s+|[:,;.!?]", rest, maxsplit=1)[0]
     lead = len(phrase) - len(phrase.lstrip())
     words = phrase.split()
-    offset = 0
+    offset, dropped_other = 0, False
     while words and words[0].lower() in ("a", "an", "the", "towards", "toward"):
+        dropped_other = dropped_other or words[0].lower().startswith("toward")
         offset += len(words[0]) + 1
         words = words[1:]
     if not words or len(words) > 6:
         return None
     short = title[named[0]:named[1]]
-    if _match_long_form(short, words) != 0 or len(short.split()) > 1 or offset:
+    if _match_long_form(short, words) != 0 or len(short.split()) > 1 or dropped_other:
         return None
     parts = sum(len(w.split("-")) for w in words)
     if sum(c.isalnum() for c in short) > 2 * parts + 1:
