@@ -167,3 +167,15 @@ def test_tag_to_pos_table_matches_the_attribute_ruler():
     assert same >= len(stock) - 1
     # the stock ruler also makes relative 'that' a pronoun (a one-word chunk); nothing else differs
     assert [c.text for c in ours.noun_chunks] == [c.text for c in stock.noun_chunks if c.root.lower_ != "that"]
+
+
+def test_trained_ner_is_an_optional_recall_source():
+    from kg.extract.pipeline import NER_MODEL, load_pipeline
+
+    assert (NER_MODEL / "config.cfg").exists()
+    assert "kg_ner" in load_pipeline(True).pipe_names and "kg_ner" not in load_pipeline(False).pipe_names
+    paper = Paper(id="scierc", title="", abstract="We present a statistical parser for Japanese trained on the "
+                  "Kyoto Corpus and evaluate its labeled attachment score against a maximum entropy tagger .")
+    (plain,), (with_ner,) = extract_papers([paper], ner=False), extract_papers([paper], ner=True)
+    _check_offsets(with_ner)
+    assert len(with_ner.mentions) >= len(plain.mentions)

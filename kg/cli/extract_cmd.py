@@ -23,6 +23,8 @@ def extract_command(
     out: Path = typer.Option(..., "--out", "-o", help="Predictions JSONL to write (one object per paper)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes for spaCy (0 = choose by corpus size)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Papers per spaCy batch."),
+    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Add the trained SciERC/TDMSci NER as a "
+                                       "recall source (default: KG_EXTRACT_NER=1, else off)."),
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
     from ..extract import extract_papers, output_row
@@ -34,7 +36,7 @@ def extract_command(
     papers = result.papers
     n_process = jobs or _auto_jobs(len(papers))
     with progress("Extracting", len(papers)) as advance:
-        records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance)
+        records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance, ner=ner)
     written = write_jsonl(out, (output_row(r) for r in records))
     mentions = sum(len(r.mentions) for r in records)
     claims = sum(len(r.claims) for r in records)
@@ -49,6 +51,7 @@ def eval_command(
     pred: Optional[Path] = typer.Argument(None, help="Predictions from `kg extract`; omitted: extract the gold papers now."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON instead of a table."),
     per_paper: bool = typer.Option(False, "--per-paper", help="Also print entity/claim F1 per paper (seed gold)."),
+    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="With no PRED: extract with the trained NER."),
 ) -> None:
     """Precision / recall / F1 of extraction output against a gold file."""
     from ..extract.evaluate import (format_seed, format_spans, gold_format, gold_papers, read_jsonl, score_seed,
@@ -63,7 +66,7 @@ def eval_command(
 
         papers = gold_papers(gold_rows)
         with progress("Extracting", len(papers)) as advance:
-            records = extract_papers(papers, n_process=_auto_jobs(len(papers)), on_progress=advance)
+            records = extract_papers(papers, n_process=_auto_jobs(len(papers)), on_progress=advance, ner=ner)
         pred_rows = [output_row(r) for r in records]
     else:
         pred_rows = read_jsonl(pred)

@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from . import claims as claim_rules
-from .entities import (Candidate, acronym_candidates, head_candidates, is_name_shaped, resolve, shaped_words,
+from .entities import (Candidate, ner_candidate, acronym_candidates, head_candidates, is_name_shaped, resolve, shaped_words,
                        trim_chunk, GENERIC_METHOD_HEADS, GENERIC_WORDS)
 from .gazetteer import load_gazetteers, lookup
 from .text import _match_long_form, name_key
@@ -162,6 +162,10 @@ class EntityRules:
             else:
                 priority = 2
             candidates.append(Candidate(start, end, label, "shape", priority))
+        for ent in doc.ents:  # the trained NER (kg_ner), when the pipeline has it
+            ner = ner_candidate(ent)
+            if ner:
+                candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
         candidates.extend(head_candidates(doc, protected, known))

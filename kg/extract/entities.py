@@ -341,3 +341,27 @@ def acronym_candidates(text: str, lookup) -> tuple[list[Candidate], list[Acronym
         out.append(Candidate(pair.long_start, pair.long_end, label, "acronym", 5))
         out.append(Candidate(pair.short_start, pair.short_end, label, "acronym", 5))
     return out, pairs, labels
+
+
+NER_LABELS = {"method", "task", "metric", "dataset"}
+
+
+def ner_candidate(ent) -> Candidate | None:
+    """A span of the trained NER as a lowest-priority candidate, trimmed like a noun phrase and
+    kept only when it is specific: not generic words only, not one lower-case word, at most 6 words."""
+    if ent.label_ not in NER_LABELS:
+        return None
+    bounds = trim_chunk(ent)
+    if not bounds:
+        return None
+    span = ent.doc[bounds[0]:bounds[1]]
+    words = [t for t in span if not t.is_punct]
+    if not words or len(words) > 6:
+        return None
+    if all(t.lower_ in GENERIC_WORDS or t.lower_ in LEADING_ADJECTIVES for t in words):
+        return None
+    if len(span) == 1 and span.text.islower() and "-" not in span.text:
+        return None
+    if span.text.lower() in {"neural network", "neural networks", "deep learning", "machine learning"}:
+        return None
+    return Candidate(span.start_char, span.end_char, ent.label_, "ner", 0)
