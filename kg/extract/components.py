@@ -33,8 +33,17 @@ def _state(doc: Doc) -> dict:
     return doc._.kg
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
+    is dropped by the last component so it never travels between processes."""
+    state = _state(doc)
+    if "_text" not in state:
+        state["_text"] = doc.text
+    return state["_text"]
+
+
 def title_end(doc: Doc) -> int:
-    found = doc.text.find(TITLE_SEPARATOR)
+    found = doc_text(doc).find(TITLE_SEPARATOR)
     return found if found >= 0 else 0
 
 
@@ -136,7 +145,7 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         state = _state(doc)
-        text = doc.text
+        text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
         cut = title_end(doc)
@@ -168,7 +177,7 @@ class EntityRules:
                 candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
-        candidates.extend(head_candidates(doc, protected, known))
+        candidates.extend(head_candidates(doc, protected, known, text))
         # repeated acronyms: every later use of a defined short form gets its label
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
@@ -216,7 +225,7 @@ class ClaimRules:
 
     def __call__(self, doc: Doc) -> Doc:
         state = _state(doc)
-        text = doc.text
+        text = doc_text(doc)
         cut = title_end(doc)
         mentions = [tuple(m) for m in state["mentions"]]
         sentences = [claim_rules.Sentence(s.start_char, s.end_char, s.text) for s in doc.sents
@@ -233,10 +242,11 @@ class ClaimRules:
         keys = {name_key(text[s:e]) for s, e in proposed}
         keys |= self._aliases(state["pairs"], keys, text)
         state["claims"] = self._claims(sentences, self._mentions, keys, text)
+        state.pop("_text", None)
         return doc
 
     def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
-        text = doc.text
+        text = doc_text(doc)
         self._mentions = list(mentions)
         out: list[tuple[int, int]] = [(m[0], m[1]) for m in mentions if m[3] == "title" and m[2] == "method"]
         regions = []

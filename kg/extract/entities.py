@@ -103,6 +103,8 @@ _SHAPE_WORD = re.compile(r"[^\s()\[\]{},;:\"“”/]+")
 
 def is_name_shaped(word: str) -> bool:
     """A word written like a name: 'GradSign', 'nnU-Net', 'ResNet-50', 'BERT', 'MEST', 'V2'."""
+    if word.islower() or word.isdigit():
+        return False
     if len(word) < 2 or not re.search(r"[A-Za-z]", word) or word.lower() in NOT_ENTITY:
         return False
     if strip_plural_acronym(word).lower() in NOT_ENTITY:
@@ -240,11 +242,13 @@ METRIC_ADJECTIVES = {"computational", "top-1", "top-5", "mean", "average", "rela
                      "empirical", "generalization", "approximation", "classification", "test", "training", "sample"}
 
 
-def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None = None) -> list[Candidate]:
+def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None = None,
+                    text_of_doc: str | None = None) -> list[Candidate]:
     """Noun phrases typed by their head noun ('inductive link prediction mechanism' -> method)."""
     from .gazetteer import lookup
 
     labels = labels or {}
+    full = text_of_doc if text_of_doc is not None else doc.text
     out = []
     for chunk in doc.noun_chunks:
         bounds = trim_chunk(chunk)
@@ -306,7 +310,7 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
         if label == "dataset":
             priority = 4
         elif inner and "," not in text:
-            extra = len(text.split()) - max(len(doc.text[s:e].split()) for s, e in inner)
+            extra = len(text.split()) - max(len(full[s:e].split()) for s, e in inner)
             if extra <= (2 if head not in GENERIC_METHOD_HEADS else 1):
                 priority = 3
         out.append(Candidate(start, end, label, "head", priority))

@@ -224,6 +224,36 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperR
     return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION)
 
 
+def _states(nlp, texts: list[str], n_process: int, batch_size: int, use_ner: bool):
+    """``doc._.kg`` of every text, in order. With several processes, forked workers (which inherit
+    the loaded pipeline) send back only these small dicts, not whole parsed Docs as spaCy's own
+    ``n_process`` does."""
+    import multiprocessing
+
+    chunk = max(batch_size, 1)
+    if n_process <= 1 or len(texts) <= chunk or "fork" not in multiprocessing.get_all_start_methods():
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            yield doc._.kg
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER
+    _WORKER = (use_ner, batch_size)
+    pieces = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+        for states in pool.map(_work, pieces):
+            yield from states
+
+
+_WORKER: tuple[bool, int] = (False, 32)
+
+
+def _work(texts: list[str]) -> list[dict]:
+    use_ner, batch_size = _WORKER
+    return [doc._.kg for doc in load_pipeline(use_ner).pipe(texts, batch_size=batch_size)]
+
+
 def extract_papers(
     papers: Iterable[Paper],
     *,
@@ -239,12 +269,12 @@ def extract_papers(
     papers = list(papers)
     if not papers:
         return []
-    nlp = load_pipeline(ner_default() if ner is None else ner)
+    use_ner = ner_default() if ner is None else ner
+    nlp = load_pipeline(use_ner)
     texts = [paper_text(p) for p in papers]
     drafts = []
-    docs = nlp.pipe(texts, batch_size=batch_size, n_process=max(1, n_process) if len(papers) > batch_size else 1)
-    for paper, text, doc in zip(papers, texts, docs):
-        drafts.append(_draft(paper, doc._.kg, text))
+    for paper, text, state in zip(papers, texts, _states(nlp, texts, n_process, batch_size, use_ner)):
+        drafts.append(_draft(paper, state, text))
         if on_progress:
             on_progress(1)
     canon = _Canon(drafts)
