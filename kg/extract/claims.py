@@ -150,6 +150,11 @@ _RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:ach
                             r"makes?|yields?|surpass|significantly)", re.I)
 
 
+_CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.I)
+_RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*|outperform\w*|achiev\w*|demonstrat\w*|"
+                            r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
+
+
 def classify(sentence: str) -> tuple[str, float, int] | None:
     """(type, confidence, position of the cue) of a result sentence, or None.
 
@@ -169,6 +174,8 @@ def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed
     """Does the sentence speak about the paper's own work (not background, code or motivation)?"""
     if _EXCLUDE.search(sentence) or len(sentence) < 25 or _MOTIVATION.search(sentence):
         return False
+    if _CAPABILITY.search(sentence) and not _RESULT_MARKER.search(sentence):
+        return False  # 'X allows / enables ...' describes the method, it reports no result
     if not (mentions_proposed or _SELF.search(sentence) or after_proposal):
         return False
     if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):

@@ -111,8 +111,9 @@ class GazetteerMatcher:
         for label in labels:
             multi, single = [], []
             names = list(gaz.get(label, ()))
-            if label == "method":  # plurals of one-word names: 'Transformers', 'GANs'
-                names += [n + "s" for n in names if " " not in n and n[-1:].isalpha() and not n.endswith("s")]
+            if label in ("method", "metric"):  # plurals of one-word names: 'Transformers', 'GANs', 'accuracies'
+                names += [n[:-1] + "ies" if n.endswith("y") and n.islower() else n + "s"
+                          for n in names if " " not in n and n[-1:].isalpha() and not n.endswith("s")]
             for doc in nlp.tokenizer.pipe(names):
                 (multi if len(doc) > 1 else single).append(doc)
             if label == "method":
