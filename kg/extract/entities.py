@@ -268,6 +268,9 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
         if not label:
             continue
         head = span[-1].lower_
+        if label == "method" and head in ("search", "optimization", "optimisation") and len(span) >= 2 and span[-2].pos_ in ("NOUN", "PROPN") \
+                and not lookup(text):
+            label = "task"  # 'product search', 'portfolio optimization'; 'random search' stays a method
         if label == "metric" and len(span) >= 2:
             mods = [t for t in span[:-1] if t.text != "-"]
             if all(t.pos_ == "ADJ" and t.lower_ not in METRIC_ADJECTIVES for t in mods):
