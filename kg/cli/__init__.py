@@ -6,6 +6,7 @@ import sys
 
 from ..errors import KGError
 from . import ingest_cmd  # noqa: F401  (registers commands)
+from . import extract_cmd  # noqa: F401
 from . import graph_cmd  # noqa: F401
 from . import neo4j_cmd  # noqa: F401
 from ._app import EXIT_ERROR, app

@@ -1,0 +1,281 @@
+"""Proposed methods and result claims, from sentences and the mentions found in them.
+
+Sentences are plain ``(start, end, text)`` triples and mentions are ``(start, end, label)``
+character ranges of one document, so every rule here is a plain, testable function.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .entities import GENERIC_WORDS, is_name_shaped
+from .text import find_values, name_key
+
+# ---------------------------------------------------------------- proposed methods
+
+_ADVERBS = r"(?:(?:\w+ly|also|then|first|further|thus|hence|therefore|here|now|additionally|finally|instead|still)\s+)*"
+_PROPOSE = re.compile(
+    rf"\b(?:we|us to|this (?:paper|work|study|article))\s+{_ADVERBS}"
+    r"(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*|put forward)\b",
+    re.I,
+)
+_PASSIVE = re.compile(r"^([^.;]{5,120}?)\s+(?:is|are)\s+(?:thus\s+|then\s+|hereby\s+|therefore\s+|here\s+)?"
+                      r"(?:proposed|introduced|developed|presented)\b", re.I)
+_NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+", re.I)
+_TO_VERB = re.compile(r"^\s*to\s+\w+", re.I)
+_VIA = re.compile(r"\b(?:via|by|using|through|with)\s+", re.I)
+_OBJECT_END = re.compile(r"[,;:.]|\b(?:that|which|where|to|for|in order|whose)\b")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def title_name(title: str) -> tuple[int, int] | None:
+    """(start, end) of a system name in a title 'X: ...' ('GateON: an unsupervised method ...')."""
+    if ":" not in title:
+        return None
+    head = title.split(":", 1)[0]
+    stripped = head.strip()
+    words = stripped.split()
+    if not words or len(words) > 4:
+        return None
+    if not any(is_name_shaped(w.strip("()")) for w in words) and not (len(words) == 1 and words[0][:1].isupper()
+                                                                    and len(words[0]) > 3 and words[0].isalpha()
+                                                                    and words[0].lower() not in GENERIC_WORDS):
+        return None
+    if stripped.lower() in GENERIC_WORDS or stripped.lower() in ("survey", "review", "position", "tutorial"):
+        return None
+    start = title.index(stripped)
+    return start, start + len(stripped)
+
+
+def proposal_regions(sentence: Sentence) -> list[tuple[int, int, bool]]:
+    """Character ranges (doc offsets) holding what a contribution sentence introduces, with a flag
+    telling whether the range is a naming ('called X') that may hold any mention."""
+    regions = []
+    text = sentence.text
+    for match in _PROPOSE.finditer(text):
+        rest = text[match.end():]
+        if _TO_VERB.match(rest):  # "we propose to address this issue via X"
+            via = _VIA.search(rest)
+            if not via:
+                continue
+            rest_start = match.end() + via.end()
+        else:
+            rest_start = match.end()
+        segment = text[rest_start:]
+        # "a novel method called 'X' (Y)": stop at the first clause boundary after 12 words
+        end = _object_end(segment)
+        regions.append((sentence.start + rest_start, sentence.start + rest_start + end, False))
+    passive = _PASSIVE.match(text)
+    if passive:
+        regions.append((sentence.start, sentence.start + passive.end(1), False))
+    for match in _NAMING.finditer(text):
+        segment = text[match.end():]
+        end = _object_end(segment)
+        regions.append((sentence.start + match.end(), sentence.start + match.end() + end, True))
+    return regions
+
+
+def _object_end(segment: str) -> int:
+    stop = len(segment)
+    words = 0
+    for m in re.finditer(r"\S+", segment):
+        words += 1
+        if words > 14:
+            stop = m.start()
+            break
+    boundary = _OBJECT_END.search(segment)
+    # keep '(ACRO)' and "called" inside the object
+    while boundary and boundary.group(0) in (",",) and re.match(r"\s*(?:called|dubbed|named|termed)", segment[boundary.end():]):
+        boundary = _OBJECT_END.search(segment, boundary.end())
+    if boundary:
+        stop = min(stop, boundary.start())
+    return stop
+
+
+# ---------------------------------------------------------------- claims
+
+_SELF = re.compile(
+    r"\b(we|our|ours|us|the proposed|this (?:paper|work|approach|method|model|framework)|experiment\w*|"
+    r"empirical\w*|results?|evaluations?|ablations?|simulations?|theoretical\w*|analytical\w*)\b", re.I)
+_EXCLUDE = re.compile(r"https?://|\bcode\b.*\bavailable\b|\bavailable at\b|\bgithub\b|\bproject page\b", re.I)
+_BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:work|studies|advances)|"
+                         r"typically|traditionally|conventional|existing (?:methods|approaches|work)|"
+                         r"prior work|previous work|is widely|are widely|it is widely|however, (?:they|these|most|existing))\b", re.I)
+
+CUES: dict[str, re.Pattern] = {
+    "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
+    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?:parameters|flops))\b[^.]{0,60}\bthan\b|"
+                                  r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
+    "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior\w*|better than|beats?\b|beating|"
+                              r"exceed\w*(?!\s+\d)|improvements? (?:over|compared)|compared (?:with|to)\b[^.]*|"
+                              r"performs? better|advantage over|higher \w+ than|lower \w+ than|than (?:existing|previous|prior|state|the state))", re.I),
+    "theory": re.compile(r"\b(prove[sdn]?|proof|theorems?|derive[sd]?|deriving|theoretical(?:ly)?|analytical(?:ly)?|"
+                         r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.I),
+    "improves": re.compile(r"\b(improv\w*|boost\w*|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
+    "achieves": re.compile(r"\b(achiev\w*|attain\w*|obtain\w*|state[- ]of[- ]the[- ]art|competitive|on par|comparable|"
+                           r"effectiveness|good (?:\w+ )?(?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
+                           r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority)", re.I),
+    "efficiency": re.compile(r"\b(efficien\w*|faster|speed-?ups?|latency|resource-constrained|lightweight|"
+                             r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.I),
+    "other": re.compile(r"\b(we (?:find|found|observe|identify|show|demonstrate|validate|verify|confirm|discover|reveal)|"
+                        r"(?:show|shows|showed|demonstrate|demonstrates|reveal|reveals|suggest|suggests|indicate|indicates|"
+                        r"confirm|confirms) that|discovering|insights?|support the|are presented|observation)\b", re.I),
+}
+_ORDER = ("other_strong", "efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
+_CONFIDENCE = {"other_strong": 0.55, "efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
+               "efficiency": 0.6, "other": 0.5}
+_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this paper|this work)\s+{_ADVERBS}(?:propose|introduce|present|design|develop)\b",
+                           re.I)
+_SELF_SUBJECT = re.compile(r"\b(our (?:\w+[- ]){0,3}(?:method|approach|model|framework|algorithm|technique|network|"
+                           r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.I)
+_GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.I)
+_GENERIC_BASELINE = re.compile(r"\b((?:\d+|several|strong|existing|previous|prior|alternative|competing|other|"
+                               r"current|conventional|vanilla)\s+(?:\w+[- ])?(?:baselines?|methods|approaches|models|"
+                               r"counterparts|techniques|algorithms)|baselines?)\b", re.I)
+_COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior\w*|better than|beats?|than|over|compared (?:with|to)|"
+                         r"on par with|comparable (?:to|with)|competitive with|against)\b", re.I)
+
+
+_REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
+_MOTIVATION = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?(?:focus|aim|goal|seek|strive|want|intend|hope)\w*\b|"
+                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b", re.I)
+_RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:achiev|outperform|improv|boost|shows?|reduc|"
+                            r"makes?|yields?|surpass|significantly)", re.I)
+
+
+_CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.I)
+_RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*|outperform\w*|achiev\w*|demonstrat\w*|"
+                            r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
+
+
+def classify(sentence: str) -> tuple[str, float, int] | None:
+    """(type, confidence, position of the cue) of a result sentence, or None.
+
+    The position is the character offset where the deciding cue starts.
+    """
+    for name in _ORDER:
+        found = CUES[name].search(sentence)
+        if found:
+            kind = {"efficiency_than": "efficiency", "other_strong": "other"}.get(name, name)
+            if kind == "improves" and _REACHES.search(sentence) and not re.search(r"\bfrom\s+\d", sentence):
+                kind = "achieves"  # 'boost ResNet-50 to 80%+ top-1 accuracy' is a level reached
+            return kind, _CONFIDENCE[name], found.start()
+    return None
+
+
+def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed: bool) -> bool:
+    """Does the sentence speak about the paper's own work (not background, code or motivation)?"""
+    if _EXCLUDE.search(sentence) or len(sentence) < 25 or _MOTIVATION.search(sentence):
+        return False
+    if _CAPABILITY.search(sentence) and not _RESULT_MARKER.search(sentence):
+        return False  # 'X allows / enables ...' describes the method, it reports no result
+    if not (mentions_proposed or _SELF.search(sentence) or after_proposal):
+        return False
+    if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):
+        return False
+    return True
+
+
+@dataclass
+class ClaimDraft:
+    """A claim with surface names (canonicalised later, corpus-wide)."""
+
+    start: int
+    end: int
+    type: str
+    confidence: float
+    subject: tuple[str, str] | None  # (text, label) or ("@proposed", "")
+    object: str | None  # mention text or a generic phrase
+    object_is_mention: bool = False
+    datasets: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)
+    value: str | None = None
+    value_number: float | None = None
+    value_unit: str | None = None
+
+
+def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
+                mentions: list[tuple[int, int, str, str]], proposed_keys: set[str],
+                previous: list[tuple[int, int, str, str]]) -> ClaimDraft:
+    """Fill subject, object, datasets, metrics, tasks and value of one claim sentence.
+
+    ``mentions``: (start, end, label, text) inside the sentence; ``previous``: those of the
+    sentence before (datasets named there carry over).
+    """
+    text = sentence.text
+    cue_abs = sentence.start + cue_at
+    methods = [m for m in mentions if m[2] == "method"]
+    subject = None
+    own = [m for m in methods if name_key(m[3]) in proposed_keys]
+    compare = _COMPARE_AT.search(text)
+    compare_abs = sentence.start + compare.start() if compare else None
+    before_cue = [m for m in methods if m[1] <= (compare_abs if compare_abs is not None else cue_abs)]
+    limit = compare_abs if compare_abs is not None else cue_abs
+    own_before = [m for m in own if m[0] < limit]
+    if own_before:
+        subject = (own_before[-1][3], "method")
+    elif before_cue and not re.search(r"\bour\b", text[: before_cue[-1][0] - sentence.start], re.I) and \
+            re.search(r"\b(that|,)\s*$", text[: before_cue[0][0] - sentence.start]) is not None:
+        subject = (before_cue[0][3], "method")
+    elif proposed_keys and _SELF_SUBJECT.search(text):
+        subject = ("@proposed", "")
+    elif kind in ("theory", "other") and methods:
+        subject = (methods[0][3], "method")
+    elif proposed_keys and not before_cue:
+        subject = ("@proposed", "")
+    elif before_cue:
+        subject = (before_cue[0][3], "method")
+    elif own:
+        subject = (own[0][3], "method")
+
+    obj, obj_is_mention = None, False
+    if compare and kind in ("outperforms", "efficiency", "achieves", "improves"):
+        after = [m for m in methods if m[0] >= compare_abs and name_key(m[3]) not in proposed_keys
+                 and (subject is None or name_key(m[3]) != name_key(subject[0]))]
+        tail = text[compare.start():]
+        if after:
+            obj, obj_is_mention = after[0][3], True
+        elif _GENERIC_SOTA.search(tail):
+            obj = "state-of-the-art"
+        elif _GENERIC_BASELINE.search(tail) or kind == "outperforms":
+            obj = "baselines" if kind == "outperforms" or _GENERIC_BASELINE.search(tail) else None
+    elif kind == "outperforms":
+        obj = "baselines"
+
+    def names(label: str, pool) -> list[str]:
+        seen: dict[str, str] = {}
+        for m in pool:
+            if m[2] == label:
+                seen.setdefault(name_key(m[3]), m[3])
+        return list(seen.values())
+
+    datasets = names("dataset", mentions)
+    if not datasets and kind in ("outperforms", "improves", "achieves", "efficiency"):
+        datasets = names("dataset", previous)
+    values = find_values(text)
+    value = values[0] if values else None
+    return ClaimDraft(
+        start=sentence.start, end=sentence.end, type=kind, confidence=confidence, subject=subject,
+        object=obj, object_is_mention=obj_is_mention, datasets=datasets,
+        metrics=names("metric", mentions), tasks=names("task", mentions),
+        value=value.text if value else None, value_number=value.number if value else None,
+        value_unit=value.unit if value else None,
+    )
+
+
+def is_contribution(sentence: str) -> bool:
+    """'We propose X ...': describes what is introduced, not a result."""
+    return bool(_CONTRIBUTION.search(sentence))
+
+
+def contribution_with_result(sentence: str) -> bool:
+    """'... propose a new residual unit, which makes training easier and improves generalization'."""
+    return bool(_RESULT_CLAUSE.search(sentence))

@@ -1,0 +1,366 @@
+"""spaCy pipeline components (thin wrappers around the functions of entities.py / claims.py).
+
+A document is one paper: ``title + "\\n\\n" + abstract`` (see :func:`kg.extract.pipeline.paper_text`).
+Each component adds to ``doc._.kg``, a plain dict that survives multiprocessing:
+``gazetteer`` [(start, end, label)], ``mentions`` [(start, end, label, source)],
+``pairs`` [(long_start, long_end, short_start, short_end)], ``proposed`` [(start, end)],
+``claims`` [dict]. All offsets are character offsets into ``doc.text``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from . import claims as claim_rules
+from .entities import (Candidate, ner_candidate, acronym_candidates, head_candidates, is_name_shaped, resolve, shaped_words,
+                       trim_chunk, GENERIC_METHOD_HEADS, GENERIC_WORDS)
+from .gazetteer import load_gazetteers, lookup
+from .text import _match_long_form, name_key
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)
+
+TITLE_SEPARATOR = "\n\n"
+
+
+def _state(doc: Doc) -> dict:
+    if doc._.kg is None:
+        doc._.kg = {"gazetteer": [], "mentions": [], "pairs": [], "proposed": [], "claims": []}
+    return doc._.kg
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
+    is dropped by the last component so it never travels between processes."""
+    state = _state(doc)
+    if "_text" not in state:
+        state["_text"] = doc.text
+    return state["_text"]
+
+
+def title_end(doc: Doc) -> int:
+    found = doc_text(doc).find(TITLE_SEPARATOR)
+    return found if found >= 0 else 0
+
+
+@Language.component("kg_title_boundary")
+def title_boundary(doc: Doc) -> Doc:
+    """The abstract starts a new sentence (runs before the parser, which respects it)."""
+    end = title_end(doc)
+    for token in doc:
+        if token.idx >= end + len(TITLE_SEPARATOR) and not token.is_space:
+            if token.i > 0:
+                token.is_sent_start = True
+            break
+    return doc
+
+
+@Language.factory("kg_tag_pos", default_config={"mapping": {}})
+def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> "TagToPos":
+    return TagToPos(nlp, mapping)
+
+
+class TagToPos:
+    """Coarse POS from the tagger's fine tags by table lookup: the stock attribute_ruler does the
+    same with ~180 token patterns and costs more than all the kg_* components together."""
+
+    def __init__(self, nlp: Language, mapping: dict[str, str]):
+        import numpy
+
+        self.numpy = numpy
+        self.table = {nlp.vocab.strings.add(tag): nlp.vocab.strings.add(pos) for tag, pos in mapping.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.attrs import POS, TAG
+
+        if len(doc):
+            tags = doc.to_array([TAG])
+            pos = self.numpy.array([self.table.get(int(t), 0) for t in tags.ravel()], dtype="uint64").reshape(-1, 1)
+            doc.from_array([POS], pos)
+        return doc
+
+
+def tag_pos_mapping(nlp: Language) -> dict[str, str]:
+    """TAG -> POS pairs of the loaded model's attribute_ruler (its tag-only patterns)."""
+    ruler = nlp.get_pipe("attribute_ruler")
+    mapping = {}
+    for pattern in ruler.patterns:
+        tokens = pattern["patterns"][0]
+        if len(tokens) == 1 and set(tokens[0]) == {"TAG"} and "POS" in pattern["attrs"]:
+            mapping[tokens[0]["TAG"]] = pattern["attrs"]["POS"]
+    return mapping
+
+
+@Language.factory("kg_gazetteer", default_config={"labels": ["method", "dataset", "metric", "task"]})
+def make_gazetteer(nlp: Language, name: str, labels: list[str]) -> "GazetteerMatcher":
+    return GazetteerMatcher(nlp, labels)
+
+
+class GazetteerMatcher:
+    """Curated names as phrase patterns: multi-token names case-insensitively (attr LOWER),
+    one-token names case-sensitively (ORTH), so 'Adam' is not 'adam' and 'ADAM'."""
+
+    def __init__(self, nlp: Language, labels: list[str]):
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        gaz = load_gazetteers()
+        for label in labels:
+            multi, single = [], []
+            names = list(gaz.get(label, ()))
+            if label in ("method", "metric"):  # plurals of one-word names: 'Transformers', 'GANs', 'accuracies'
+                names += [n[:-1] + "ies" if n.endswith("y") and n.islower() else n + "s"
+                          for n in names if " " not in n and n[-1:].isalpha() and not n.endswith("s")]
+            for doc in nlp.tokenizer.pipe(names):
+                (multi if len(doc) > 1 else single).append(doc)
+            if label == "method":
+                nocase = list(gaz.get("method_nocase", ()))
+                nocase += [n + "s" for n in nocase if not n.endswith("s")]
+                multi.extend(nlp.tokenizer.pipe(nocase))
+            if multi:
+                self.lower.add(label, multi)
+            if single:
+                self.orth.add(label, single)
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = _state(doc)
+        hits = []
+        for matcher in (self.lower, self.orth):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                hits.append((span.start_char, span.end_char, doc.vocab.strings[match_id]))
+        state["gazetteer"] = sorted(set(hits))
+        return doc
+
+
+@Language.factory("kg_entities")
+def make_entities(nlp: Language, name: str) -> "EntityRules":
+    return EntityRules()
+
+
+class EntityRules:
+    """Acronym definitions, gazetteer hits, name-shaped words and typed noun phrases -> mentions."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = _state(doc)
+        text = doc_text(doc)
+        candidates, pairs, acro_labels = acronym_candidates(text, lookup)
+        defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
+        cut = title_end(doc)
+        title = text[:cut]
+        named = claim_rules.title_name(title)
+        if named:
+            label = lookup(title[named[0]:named[1]]) or "method"
+            label = "method" if label == "task" else label
+            candidates.append(Candidate(named[0], named[1], label, "title", 6))
+            pair = _title_pair(title, named)
+            if pair:
+                candidates.append(Candidate(pair[0], pair[1], label, "acronym", 5))
+                pairs.append(_Pair(pair[0], pair[1], named[0], named[1], text))
+        for start, end, label in state["gazetteer"]:
+            priority = 3 if " " in text[start:end] or "-" in text[start:end] else 2
+            candidates.append(Candidate(start, end, label, "gazetteer", priority))
+        for start, end in shaped_words(text):
+            word = text[start:end]
+            key = name_key(word)
+            label = acro_labels.get(key) or lookup(word) or "method"
+            if key in defined:
+                priority = 4
+            else:
+                priority = 2
+            candidates.append(Candidate(start, end, label, "shape", priority))
+        for ent in doc.ents:  # the trained NER (kg_ner), when the pipeline has it
+            ner = ner_candidate(ent)
+            if ner:
+                candidates.append(ner)
+        protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
+        known = {name_key(text[c.start:c.end]): c.label for c in candidates}
+        candidates.extend(head_candidates(doc, protected, known, text))
+        # repeated acronyms: every later use of a defined short form gets its label
+        state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
+        state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
+        return doc
+
+
+class _Pair:
+    def __init__(self, ls, le, ss, se, text):
+        self.long_start, self.long_end, self.short_start, self.short_end = ls, le, ss, se
+
+
+def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
+    """'GREAD: Graph Neural Reaction-Diffusion Networks' -> span of the long form after the colon."""
+    import re
+
+    rest_start = title.index(":", named[1]) + 1
+    rest = title[rest_start:]
+    phrase = re.split(r"\s+(?:for|as|with|of|in|via|on|by|and|to|is|are)\s+|[:,;.!?]", rest, maxsplit=1)[0]
+    lead = len(phrase) - len(phrase.lstrip())
+    words = phrase.split()
+    offset, dropped_other = 0, False
+    while words and words[0].lower() in ("a", "an", "the", "towards", "toward"):
+        dropped_other = dropped_other or words[0].lower().startswith("toward")
+        offset += len(words[0]) + 1
+        words = words[1:]
+    if not words or len(words) > 6:
+        return None
+    short = title[named[0]:named[1]]
+    if _match_long_form(short, words) != 0 or len(short.split()) > 1 or dropped_other:
+        return None
+    parts = sum(len(w.split("-")) for w in words)
+    if sum(c.isalnum() for c in short) > 2 * parts + 1:
+        return None
+    start = rest_start + lead + offset
+    return start, start + len(" ".join(words))
+
+
+@Language.factory("kg_claims")
+def make_claims(nlp: Language, name: str) -> "ClaimRules":
+    return ClaimRules()
+
+
+class ClaimRules:
+    """Proposed methods and result claims of one paper."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = _state(doc)
+        text = doc_text(doc)
+        cut = title_end(doc)
+        mentions = [tuple(m) for m in state["mentions"]]
+        sentences = [claim_rules.Sentence(s.start_char, s.end_char, s.text) for s in doc.sents
+                     if s.start_char >= cut and s.text.strip()]
+        sentences = [_strip(s) for s in sentences]
+        self._text = text
+        self._pair_key = {}
+        for ls, le, ss, se in state["pairs"]:
+            for key in (name_key(text[ss:se]), name_key(text[ls:le])):
+                self._pair_key.setdefault(key, ls)
+        proposed = self._proposed(doc, mentions, sentences, cut)
+        state["mentions"] = [list(m) for m in self._mentions]
+        state["proposed"] = [list(p) for p in proposed]
+        keys = {name_key(text[s:e]) for s, e in proposed}
+        keys |= self._aliases(state["pairs"], keys, text)
+        state["claims"] = self._claims(sentences, self._mentions, keys, text)
+        state.pop("_text", None)
+        return doc
+
+    def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
+        text = doc_text(doc)
+        self._mentions = list(mentions)
+        out: list[tuple[int, int]] = [(m[0], m[1]) for m in mentions if m[3] == "title" and m[2] == "method"]
+        regions = []
+        for sent in sentences:
+            regions.extend(claim_rules.proposal_regions(sent))
+        first_seen: dict[str, int] = {}
+        for m in self._mentions:
+            if m[0] >= cut:
+                first_seen.setdefault(name_key(text[m[0]:m[1]]), m[0])
+        self._mentions.sort()
+        mention_starts = [m[0] for m in self._mentions]
+        sentence_starts = [s.start for s in sentences]
+        for start, end, naming in regions:
+            inside = _in_range(self._mentions, mention_starts, start, end + 1)
+            named = [m for m in inside if m[2] == "method" and (naming or m[3] in ("acronym", "shape", "title"))
+                     and first_seen.get(name_key(text[m[0]:m[1]]), m[0]) >= _sentence_start(sentences, sentence_starts, m[0])
+                     and not self._known_alias(m, start)]
+            if named:
+                # "Long Form (ACRO)": both are one proposal; otherwise the first name
+                out.append((named[0][0], named[0][1]))
+        if out:
+            return _dedupe(out, text)
+        # descriptive proposals: 'we propose to address this issue via affine re-parameterization'
+        chunks, chunk_starts = None, []
+        for start, end, naming in regions:
+            if chunks is None:
+                chunks = list(doc.noun_chunks)
+                chunk_starts = [c.start_char for c in chunks]
+            for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
+                if chunk.end_char > end + 1:
+                    continue
+                bounds = trim_chunk(chunk)
+                if not bounds:
+                    continue
+                phrase = doc[bounds[0]:bounds[1]]
+                words = [t for t in phrase if not t.is_punct]
+                if len(words) < 2 or phrase[-1].lower_ in GENERIC_METHOD_HEADS or phrase[-1].lower_ in GENERIC_WORDS:
+                    continue
+                if any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") for t in phrase):
+                    continue
+                while len(words) > 2 and phrase[-1].lower_ in ("setting", "framework", "scheme", "approach", "method",
+                                                               "strategy", "model"):
+                    phrase = phrase[:-1]
+                    words = words[:-1]
+                s, e = phrase.start_char, phrase.end_char
+                self._mentions = [m for m in self._mentions if not (m[0] < e and s < m[1])]
+                self._mentions.append((s, e, "method", "proposed"))
+                self._mentions.sort()
+                out.append((s, e))
+                break
+        return _dedupe(out, text)
+
+    def _known_alias(self, mention, region_start: int) -> bool:
+        """A name defined before the proposal sentence ('GNN' after 'Graph neural networks (GNNs)')."""
+        defined_at = self._pair_key.get(name_key(self._text[mention[0]:mention[1]]))
+        return mention[3] == "shape" and defined_at is not None and defined_at < region_start
+
+    @staticmethod
+    def _aliases(pairs, keys: set[str], text: str) -> set[str]:
+        extra = set()
+        for ls, le, ss, se in pairs:
+            a, b = name_key(text[ls:le]), name_key(text[ss:se])
+            if a in keys or b in keys:
+                extra |= {a, b}
+        return extra
+
+    def _claims(self, sentences, mentions, keys: set[str], text: str) -> list[dict]:
+        out = []
+        first_contribution = next((i for i, s in enumerate(sentences) if claim_rules.is_contribution(s.text)), None)
+        previous: list = []
+        mentions = sorted(mentions)
+        mention_starts = [m[0] for m in mentions]
+        for index, sent in enumerate(sentences):
+            inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in _in_range(mentions, mention_starts, sent.start, sent.end)
+                      if m[1] <= sent.end]
+            own = any(name_key(m[3]) in keys for m in inside)
+            after = first_contribution is not None and index > first_contribution
+            verdict = claim_rules.classify(sent.text)
+            candidate = claim_rules.is_claim_candidate(sent.text, after_proposal=after, mentions_proposed=own)
+            if verdict and candidate and claim_rules.is_contribution(sent.text):
+                if not claim_rules.contribution_with_result(sent.text):
+                    verdict = None
+            if verdict and candidate:
+                draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
+                out.append(draft.__dict__)
+            previous = inside
+        return out
+
+
+def _in_range(mentions, starts: list[int], start: int, end: int) -> list:
+    """Mentions (sorted by start, ``starts`` their start offsets) that start in [start, end)."""
+    return mentions[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _sentence_start(sentences, starts: list[int], offset: int) -> int:
+    index = bisect_right(starts, offset) - 1
+    if index >= 0 and sentences[index].start <= offset < sentences[index].end:
+        return sentences[index].start
+    return offset
+
+
+def _strip(sent: "claim_rules.Sentence") -> "claim_rules.Sentence":
+    raw = sent.text
+    lead = len(raw) - len(raw.lstrip())
+    body = raw.strip()
+    return claim_rules.Sentence(sent.start + lead, sent.start + lead + len(body), body)
+
+
+def _dedupe(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    seen, out = set(), []
+    for s, e in spans:
+        key = name_key(text[s:e])
+        if key and key not in seen:
+            seen.add(key)
+            out.append((s, e))
+    return out

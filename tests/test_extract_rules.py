@@ -1,0 +1,144 @@
+"""The plain functions of kg.extract (no spaCy): acronyms, names, values, claim cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import claims
+from kg.extract.entities import is_name_shaped, label_from_head, shaped_words
+from kg.extract.text import find_acronyms, find_values, name_key, parse_value, strip_plural_acronym
+
+KAN = ("Kolmogorov-Arnold Networks (KAN) are a new class of neural network architecture representing a promising "
+       "alternative to the Multilayer Perceptron (MLP), demonstrating improved expressiveness and interpretability.")
+
+
+def _pairs(text):
+    return [(p.long, p.short) for p in find_acronyms(text)]
+
+
+def test_acronym_long_forms_keep_hyphens_and_offsets_are_exact():
+    pairs = find_acronyms(KAN)
+    assert [(p.long, p.short) for p in pairs] == [("Kolmogorov-Arnold Networks", "KAN"), ("Multilayer Perceptron", "MLP")]
+    for p in pairs:
+        assert KAN[p.long_start:p.long_end] == p.long
+        assert KAN[p.short_start:p.short_end] == p.short
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("we introduce a novel method called 'Gate and Obstruct Network' (GateON).", ("Gate and Obstruct Network", "GateON")),
+        ("The objective of continual learning (CL) is to learn tasks sequentially", ("continual learning", "CL")),
+        ("we propose learning energy decompositions for GFlowNets (LED-GFN).",
+         ("learning energy decompositions for GFlowNets", "LED-GFN")),
+        ("we design a series of Scalable and Transferable U-Net (STU-Net) models",
+         ("Scalable and Transferable U-Net", "STU-Net")),
+        ("Graph neural networks (GNNs) are one of the most popular research topics", ("Graph neural networks", "GNNs")),
+    ],
+)
+def test_acronym_definitions_from_seed_sentences(text, expected):
+    assert expected in _pairs(text)
+
+
+def test_no_acronym_for_ordinary_parentheses():
+    assert _pairs("accuracy (93.2%) on the test set (see Appendix)") == []
+
+
+def test_name_key_unifies_plural_hyphen_and_case():
+    assert name_key("Kolmogorov-Arnold Networks") == name_key("kolmogorov arnold network")
+    assert name_key("KANs") == name_key("KAN") == "kan"
+    assert name_key("Spearman's {\\rho}") == "spearmans rho"
+    assert strip_plural_acronym("DNNs") == "DNN" and strip_plural_acronym("class") == "class"
+
+
+@pytest.mark.parametrize(
+    "sentence, value, number, unit",
+    [
+        ("We report improved results using a 1001-layer ResNet on CIFAR-10 (4.62% error)", "4.62%", 4.62, "%"),
+        ("AutoSparse achieves (2x, 7x) reduction in (training,inference) FLOPS", "2x, 7x", 7.0, "x"),
+        ("our distillation framework consistently improves from 69.76% to 73.19%, which", "from 69.76% to 73.19%", 73.19, "%"),
+        ("improving the accuracies of best-discovered networks by up to 0.3%, 1.1%, and 1.0% on three",
+         "0.3%, 1.1%, and 1.0%", 1.0, "%"),
+        ("Notably, the 1.4B STU-Net is the largest medical image segmentation model to date.", "1.4B", 1.4, "B"),
+    ],
+)
+def test_values_as_written_and_parsed(sentence, value, number, unit):
+    found = find_values(sentence)
+    assert found and found[0].text == value
+    assert sentence[found[0].start:found[0].start + len(value)] == value
+    assert (found[0].number, found[0].unit) == (number, unit)
+
+
+def test_no_values_in_plain_text_and_years():
+    assert find_values("In 2023 we studied nine datasets.") == []
+    assert parse_value("40x") == (40.0, "x")
+
+
+@pytest.mark.parametrize("word", ["GradSign", "nnU-Net", "ResNet-50", "BERT", "MEST", "DeepONet", "ImageNet-1K"])
+def test_name_shaped(word):
+    assert is_name_shaped(word)
+
+
+@pytest.mark.parametrize("word", ["GPU", "OOD", "PDEs", "Physics-Informed", "However", "II", "A"])
+def test_not_name_shaped(word):
+    assert not is_name_shaped(word)
+
+
+def test_shaped_words_skip_urls_and_modifiers():
+    text = "Code: https://github.com/KaimingHe/resnet-1k-layers and GradSign-assisted NAS with VanillaNet."
+    words = [text[s:e] for s, e in shaped_words(text)]
+    assert "VanillaNet" in words and "NAS" in words
+    assert not any("Kaiming" in w or "assisted" in w for w in words)
+
+
+@pytest.mark.parametrize(
+    "phrase, label",
+    [("inductive link prediction mechanism", "method"), ("generalization error", "metric"),
+     ("medical image segmentation", "task"), ("continual learning", "task"), ("MAVE dataset", "dataset"),
+     ("deep learning", None), ("partial differential equations", "task")],
+)
+def test_label_from_head(phrase, label):
+    assert label_from_head(phrase) == label
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("The results demonstrate that our proposed HyperPAVE model significantly outperforms existing "
+         "classification-based, generation-based large language models for attribute value extraction.", "outperforms"),
+        ("Theoretically, we show that both the network's training and true population losses are proportionally "
+         "upper-bounded by {\\Psi} under reasonable assumptions.", "theory"),
+        ("Also, we find that DyNNs can be used to generate adversarial samples more efficiently than SDNNs.", "efficiency"),
+        ("Experimental results show the competitive performance of our model across various PDEs.", "achieves"),
+        ("On smaller ResNet-18, our distillation framework consistently improves from 69.76% to 73.19%.", "improves"),
+        ("This observation reveals that a large model is promising in medical image segmentation.", "other"),
+    ],
+)
+def test_claim_types_on_seed_sentences(sentence, kind):
+    assert claims.classify(sentence)[0] == kind
+
+
+def test_background_code_and_motivation_are_not_claims():
+    assert not claims.is_claim_candidate("The code and pre-trained models are available at https://github.com/x/y.",
+                                         after_proposal=True, mentions_proposed=False)
+    assert not claims.is_claim_candidate("In particular, we focus on improving GFlowNet with partial inference.",
+                                         after_proposal=True, mentions_proposed=False)
+    assert not claims.is_claim_candidate("Large-scale models pre-trained on large-scale datasets have profoundly "
+                                         "advanced the development of deep learning.",
+                                         after_proposal=False, mentions_proposed=False)
+
+
+def test_title_names():
+    assert claims.title_name("GateON: an unsupervised method for large scale continual learning") == (0, 6)
+    assert claims.title_name("MEAL V2: Boosting Vanilla ResNet-50 to 80%+ Top-1 Accuracy") == (0, 7)
+    assert claims.title_name("Learning Rates as a Function of Batch Size: A Random Matrix Theory Approach") is None
+    assert claims.title_name("Straightening Out the Straight-Through Estimator: Overcoming Optimization") is None
+
+
+def test_proposal_regions_follow_the_verb():
+    sentence = claims.Sentence(100, 190, "We propose HyperPAVE, a multi-label zero-shot attribute value extraction model.")
+    (start, end, naming), = claims.proposal_regions(sentence)
+    assert sentence.text[start - 100:end - 100].strip() == "HyperPAVE"
+    assert not naming
+    passive = claims.Sentence(0, 60, "A variational Bayesian learning setting is thus proposed, where")
+    assert claims.proposal_regions(passive)[0][:2] == (0, len("A variational Bayesian learning setting"))
