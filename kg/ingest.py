@@ -261,8 +261,13 @@ def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
 
 
 def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not ({"abstract", "text"} & set(reader.fieldnames)):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames
+    except csv.Error as error:
+        yield Problem(file, 1, f"broken CSV header ({error}); file skipped")
+        return
+    if not header or not ({"abstract", "text"} & set(header)):
         yield Problem(file, 1, "CSV header has no 'abstract' or 'text' column; file skipped")
         return
     position = 0
