@@ -28,7 +28,7 @@ def normalise_name(name: str) -> str:
     """The scorer's normal form of an entity name.
 
     Lower-case, hyphens/dashes/spaces unified, surrounding punctuation and a trailing
-    plural "s" stripped. Idempotent.
+    plural "s" stripped (only after a letter: "DeiT3-S" is not the plural of "DeiT3"). Idempotent.
     """
     text = unicodedata.normalize("NFKC", name).lower()
     text = _DASHES.sub(" ", text)
@@ -37,7 +37,7 @@ def normalise_name(name: str) -> str:
     while previous != text:
         previous = text
         text = _LEADING_PUNCT.sub("", _TRAILING_PUNCT.sub("", text))
-        if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
+        if len(text) > 3 and text.endswith("s") and text[-2].isalpha() and not text.endswith("ss"):
             text = text[:-1]
     return text
 

@@ -24,7 +24,7 @@ def bolt_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("bolt")
     saved = os.environ.pop(bolt_server.PASSWORD_ENV, None)  # the server generates its own password
     try:
-        info = bolt_server.start(data, bolt_server.free_port(), heap="512m", databases=("kg", "scratch"),
+        info = bolt_server.start(data, bolt_server.free_port(), heap="512m", databases=("kg", "scratch", "seeds", "conflicts"),
                                  watch_pid=os.getpid())
         yield info
     finally:

@@ -1,13 +1,14 @@
-// Claims with a numeric value, best first; an empty dataset/metric/task means any.
+// Reported results (achieves / outperforms / improves claims with a value), best value first;
+// an empty dataset/metric/task means any.
 // params: dataset='' metric='' task=''
 MATCH (p:Paper)-[:MAKES_CLAIM]->(c:Claim)-[:ABOUT]->(m:Method)
-WHERE c.value_number IS NOT NULL
+WHERE c.value IS NOT NULL AND c.type IN ['achieves', 'outperforms', 'improves']
 OPTIONAL MATCH (c)-[:ON_DATASET]->(d:Dataset)
 OPTIONAL MATCH (c)-[:WITH_METRIC]->(x:Metric)
 OPTIONAL MATCH (c)-[:FOR_TASK]->(t:Task)
 WITH p, c, m, d, x, t
 WHERE ($dataset = '' OR d.name = $dataset) AND ($metric = '' OR x.name = $metric) AND ($task = '' OR t.name = $task)
-RETURN m.name AS method, c.value AS value, c.value_number AS value_number, c.value_unit AS unit,
+RETURN DISTINCT m.name AS method, c.value AS value, c.value_number AS value_number, c.value_unit AS unit,
        d.name AS dataset, x.name AS metric, t.name AS task, p.id AS paper_id, p.title AS paper_title,
        c.sentence AS sentence
-ORDER BY value_number DESC, method, paper_id, dataset, metric, task
+ORDER BY dataset, metric, task, value_number DESC, method, paper_id

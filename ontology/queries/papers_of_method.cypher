@@ -1,5 +1,8 @@
-// Papers that propose or mention the given method (one row per paper and relation).
+// Papers that propose or mention the given method (a proposing paper is listed once, as "proposes").
 // params: method
 MATCH (p:Paper)-[r:PROPOSES|MENTIONS]->(m:Method {name: $method})
-RETURN DISTINCT p.id AS paper_id, p.title AS paper_title, toLower(type(r)) AS relation, p.published AS published
-ORDER BY paper_id, relation
+WITH p, collect(DISTINCT type(r)) AS types
+RETURN p.id AS paper_id, p.title AS paper_title,
+       CASE WHEN 'PROPOSES' IN types THEN 'proposes' ELSE 'mentions' END AS relation,
+       p.published AS published
+ORDER BY relation DESC, paper_id
