@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from _graph_helpers import FIXTURE, KAN, run_kg
@@ -114,3 +115,12 @@ def test_cli_refuses_updates_in_one_line(store):
     result = run_kg("query", "DELETE WHERE { ?s ?p ?o }", "--store", str(store))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Error: updates are refused") and "Traceback" not in result.stderr
+
+
+def test_cli_timeout_is_one_line_and_prompt(store):
+    started = time.monotonic()
+    result = run_kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                    "--store", str(store), "--timeout", "0.5")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: query ran past the 0.5 s timeout")
+    assert time.monotonic() - started < 30  # the count would take minutes: the process did not wait for it
