@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import BackendError
 from .ids import claim_id, claim_iri, entity_iri, entity_key, listing_iri, paper_iri, repository_iri, slug
-from .records import PaperRecord
+from .records import PaperRecord, collect_entities
 
 ENTITY_NODE_LABELS = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
 
@@ -29,6 +29,7 @@ NODE_KEYS: dict[str, str] = {
     "Dataset": "key",
     "Metric": "key",
     "Task": "key",
+    "GenericParty": "key",
     "Claim": "id",
     "CodeRepository": "url",
     "Listing": "id",
@@ -40,11 +41,13 @@ REL_ENDS: dict[str, tuple[str, str]] = {
     "MENTIONS": ("Paper", "*"),  # any entity label: one row batch per end label
     "EVALUATED_ON": ("Paper", "Dataset"),
     "MAKES_CLAIM": ("Paper", "Claim"),
-    "ABOUT": ("Claim", "Method"),
-    "AGAINST": ("Claim", "Method"),
-    "ON_DATASET": ("Claim", "Dataset"),
-    "WITH_METRIC": ("Claim", "Metric"),
-    "FOR_TASK": ("Claim", "Task"),
+    # claim parties are entities, or GenericParty nodes for names that are no entity of the graph
+    # ("baselines", "state-of-the-art"), as in the RDF graph where they stay plain names
+    "ABOUT": ("Claim", "Method|GenericParty"),
+    "AGAINST": ("Claim", "Method|GenericParty"),
+    "ON_DATASET": ("Claim", "Dataset|GenericParty"),
+    "WITH_METRIC": ("Claim", "Metric|GenericParty"),
+    "FOR_TASK": ("Claim", "Task|GenericParty"),
     "HAS_CODE": ("Paper", "CodeRepository"),
     "LISTED_IN": ("Paper", "Listing"),
     "OUTPERFORMS": ("Method", "Method"),
@@ -60,6 +63,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Dataset", "name"),
     ("Metric", "name"),
     ("Task", "name"),
+    ("GenericParty", "name"),
     ("Claim", "type"),
 )
 
@@ -114,6 +118,12 @@ class _Builder:
         self.node(node_label, key, {"name": canonical, "label": label, "iri": entity_iri(label, canonical), "aliases": aliases})
         return node_label, key
 
+    def party(self, label: str, name: str, known: set[tuple[str, str]]) -> tuple[str, str]:
+        """A claim's subject, baseline, dataset, metric or task: its entity when the graph has one."""
+        if (label, name) in known:
+            return self.entity(label, name)
+        return "GenericParty", self.node("GenericParty", entity_key(label, name), {"name": name, "label": label})
+
     def rel(self, rel_type: str, start: tuple[str, str], end: tuple[str, str], props: dict[str, Any] | None = None,
             key: str | None = None, merge: Callable[[dict[str, Any], dict[str, Any]], None] | None = None) -> None:
         bucket = self.rels.setdefault((rel_type, start[0], end[0]), {})
@@ -143,6 +153,8 @@ def _count_mention(old: dict[str, Any], new: dict[str, Any]) -> None:
 
 def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
     """The property graph of ``records`` as deduplicated row batches (no server needed)."""
+    records = list(records)
+    known = {(e.label, e.canonical) for e in collect_entities(records)}
     b = _Builder()
     for record in records:
         paper = record.paper
@@ -190,21 +202,23 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
                 "iri": claim_iri(paper.id, claim.field, claim.start, claim.end),
             }))
             b.rel("MAKES_CLAIM", p, c)
-            subject = b.entity("method", claim.subject) if claim.subject else None
-            baseline = b.entity("method", claim.object) if claim.object else None
+            subject = b.party("method", claim.subject, known) if claim.subject else None
+            baseline = b.party("method", claim.object, known) if claim.object else None
             if subject:
                 b.rel("ABOUT", c, subject)
             if baseline:
                 b.rel("AGAINST", c, baseline)
             for name in filter(None, claim.dataset):
-                dataset = b.entity("dataset", name)
+                dataset = b.party("dataset", name, known)
                 b.rel("ON_DATASET", c, dataset)
-                b.rel("EVALUATED_ON", p, dataset)
+                if dataset[0] == "Dataset":
+                    b.rel("EVALUATED_ON", p, dataset)
             for name in filter(None, claim.metric):
-                b.rel("WITH_METRIC", c, b.entity("metric", name))
+                b.rel("WITH_METRIC", c, b.party("metric", name, known))
             for name in filter(None, claim.task):
-                b.rel("FOR_TASK", c, b.entity("task", name))
-            if claim.type == "outperforms" and subject and baseline and subject != baseline:
+                b.rel("FOR_TASK", c, b.party("task", name, known))
+            both_methods = subject and baseline and subject[0] == baseline[0] == "Method"
+            if claim.type == "outperforms" and both_methods and subject != baseline:
                 for dataset_name in tuple(filter(None, claim.dataset)) or (None,):
                     for metric_name in tuple(filter(None, claim.metric)) or (None,):
                         b.rel("OUTPERFORMS", subject, baseline, {

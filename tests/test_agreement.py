@@ -76,10 +76,13 @@ def test_counts_agree(seeds, bolt_driver):
         "SELECT (COUNT(?c) AS ?n) WHERE { ?c a kg:ResultClaim }")
     assert cypher_count("MATCH (m:Method) RETURN count(m) AS n") == sparql_count(
         "SELECT (COUNT(?m) AS ?n) WHERE { ?m a kg:Method }")
-    # every outperforms claim between two distinct named methods gives OUTPERFORMS edges
+    for label, rdf_class in (("Dataset", "Dataset"), ("Metric", "Metric"), ("Task", "Task")):
+        assert cypher_count(f"MATCH (n:{label}) RETURN count(n) AS n") == sparql_count(
+            f"SELECT (COUNT(?n) AS ?n) WHERE {{ ?n a kg:{rdf_class} }}"), label
+    # every outperforms claim between two distinct method entities gives OUTPERFORMS edges
     assert cypher_count("MATCH ()-[r:OUTPERFORMS]->() RETURN count(DISTINCT r.claim) AS n") == sparql_count(
         """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
-             ?c kg:claimType "outperforms" ; kg:subjectName ?s ; kg:objectName ?o . FILTER(?s != ?o) }""")
+             ?c kg:claimType "outperforms" ; kg:claimSubject ?s ; kg:claimObject ?o . FILTER(?s != ?o) }""") > 0
 
 
 def test_named_queries_agree_on_the_seed_graph(seeds, bolt_driver):

@@ -1,11 +1,11 @@
 // Reported results (achieves / outperforms / improves claims with a value), best value first;
 // an empty dataset/metric/task means any.
 // params: dataset='' metric='' task=''
-MATCH (p:Paper)-[:MAKES_CLAIM]->(c:Claim)-[:ABOUT]->(m:Method)
+MATCH (p:Paper)-[:MAKES_CLAIM]->(c:Claim)-[:ABOUT]->(m)
 WHERE c.value IS NOT NULL AND c.type IN ['achieves', 'outperforms', 'improves']
-OPTIONAL MATCH (c)-[:ON_DATASET]->(d:Dataset)
-OPTIONAL MATCH (c)-[:WITH_METRIC]->(x:Metric)
-OPTIONAL MATCH (c)-[:FOR_TASK]->(t:Task)
+OPTIONAL MATCH (c)-[:ON_DATASET]->(d)
+OPTIONAL MATCH (c)-[:WITH_METRIC]->(x)
+OPTIONAL MATCH (c)-[:FOR_TASK]->(t)
 WITH p, c, m, d, x, t
 WHERE ($dataset = '' OR d.name = $dataset) AND ($metric = '' OR x.name = $metric) AND ($task = '' OR t.name = $task)
 RETURN DISTINCT m.name AS method, c.value AS value, c.value_number AS value_number, c.value_unit AS unit,
