@@ -179,3 +179,20 @@ def test_trained_ner_is_an_optional_recall_source():
     (plain,), (with_ner,) = extract_papers([paper], ner=False), extract_papers([paper], ner=True)
     _check_offsets(with_ner)
     assert len(with_ner.mentions) >= len(plain.mentions)
+
+
+def test_any_text_gives_exact_offsets():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["We", "propose", "GradSign", "(", ")", "KANs", "Kolmogorov-Arnold", "Networks", "which",
+                             "outperforms", "BERT", "on", "ImageNet", "by", "4.5%", ".", "{\\rho}", "é", "\u200b",
+                             "\n", "accuracy", "a", "called", ":", "2x", "faster", "than"])
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(words, max_size=60), st.lists(words, max_size=8), st.sampled_from([" ", "", "  "]))
+    def check(abstract, title, sep):
+        (record,) = extract_papers([Paper(id="h", title=sep.join(title), abstract=sep.join(abstract))])
+        _check_offsets(record)
+
+    check()
