@@ -196,3 +196,21 @@ def test_any_text_gives_exact_offsets():
         _check_offsets(record)
 
     check()
+
+
+def test_one_label_per_name_across_the_corpus():
+    from kg.extract.pipeline import _Draft, unify_labels
+
+    def draft(label, proposed=()):
+        paper = Paper(id=label, title="", abstract="")
+        return _Draft(paper, mentions=[(0, 17, label, "Gaussian processes"), (19, 22, label, "GPs")],
+                      pairs=[(label, "Gaussian processes", "GPs")], proposed=list(proposed))
+
+    drafts = [draft("method"), draft("method"), draft("method"), draft("task"),
+              draft("task", [("method", "Gaussian processes")])]
+    unify_labels(drafts)  # method holds 3 of 5 votes
+    assert [d.mentions[0][2] for d in drafts] == ["method", "method", "method", "method", "task"]
+    assert drafts[3].mentions[1][2] == "method" and drafts[3].pairs[0][0] == "method"
+    tie = [draft("method"), draft("task")]
+    unify_labels(tie)
+    assert [d.mentions[0][2] for d in tie] == ["method", "task"]
