@@ -117,7 +117,10 @@ def unify_labels(drafts: list[_Draft], share: float = 0.6) -> None:
         # a name and its acronym move together
         for label, long, short in draft.pairs:
             a, b = name_key(long), name_key(short)
-            if a in relabel and b not in relabel:
+            if a in own or b in own:
+                relabel.pop(a, None)
+                relabel.pop(b, None)
+            elif a in relabel and b not in relabel:
                 relabel[b] = relabel[a]
             elif b in relabel and a not in relabel:
                 relabel[a] = relabel[b]
