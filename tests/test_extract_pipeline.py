@@ -179,3 +179,38 @@ def test_trained_ner_is_an_optional_recall_source():
     (plain,), (with_ner,) = extract_papers([paper], ner=False), extract_papers([paper], ner=True)
     _check_offsets(with_ner)
     assert len(with_ner.mentions) >= len(plain.mentions)
+
+
+def test_any_text_gives_exact_offsets():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["We", "propose", "GradSign", "(", ")", "KANs", "Kolmogorov-Arnold", "Networks", "which",
+                             "outperforms", "BERT", "on", "ImageNet", "by", "4.5%", ".", "{\\rho}", "é", "\u200b",
+                             "\n", "accuracy", "a", "called", ":", "2x", "faster", "than"])
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(words, max_size=60), st.lists(words, max_size=8), st.sampled_from([" ", "", "  "]))
+    def check(abstract, title, sep):
+        (record,) = extract_papers([Paper(id="h", title=sep.join(title), abstract=sep.join(abstract))])
+        _check_offsets(record)
+
+    check()
+
+
+def test_one_label_per_name_across_the_corpus():
+    from kg.extract.pipeline import _Draft, unify_labels
+
+    def draft(label, proposed=()):
+        paper = Paper(id=label, title="", abstract="")
+        return _Draft(paper, mentions=[(0, 17, label, "Gaussian processes"), (19, 22, label, "GPs")],
+                      pairs=[(label, "Gaussian processes", "GPs")], proposed=list(proposed))
+
+    drafts = [draft("method"), draft("method"), draft("method"), draft("task"),
+              draft("task", [("method", "Gaussian processes")])]
+    unify_labels(drafts)  # method holds 3 of 5 votes
+    assert [d.mentions[0][2] for d in drafts] == ["method", "method", "method", "method", "task"]
+    assert drafts[3].mentions[1][2] == "method" and drafts[3].pairs[0][0] == "method"
+    tie = [draft("method"), draft("task")]
+    unify_labels(tie)
+    assert [d.mentions[0][2] for d in tie] == ["method", "task"]

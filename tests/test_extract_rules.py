@@ -69,8 +69,9 @@ def test_values_as_written_and_parsed(sentence, value, number, unit):
     assert (found[0].number, found[0].unit) == (number, unit)
 
 
-def test_no_values_in_plain_text_and_years():
+def test_no_values_in_plain_text_years_and_names():
     assert find_values("In 2023 we studied nine datasets.") == []
+    assert [v.text for v in find_values("ResNet50 and MobileNetV1 on ImageNet-1K: AutoSparse achieves (2x, 7x)")] == ["2x, 7x"]
     assert parse_value("40x") == (40.0, "x")
 
 

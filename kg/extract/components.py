@@ -9,6 +9,7 @@ Each component adds to ``doc._.kg``, a plain dict that survives multiprocessing:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
@@ -16,10 +17,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from . import claims as claim_rules
-from .entities import (Candidate, ner_candidate, acronym_candidates, head_candidates, is_name_shaped, resolve, shaped_words,
-                       trim_chunk, GENERIC_METHOD_HEADS, GENERIC_WORDS)
+from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, head_candidates,
+                       ner_candidate, resolve, shaped_words, trim_chunk)
 from .gazetteer import load_gazetteers, lookup
-from .text import _match_long_form, name_key
+from .text import AcronymPair, _match_long_form, name_key
 
 if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)
@@ -159,7 +160,7 @@ class EntityRules:
             pair = _title_pair(title, named)
             if pair:
                 candidates.append(Candidate(pair[0], pair[1], label, "acronym", 5))
-                pairs.append(_Pair(pair[0], pair[1], named[0], named[1], text))
+                pairs.append(AcronymPair(text[pair[0]:pair[1]], pair[0], text[named[0]:named[1]], named[0]))
         for start, end, label in state["gazetteer"]:
             priority = 3 if " " in text[start:end] or "-" in text[start:end] else 2
             candidates.append(Candidate(start, end, label, "gazetteer", priority))
@@ -185,15 +186,8 @@ class EntityRules:
         return doc
 
 
-class _Pair:
-    def __init__(self, ls, le, ss, se, text):
-        self.long_start, self.long_end, self.short_start, self.short_end = ls, le, ss, se
-
-
 def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     """'GREAD: Graph Neural Reaction-Diffusion Networks' -> span of the long form after the colon."""
-    import re
-
     rest_start = title.index(":", named[1]) + 1
     rest = title[rest_start:]
     phrase = re.split(r"\s+(?:for|as|with|of|in|via|on|by|and|to|is|are)\s+|[:,;.!?]", rest, maxsplit=1)[0]

@@ -24,7 +24,7 @@ NER_MODEL = Path(__file__).parent / "resources" / "ner"
 
 def ner_default() -> bool:
     """The trained NER is off unless KG_EXTRACT_NER=1: on the seed dev papers it lowers entity F1
-    (0.78 -> 0.72) while it raises SciERC dev exact-span F1 (0.26 -> 0.33)."""
+    (0.785 -> 0.73) while it raises SciERC dev exact-span F1 (0.25 -> 0.32)."""
     return os.environ.get("KG_EXTRACT_NER", "0") == "1"
 
 
@@ -88,6 +88,49 @@ def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
         draft.proposed.append((labels.get((start, end), "method"), text[start:end]))
     draft.claims = [dict(c) for c in state["claims"]]
     return draft
+
+
+def unify_labels(drafts: list[_Draft], share: float = 0.6) -> None:
+    """One label per name across the corpus: a name typed differently in different papers
+    ('Gaussian processes' as task here, method there) takes its majority label when that label
+    holds at least ``share`` of the votes (one vote per paper). Proposed methods stay methods."""
+    votes: dict[str, Counter] = {}
+    for draft in drafts:
+        seen = {(name_key(text), label) for _s, _e, label, text in draft.mentions}
+        for key, label in seen:
+            votes.setdefault(key, Counter())[label] += 1
+    winner = {}
+    for key, counter in votes.items():
+        if len(counter) > 1:
+            label, n = counter.most_common(1)[0]
+            if n / sum(counter.values()) >= share:
+                winner[key] = label
+    if not winner:
+        return
+    for draft in drafts:
+        own = {name_key(text) for _label, text in draft.proposed}
+        relabel = {}
+        for _s, _e, label, text in draft.mentions:
+            key = name_key(text)
+            if key in winner and key not in own and winner[key] != label:
+                relabel[key] = winner[key]
+        # a name and its acronym move together
+        for label, long, short in draft.pairs:
+            a, b = name_key(long), name_key(short)
+            if a in own or b in own:
+                relabel.pop(a, None)
+                relabel.pop(b, None)
+            elif a in relabel and b not in relabel:
+                relabel[b] = relabel[a]
+            elif b in relabel and a not in relabel:
+                relabel[a] = relabel[b]
+        if not relabel:
+            continue
+        draft.mentions = [(s, e, relabel.get(name_key(t), lab), t) for s, e, lab, t in draft.mentions]
+        draft.pairs = [(relabel.get(name_key(lo), lab), lo, sh) for lab, lo, sh in draft.pairs]
+        for claim in draft.claims:
+            for field_name, label in (("datasets", "dataset"), ("metrics", "metric"), ("tasks", "task")):
+                claim[field_name] = [n for n in claim[field_name] if relabel.get(name_key(n), label) == label]
 
 
 class _Canon:
@@ -277,6 +320,7 @@ def extract_papers(
         drafts.append(_draft(paper, state, text))
         if on_progress:
             on_progress(1)
+    unify_labels(drafts)
     canon = _Canon(drafts)
     canonical = _canonical_cache(canon)
     return [_record(d, canonical) for d in drafts]

@@ -160,7 +160,7 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
 
 # ---------------------------------------------------------------- values
 
-_NUMBER = r"[-+]?\d+(?:[.,]\d+)*"
+_NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s?%|\s?(?:x|×)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
 _VALUE = re.compile(
     rf"(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
