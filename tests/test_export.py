@@ -113,3 +113,24 @@ def test_csv_tables(graph, out):
 def test_unknown_format(graph, out):
     with pytest.raises(kg.KGError, match="unknown export format"):
         graph.export("pdf", out / "g.pdf")
+
+
+def test_cli_neo4j_csv_export_has_import_headers(graph, tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "neo4j"
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "export", "--format", "neo4j-csv", "--out", str(target), "--store", str(graph.path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    with (target / "nodes_Paper.csv").open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[0] == ":ID" and ":LABEL" in header
+    rel_files = sorted(target.glob("rels_*.csv"))
+    assert rel_files
+    with rel_files[0].open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert {":START_ID", ":END_ID", ":TYPE"} <= set(header)
+    assert (target / "import.sh").exists()

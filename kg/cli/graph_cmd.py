@@ -149,12 +149,24 @@ def validate_command(store: Optional[Path] = typer.Option(None, "--store", help=
 
 @app.command("export")
 def export_command(
-    fmt: str = typer.Option(..., "--format", "-f", help="gexf, graphml, ttl, nt, jsonld or csv."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write (csv also writes OUT-stem.nodes.csv)."),
+    fmt: str = typer.Option(..., "--format", "-f", help="gexf, graphml, ttl, nt, jsonld, csv or neo4j-csv."),
+    out: Path = typer.Option(
+        ..., "--out", "-o",
+        help="File to write (csv also writes OUT-stem.nodes.csv; neo4j-csv: a folder for neo4j-admin import)."),
     store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
 ) -> None:
-    """Export the graph for Gephi (gexf, graphml, csv) or as RDF (ttl, nt, jsonld)."""
+    """Export the graph for Gephi (gexf, graphml, csv), as RDF (ttl, nt, jsonld) or for neo4j-admin (neo4j-csv)."""
     from .. import api
+
+    if fmt == "neo4j-csv":
+        from ..neo4j_sink import write_neo4j_csv
+        from ..store import read_records, require
+
+        records = read_records(require(store or default_store()))
+        files = write_neo4j_csv(records, out)
+        info(f"{len(records)} papers -> {sum(f.suffix == '.csv' for f in files)} CSV files in {out} "
+             f"(run {out / 'import.sh'} with neo4j-admin)")
+        return
 
     with api.open(store or default_store()) as graph:
         written = graph.export(fmt, out)
