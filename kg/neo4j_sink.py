@@ -232,21 +232,6 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
     return b.rows()
 
 
-def read_records(path: Path | str) -> tuple[list[PaperRecord], list[str]]:
-    """The records of a ``records.jsonl`` checkpoint; a bad line is reported (file and line) and skipped."""
-    records: list[PaperRecord] = []
-    problems: list[str] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(PaperRecord.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                problems.append(f"{path}:{number}: skipped, not a paper record ({error.__class__.__name__}: {error})")
-    return records, problems
-
-
 # --- Cypher --------------------------------------------------------------------------------------
 
 

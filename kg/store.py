@@ -389,7 +389,7 @@ def read_records_file(path: str | Path, on_problem: Callable[[str], None] | None
                 continue
             try:
                 records.append(PaperRecord.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
                 if on_problem:
                     on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
     return records

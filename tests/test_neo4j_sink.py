@@ -1,4 +1,4 @@
-"""rows_for / write_neo4j_csv / read_records without a server."""
+"""rows_for / write_neo4j_csv / reading the checkpoint without a server."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import csv
 import json
 
 from kg.ids import entity_key
-from kg.neo4j_sink import NODE_KEYS, read_records, rows_for, schema_statements, write_neo4j_csv
+from kg.neo4j_sink import NODE_KEYS, rows_for, schema_statements, write_neo4j_csv
+from kg.store import read_records_file
 
 
 def _entity_keys(records, label):
@@ -101,7 +102,8 @@ def test_read_records_skips_bad_lines_with_file_and_line(tmp_path, fixture_recor
     path = tmp_path / "records.jsonl"
     lines = [json.dumps(to_dict(fixture_records[0])), "{not json", json.dumps({"paper": {}}), json.dumps(to_dict(fixture_records[1]))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    records, problems = read_records(path)
+    problems: list[str] = []
+    records = read_records_file(path, on_problem=problems.append)
     assert [r.paper.id for r in records] == [fixture_records[0].paper.id, fixture_records[1].paper.id]
     assert len(problems) == 2
     assert problems[0].startswith(f"{path}:2:") and problems[1].startswith(f"{path}:3:")

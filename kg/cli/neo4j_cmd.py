@@ -102,12 +102,13 @@ def status_command(data: Optional[Path] = typer.Option(None, "--data", help=_DAT
 
 
 def _read_store_records(store: Path) -> tuple[list, int]:
-    from ..neo4j_sink import read_records
+    from ..store import read_records_file
 
     path = store / "records.jsonl"
     if not path.exists():
         fail(f"no {path}: build the store first with `kg build ... --store {store}`")
-    records, problems = read_records(path)
+    problems: list[str] = []
+    records = read_records_file(path, on_problem=problems.append)
     for problem in problems:
         warn(problem)
     return records, len(problems)
