@@ -1,0 +1,29 @@
+"""`import kg` and `kg --help` stay light: heavy libraries load only where they are used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("spacy", "rdflib", "pyoxigraph", "neo4j", "streamlit", "pandas", "networkx", "torch")
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"import sys; {code}; print('\\n'.join(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    return {name.split(".")[0] for name in result.stdout.split()}
+
+
+def test_import_kg_loads_no_heavy_library():
+    assert not _modules_after("import kg") & set(HEAVY)
+
+
+def test_cli_help_loads_no_heavy_library():
+    loaded = _modules_after("import kg.cli, kg.cli._app")
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_lazy_api_attribute():
+    import kg
+
+    assert callable(kg.open)
