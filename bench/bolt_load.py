@@ -49,11 +49,10 @@ def synthetic_rows(papers: int, methods: int, rels: int, seed: int) -> GraphRows
 
 
 def store_rows(store: Path) -> GraphRows:
-    from kg.neo4j_sink import read_records
+    from kg.store import read_records_file
 
-    records, problems = read_records(store / "records.jsonl")
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    records = read_records_file(store / "records.jsonl",
+                                on_problem=lambda problem: print(f"warning: {problem}", file=sys.stderr))
     full = rows_for(records)
     rows = GraphRows()
     for label in ("Paper", "Method", "Dataset", "Metric", "Task"):
