@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--methods", type=int, default=2000)
     parser.add_argument("--rels", type=int, default=20000, help="relationships loaded batched")
     parser.add_argument("--row-rels", type=int, default=1000, help="relationships loaded one query per row")
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=5000, help="as `kg neo4j load` (default 5000)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--uri", help="a Neo4j server (password in NEO4J_PASSWORD) instead of a temporary local one")
     parser.add_argument("--user", default="neo4j")

@@ -274,17 +274,35 @@ def rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterab
     )
 
 
-def grouped_rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterable[str] = ()) -> str:
+def grouped_rel_statement(rel_type: str, start_label: str, end_label: str, props: Iterable[str] = (),
+                          create: bool = False) -> str:
     """Relationships grouped by start node: rows are ``{start, items: [{end, key?, p_*}]}``.
 
     Looking each start node up once per group instead of once per relationship doubles the
-    throughput on ArcadeDB (see bench/bolt_load.py).
+    throughput on ArcadeDB (see bench/bolt_load.py). ``create`` writes CREATE instead of MERGE, for
+    a relationship set the graph does not hold yet (rows are unique per start, end and key).
     """
     start_key, end_key = NODE_KEYS[start_label], NODE_KEYS[end_label]
+    write = _create_rel(rel_type, "item", props) if create else _merge_rel(rel_type, "item", props)
     return (
         f"UNWIND $rows AS row MATCH (a:{start_label} {{{start_key}: row.start}}) "
-        f"UNWIND row.items AS item MATCH (b:{end_label} {{{end_key}: item.end}}) " + _merge_rel(rel_type, "item", props)
+        f"UNWIND row.items AS item MATCH (b:{end_label} {{{end_key}: item.end}}) " + write
     )
+
+
+def _create_rel(rel_type: str, row: str, props: Iterable[str]) -> str:
+    names = list(props) + (["key"] if rel_type in KEYED_RELS else [])
+    for name in names:
+        if not _IDENTIFIER.fullmatch(name):
+            raise ValueError(f"not a loadable property name: {name!r}")
+    fields = ", ".join(f"{name}: {row}.{'key' if name == 'key' else 'p_' + name}" for name in names)
+    return f"CREATE (a)-[r:{rel_type} {{{fields}}}]->(b)" if fields else f"CREATE (a)-[r:{rel_type}]->(b)"
+
+
+def has_relationships(session: Any, rel_type: str, start_label: str, end_label: str) -> bool:
+    """Whether the graph holds any ``rel_type`` relationship between these labels."""
+    query = f"MATCH (:{start_label})-[r:{rel_type}]->(:{end_label}) RETURN 1 AS found LIMIT 1"
+    return bool(session.run(query).data())
 
 
 def _merge_rel(rel_type: str, row: str, props: Iterable[str]) -> str:
@@ -352,13 +370,14 @@ def load(
     driver: Any,
     rows: GraphRows,
     database: str | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 5000,
     on_batch: Callable[[int], None] | None = None,
 ) -> LoadResult:
     """Write ``rows`` with one writer: schema first, then nodes, then relationships, in batches.
 
-    Idempotent: every statement MERGEs on the node keys (and on ``key`` for keyed relationships),
-    so running it again creates nothing. A lost connection raises :class:`BackendError`; what was
+    Idempotent: nodes are MERGEd on their keys, relationships too (on ``key`` for keyed types)
+    unless the graph held no relationship of that type between those labels before the load, in
+    which case the (deduplicated) rows are CREATEd; running it again creates nothing. A lost connection raises :class:`BackendError`; what was
     committed stays and a re-run completes it.
     """
     from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
@@ -374,12 +393,16 @@ def load(
                     for batch in _batches(label_rows, batch_size)]
             work += [(ident, batch, "r") for ident, rel_rows in rows.rels.items()
                      for batch in _batches(sorted(rel_rows, key=lambda row: str(row["start"])), batch_size)]
+            fresh: dict[Any, bool] = {}  # relationship sets absent before this load are CREATEd (faster)
             for target, batch, kind in work:
                 names, flat = _flat(batch)
                 if kind == "n":
                     statement = node_statement(target, names)
                 else:
-                    statement, flat = grouped_rel_statement(*target, names), _grouped(flat)
+                    if target not in fresh:
+                        fresh[target] = not has_relationships(session, *target)
+                    statement = grouped_rel_statement(*target, names, create=fresh[target])
+                    flat = _grouped(flat)
                 summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())
                 counters = summary.counters
                 result.nodes_created += counters.nodes_created

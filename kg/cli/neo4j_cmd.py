@@ -121,7 +121,7 @@ def load_command(
     user: Optional[str] = typer.Option(None, "--user", help=_USER_HELP),
     database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
     data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
-    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per UNWIND batch."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Rows per UNWIND batch (one transaction each)."),
     replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
 ) -> None:
     """Load records.jsonl as a property graph: constraints, indexes, then batched UNWIND ... MERGE (idempotent)."""
