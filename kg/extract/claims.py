@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .entities import GENERIC_WORDS, is_name_shaped
+from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
 from .text import find_values, name_key
 
 # ---------------------------------------------------------------- proposed methods
@@ -111,17 +111,19 @@ _BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:wor
 
 CUES: dict[str, re.Pattern] = {
     "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
-    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?:parameters|flops))\b[^.]{0,60}\bthan\b|"
+    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer \w+|less (?:memory|time|compute|computation|energy|data))\b[^.]{0,60}\bthan\b(?!\s+\d)|"
+                                  r"\bsuperior\s+(?:\w+\s+)?(?:scaling|speed|efficiency|run-?time|latency|throughput|memory)\b|"
                                   r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
-    "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior\w*|better than|beats?\b|beating|"
+    "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior(?:ity)?\s+(?:to|over)\b|superiority|better than|beats?\b|beating|"
                               r"exceed\w*(?!\s+\d)|improvements? (?:over|compared)|compared (?:with|to)\b[^.]*|"
                               r"performs? better|advantage over|higher \w+ than|lower \w+ than|than (?:existing|previous|prior|state|the state))", re.I),
     "theory": re.compile(r"\b(prove[sdn]?|proof|theorems?|derive[sd]?|deriving|theoretical(?:ly)?|analytical(?:ly)?|"
                          r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.I),
-    "improves": re.compile(r"\b(improv\w*|boost\w*|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
+    "improves": re.compile(r"\b(improv\w*|boost(?:s|ing)?\b|boosted\s+(?:by|the|our|its|performance|accuracy)\b|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
     "achieves": re.compile(r"\b(achiev\w*|attain\w*|obtain\w*|state[- ]of[- ]the[- ]art|competitive|on par|comparable|"
                            r"effectiveness|good (?:\w+ )?(?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
-                           r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority)", re.I),
+                           r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority|"
+                           r"superior(?!\s+(?:to|over)\b))", re.I),
     "efficiency": re.compile(r"\b(efficien\w*|faster|speed-?ups?|latency|resource-constrained|lightweight|"
                              r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.I),
     "other": re.compile(r"\b(we (?:find|found|observe|identify|show|demonstrate|validate|verify|confirm|discover|reveal)|"
@@ -131,7 +133,8 @@ CUES: dict[str, re.Pattern] = {
 _ORDER = ("other_strong", "efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
 _CONFIDENCE = {"other_strong": 0.55, "efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
                "efficiency": 0.6, "other": 0.5}
-_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this paper|this work)\s+{_ADVERBS}(?:propose|introduce|present|design|develop)\b",
+_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this (?:paper|work|article|study))\s+{_ADVERBS}"
+                           r"(?:propose|introduce|present|design|develop)s?\b",
                            re.I)
 _SELF_SUBJECT = re.compile(r"\b(our (?:\w+[- ]){0,3}(?:method|approach|model|framework|algorithm|technique|network|"
                            r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.I)
@@ -139,8 +142,11 @@ _GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.I)
 _GENERIC_BASELINE = re.compile(r"\b((?:\d+|several|strong|existing|previous|prior|alternative|competing|other|"
                                r"current|conventional|vanilla)\s+(?:\w+[- ])?(?:baselines?|methods|approaches|models|"
                                r"counterparts|techniques|algorithms)|baselines?)\b", re.I)
-_COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior\w*|better than|beats?|than|over|compared (?:with|to)|"
-                         r"on par with|comparable (?:to|with)|competitive with|against)\b", re.I)
+# Baseline cues: the method named right after one of these is what the subject is compared with
+# ('speedups of approximately 40x relative to KAN'); 'over'/'than' before a number are amounts.
+_COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior(?:ity)?\s+(?:to|over)|better than|beats?|"
+                         r"than(?!\s+[\d(])|over(?!\s+[\d(])|compared (?:with|to)|in comparison (?:with|to)|relative to|"
+                         r"versus|vs\.?|on par with|comparable (?:to|with)|competitive with|against)(?!\w)", re.I)
 
 
 _REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
@@ -155,11 +161,25 @@ _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*
                             r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
 
 
+# Cue words used descriptively: how something is done ('registration is achieved by combining ...'),
+# a tool used ('we used a state-of-the-art speech synthesis system'), an adjective ('efficient decoder'
+# as a name part is kept: only these phrases are blanked before the cues are searched).
+_DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+achieved\s+(?:by|through|via|using|with)\b|"
+                          r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
+                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.I)
+
+
+def _mask(sentence: str) -> str:
+    """``sentence`` with descriptive cue phrases blanked (same length, offsets unchanged)."""
+    return _DESCRIPTIVE.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
 def classify(sentence: str) -> tuple[str, float, int] | None:
     """(type, confidence, position of the cue) of a result sentence, or None.
 
     The position is the character offset where the deciding cue starts.
     """
+    sentence = _mask(sentence)
     for name in _ORDER:
         found = CUES[name].search(sentence)
         if found:
@@ -212,7 +232,7 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     """
     text = sentence.text
     cue_abs = sentence.start + cue_at
-    methods = [m for m in mentions if m[2] == "method"]
+    methods = [m for m in mentions if m[2] == "method" and not is_evaluative(m[3])]
     subject = None
     own = [m for m in methods if name_key(m[3]) in proposed_keys]
     compare = _COMPARE_AT.search(text)

@@ -62,6 +62,41 @@ LEADING_ADJECTIVES = set(
     pre-trained pretrained trained hidden
     """.split()
 )
+# Evaluative words: a phrase made of these says how good something is ('superior scaling',
+# 'improved performance', 'significant speedups'); it never names a method or a baseline.
+EVALUATIVE_ADJECTIVES = set(
+    """
+    superior inferior better worse best improved excellent favorable favourable impressive remarkable outstanding
+    competitive considerable substantial significant strong stronger good great poor promising notable
+    unprecedented exceptional faster slower
+    """.split()
+)
+EVALUATIVE_NOUNS = set(
+    """
+    performance performances efficiency efficiencies improvement improvements superiority effectiveness
+    robustness scalability speedup speedups speed-up speed-ups gain gains advantage advantages benefit benefits
+    capability capabilities quality interpretability expressiveness expressivity results result outcome outcomes
+    behavior behaviour behaviors behaviours potential properties property
+    """.split()
+)
+
+
+def is_evaluative(phrase: str) -> bool:
+    """'superior scaling', 'the improved performance', 'speedups': an evaluation, not a name.
+    True when the head is an evaluative noun, or when every word before the head is an
+    evaluative adjective (or a generic word) and the phrase has no name-shaped word."""
+    words = [w for w in re.split(r"\s+", phrase.lower().strip(" .,;:()")) if w]
+    if not words:
+        return False
+    if words[-1] in EVALUATIVE_NOUNS:
+        return True
+    mods = [w for w in words[:-1] if w not in ("the", "a", "an", "its", "their", "our")]
+    if not mods or any(is_name_shaped(w) for w in phrase.split()):
+        return False
+    return any(w in EVALUATIVE_ADJECTIVES for w in mods) and all(
+        w in EVALUATIVE_ADJECTIVES or w in GENERIC_WORDS or w in LEADING_ADJECTIVES for w in mods)
+
+
 METHOD_HEADS = set(
     """
     network networks net nets estimator estimators mechanism mechanisms layer layers loss regularization
@@ -294,6 +329,8 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
                 continue
         if label == "method" and all(w in GENERIC_WORDS or w in ("neural", "deep", "-") for w in words[:-1]):
             continue
+        if label == "method" and is_evaluative(text):
+            continue
         if label == "task" and words[-1] in ("learning", "search", "optimization", "analysis", "inference",
                                              "generation", "prediction", "modeling", "estimation") and len(words) < 2:
             continue
@@ -370,5 +407,7 @@ def ner_candidate(ent) -> Candidate | None:
     if len(span) == 1 and span.text.islower() and "-" not in span.text:
         return None
     if span.text.lower() in {"neural network", "neural networks", "deep learning", "machine learning"}:
+        return None
+    if ent.label_ == "method" and is_evaluative(span.text):
         return None
     return Candidate(span.start_char, span.end_char, ent.label_, "ner", 0)
