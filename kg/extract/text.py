@@ -26,6 +26,12 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+def compact_key(name: str) -> str:
+    """``name_key`` without spaces: 'Multi-Layer Perceptrons' == 'multilayer perceptron' ==
+    'MultiLayer Perceptron'; used to merge spelling variants of one name."""
+    return name_key(name).replace(" ", "")
+
+
 def strip_plural_acronym(short: str) -> str:
     """'KANs' -> 'KAN', 'DNNs' -> 'DNN'; other strings unchanged."""
     if len(short) > 2 and short.endswith("s") and short[:-1].isupper():
