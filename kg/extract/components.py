@@ -189,14 +189,36 @@ class EntityRules:
         return doc
 
 
+# Heads of phrases that name results, data, parts or study designs, never a proposed technique.
+NON_TECHNIQUE_HEADS = set(
+    """
+    result results example examples sample samples sentence sentences group groups stage stages phase phases
+    experiment experiments comparison comparisons study studies research analysis analyses evaluation
+    evaluations attention way ways marker markers context contexts variable variables data corpus corpora
+    set sets problem problems issue issues question questions task tasks feature features structure
+    structures criteria criterion insight insights finding findings observation observations view
+    perspective notion concept idea formalism account
+    """.split()
+)
+
+
 def describes_technique(phrase: str) -> bool:
     """A descriptive proposal must be headed like a technique ('affine re-parameterization',
-    'residual unit', 'alternating optimization', 'variational Bayesian learning'), not like
-    results, examples, data or a part ('perceptual groups', 'estimation stage')."""
-    if is_evaluative(phrase) or lookup(phrase) in ("dataset", "metric", "task"):
+    'residual unit', 'alternating optimization', 'variational Bayesian learning', 'dependency
+    parser', 'bundle adjustment'), not like results, examples, data, a part or a task
+    ('Evaluation test results', 'perceptual groups', 'estimation stage', 'restricted-domain parsing')."""
+    words = phrase.split()
+    last = words[-1].lower() if words else ""
+    if not last or is_evaluative(phrase) or last in NON_TECHNIQUE_HEADS:
         return False
-    last = phrase.lower().split()[-1]
-    return lookup(phrase) == "method" or label_from_head(phrase) == "method" or last in ("learning", "training")
+    known = lookup(phrase)
+    head = label_from_head(phrase)
+    if known in ("dataset", "metric", "task") or head in ("dataset", "metric", "task"):
+        return False
+    if known == "method" or head == "method" or last in ("learning", "training"):
+        return True
+    # an agent or action noun ('parser', 'vocoder', 'adjustment', 'voting', 'correction')
+    return bool(re.search(r"(?:er|or|ment|ing|tion|sion|ure|ism)s?$", last))
 
 
 def description_start(title: str, named: tuple[int, int]) -> int:

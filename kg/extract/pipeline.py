@@ -157,6 +157,20 @@ class _Canon:
                 node = self.find(self.node(label, text, local))
                 self.surface.setdefault(node, Counter())[text] += 1
             draft.local = local  # type: ignore[attr-defined]
+        self._merge_spellings()
+
+    def _merge_spellings(self) -> None:
+        """Spelling variants of one name become one node: 'Multi-Layer Perceptron' and
+        'multilayer perceptron' (same label, same name without spaces and hyphens). Short forms
+        that a paper defines its own way (the '@' nodes) stay apart."""
+        first: dict[tuple[str, str], tuple[str, str]] = {}
+        for node in list(self.parent):
+            label, key = node
+            if "@" in key:
+                continue
+            seen = first.setdefault((label, key.replace(" ", "")), node)
+            if seen != node:
+                self.union(seen, node)
 
     def _local(self, draft: _Draft) -> dict[tuple[str, str], str]:
         """Short forms this paper defines with a long form other papers do not share."""
@@ -214,6 +228,32 @@ def _canonical_cache(canon: _Canon):
         return cache[key]
 
     return get
+
+
+def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
+    """(label, canonical) -> the one canonical name kept for its graph key, for every group of
+    canonical names that ``kg.ids.entity_key`` would mint the same node for ('Café' and 'Cafe').
+    The name with the most mentions wins, then the longer one, then the first seen. Empty when
+    every key already has one name."""
+    from ..ids import entity_key
+
+    count: Counter = Counter()
+    for record in records:
+        for m in record.mentions:
+            count[(m.label, m.canonical)] += 1
+        for name in record.proposed:
+            count[("method", name)] += 0
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for label, name in count:
+        groups.setdefault(entity_key(label, name), []).append((label, name))
+    remap = {}
+    for members in groups.values():
+        if len(members) > 1:
+            best = max(members, key=lambda m: (count[m], len(m[1]), -members.index(m)))
+            for member in members:
+                if member != best:
+                    remap[member] = best[1]
+    return remap
 
 
 def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperRecord:
@@ -323,7 +363,15 @@ def extract_papers(
     unify_labels(drafts)
     canon = _Canon(drafts)
     canonical = _canonical_cache(canon)
-    return [_record(d, canonical) for d in drafts]
+    records = [_record(d, canonical) for d in drafts]
+    remap = unique_names(records)
+    if remap:  # one canonical name per graph node key
+        def unique(label: str, text: str, local: dict) -> str:
+            name = canonical(label, text, local)
+            return remap.get((label, name), name)
+
+        records = [_record(d, unique) for d in drafts]
+    return records
 
 
 def output_row(record: PaperRecord) -> dict[str, Any]:
