@@ -214,3 +214,58 @@ def test_one_label_per_name_across_the_corpus():
     tie = [draft("method"), draft("task")]
     unify_labels(tie)
     assert [d.mentions[0][2] for d in tie] == ["method", "task"]
+
+
+def test_matrixkan_errors_of_issue_3_are_gone(kan_records):
+    first = kan_records[0]
+    names = {m.canonical for m in first.mentions}
+    assert "superior scaling" not in names  # an evaluation, not a method
+    assert "Parallelized Kolmogorov-Arnold Network" not in names  # the title's description of MatrixKAN
+    (speedup,) = [c for c in first.claims if c.value == "40x"]
+    assert speedup.object == "Kolmogorov-Arnold Networks"  # 'relative to KAN', KAN's canonical name
+    (scaling,) = [c for c in first.claims if "superior scaling" in c.sentence]
+    assert scaling.type != "outperforms" and scaling.object is None
+
+
+def test_spelling_variants_share_one_canonical_name():
+    kan = Paper(id="a", title="", abstract=(
+        "Kolmogorov-Arnold Networks (KAN) are a new class of neural network architecture representing a promising "
+        "alternative to the Multilayer Perceptron (MLP), demonstrating improved expressiveness and interpretability."))
+    pig = Paper(id="b", title="", abstract=(  # seed dev s17
+        "Despite their straightforward optimization framework and flexibility in implementing various PDEs, PINNs "
+        "often suffer from limited accuracy due to the spectral bias of Multi-Layer Perceptrons (MLPs), which "
+        "struggle to effectively learn high-frequency and non-linear components."))
+    records = extract_papers([kan, pig])
+    names = {m.canonical for r in records for m in r.mentions if m.text in ("MLP", "MLPs", "Multilayer Perceptron",
+                                                                           "Multi-Layer Perceptrons")}
+    assert len(names) == 1
+
+
+def test_unique_names_picks_one_name_per_graph_key():
+    from kg.extract.pipeline import unique_names
+    from kg.records import Mention
+
+    paper = Paper(id="p", title="", abstract="Café Net and Cafe Net and Cafe Net")
+    record = PaperRecord(paper, (Mention("Café Net", "method", "Café Net", "abstract", 0, 8),
+                                 Mention("Cafe Net", "method", "Cafe Net", "abstract", 13, 21),
+                                 Mention("Cafe Net", "method", "Cafe Net", "abstract", 26, 34)), (), (), "x")
+    assert unique_names([record]) == {("method", "Café Net"): "Cafe Net"}
+
+
+def test_canonical_names_are_one_to_one_with_graph_keys():
+    """entity_key(label, canonical) -> canonical is one-to-one over the fixture papers."""
+    from kg.ids import entity_key
+
+    papers = _papers(KAN_PAPERS) + [Paper(id=r["id"], title=r.get("title", ""), abstract=r["text"])
+                                    for r in read_jsonl(FIXTURES / "spans_gold.jsonl")]
+    if DEV.exists():
+        papers += gold_papers(read_jsonl(DEV))
+    names: dict[str, set[str]] = {}
+    for record in extract_papers(papers):
+        for m in record.mentions:
+            names.setdefault(entity_key(m.label, m.canonical), set()).add(m.canonical)
+        for c in record.claims:
+            for label, values in (("dataset", c.dataset), ("metric", c.metric), ("task", c.task)):
+                for value in values:
+                    names.setdefault(entity_key(label, value), set()).add(value)
+    assert names and all(len(v) == 1 for v in names.values()), {k: v for k, v in names.items() if len(v) > 1}

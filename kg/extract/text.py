@@ -170,6 +170,7 @@ _NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s?%|\s?(?:x|×)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
 _VALUE = re.compile(
     rf"(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
+    rf"|(?:{_NUMBER}\s?[-\u2013]\s?\d+(?:[.,]\d+)*{_UNIT})"
     rf"|(?:\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
     rf"|(?:\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?)"
 )
