@@ -269,3 +269,34 @@ def test_canonical_names_are_one_to_one_with_graph_keys():
                 for value in values:
                     names.setdefault(entity_key(label, value), set()).add(value)
     assert names and all(len(v) == 1 for v in names.values()), {k: v for k, v in names.items() if len(v) > 1}
+
+
+@pytest.mark.parametrize("abstract", [
+    # SciERC dev: the object is generic ('a method', 'a novel architecture'); what follows is a part of it
+    "To overcome this limitation , this paper proposes a method utilizing the perceptual groups of objects and n-ary "
+    "relations among them .",
+    "To incorporate the trigger words whose effectiveness have been experimentally evaluated in several previous works "
+    ", we propose a novel architecture with an attention mechanism .",
+    "Evaluation test results are presented for both the RM and ATIS CSR tasks .",
+])
+def test_no_proposal_from_parts_results_or_generic_objects(abstract):
+    (record,) = extract_papers([Paper(id="x", title="", abstract=abstract)])
+    assert record.proposed == ()
+
+
+def test_descriptive_proposals_still_found():
+    # seed dev s03 and s07
+    (a, b) = extract_papers([
+        Paper(id="s03", title="", abstract="We propose to address this issue via affine re-parameterization of the "
+              "code vectors."),
+        Paper(id="s07", title="", abstract="This motivates us to propose a new residual unit, which makes training "
+              "easier and improves generalization.")])
+    assert a.proposed == ("affine re-parameterization",) and b.proposed == ("residual unit",)
+
+
+@pytest.mark.parametrize("title", ["\n Networks", "Kolmogorov-Arnold\nNetworks: a test", " \r\nKANs "])
+def test_title_line_breaks_keep_mentions_exact(title):
+    """Found by the hypothesis test: a title starting with a line break gave a mention '  Networks'."""
+    (record,) = extract_papers([Paper(id="t", title=title, abstract="")])
+    _check_offsets(record)
+    assert all(m.text == m.text.strip() for m in record.mentions)

@@ -267,3 +267,24 @@ def test_title_description_is_no_method_unless_the_abstract_names_it():
     abstract = "We present ResMLP, an architecture built entirely upon multi-layer perceptrons ... a feed-forward network"
     assert not _unreferenced_description(cand, title, named, abstract)
     assert _unreferenced_description(cand, title, named, "We present ResMLP.")
+
+
+def test_fewer_in_number_is_no_efficiency_claim():
+    sentence = ("Results show that these Chinese punctuation marks , though fewer in number than cue phrases , are easy "
+                "to identify , have strong correlation with certain relations .")  # SciERC dev
+    assert claims.classify(sentence)[0] != "efficiency"
+
+
+def test_efficient_as_a_plain_adjective_is_no_efficiency_claim():
+    # SciERC dev: how the method is built, not a result
+    assert claims.classify("The nonlinear scale space is built using efficient Additive Operator Splitting ( AOS ) "
+                           "techniques and variable con-ductance diffusion .") is None
+
+
+def test_a_limitation_of_prior_work_after_the_proposal_is_no_claim():
+    sentence = ("However , Gaussian blurring does not respect the natural boundaries of objects and smoothes to the "
+                "same degree both details and noise , reducing localization accuracy and distinctiveness .")  # SciERC
+    assert not claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=False)
+    # a contrast about the paper's own work stays a claim (SciERC dev)
+    assert claims.is_claim_candidate("However , we show that by designing rules that are execution-contingent , we "
+                                     "can reduce IR violations .", after_proposal=True, mentions_proposed=False)

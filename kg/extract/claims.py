@@ -111,7 +111,7 @@ _BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:wor
 
 CUES: dict[str, re.Pattern] = {
     "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
-    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer \w+|less (?:memory|time|compute|computation|energy|data))\b[^.]{0,60}\bthan\b(?!\s+\d)|"
+    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?!in\b|than\b)\w+|less (?:memory|time|compute|computation|energy|data))\b[^.]{0,60}\bthan\b(?!\s+\d)|"
                                   r"\bsuperior\s+(?:\w+\s+)?(?:scaling|speed|efficiency|run-?time|latency|throughput|memory)\b|"
                                   r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
     "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior(?:ity)?\s+(?:to|over)\b|superiority|better than|beats?\b|beating|"
@@ -156,6 +156,7 @@ _RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:ach
                             r"makes?|yields?|surpass|significantly)", re.I)
 
 
+_CONTRAST_START = re.compile(r"\s*(?:however|unfortunately|nevertheless|yet|but)\b", re.I)
 _CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.I)
 _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*|outperform\w*|achiev\w*|demonstrat\w*|"
                             r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
@@ -166,7 +167,8 @@ _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*
 # as a name part is kept: only these phrases are blanked before the cues are searched).
 _DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+achieved\s+(?:by|through|via|using|with)\b|"
                           r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
-                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.I)
+                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b|"
+                          r"\b(?:using|with|via|by|an?)\s+efficient\s+(?=[A-Za-z])", re.I)
 
 
 def _mask(sentence: str) -> str:
@@ -200,6 +202,9 @@ def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed
         return False
     if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):
         return False
+    if _CONTRAST_START.match(sentence) and not mentions_proposed and not re.search(
+            r"\b(we|our|ours|us|proposed)\b", sentence, re.I):
+        return False  # 'However, Gaussian blurring does not respect ...': a limitation of prior work
     return True
 
 

@@ -329,7 +329,7 @@ class ClaimRules:
                     continue
                 bounds = trim_chunk(chunk)
                 if not bounds:
-                    continue
+                    break  # 'a novel architecture': generic words only
                 # only the object itself: in 'a method utilizing the perceptual groups' or 'a novel
                 # architecture with an attention mechanism' the later phrases are parts, not the proposal
                 phrase = doc[bounds[0]:bounds[1]]

@@ -79,8 +79,11 @@ def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
         return draft
     labels = {}
     for start, end, label, _source in state["mentions"]:
-        draft.mentions.append((start, end, label, text[start:end]))
         labels[(start, end)] = label
+        span = text[start:end]
+        start, end = start + len(span) - len(span.lstrip()), end - len(span) + len(span.rstrip())
+        if end > start:  # a mention never starts or ends with white space (a newline in a title)
+            draft.mentions.append((start, end, label, text[start:end]))
     for ls, le, ss, se in state["pairs"]:
         label = labels.get((ls, le)) or labels.get((ss, se)) or "method"
         draft.pairs.append((label, text[ls:le], text[ss:se]))
@@ -267,7 +270,8 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperR
         name = canonical(label, text, local)
         by_key[(label, name_key(text))] = name
         if end <= cut:
-            mentions.append(Mention(text, label, name, "title", start, end))
+            # the title's line breaks were spaces in the document: the mention shows the title as given
+            mentions.append(Mention(paper.title[start:end], label, name, "title", start, end))
         elif start >= base:
             mentions.append(Mention(text, label, name, "abstract", start - base, end - base))
     proposed = []
