@@ -288,3 +288,19 @@ def test_a_limitation_of_prior_work_after_the_proposal_is_no_claim():
     # a contrast about the paper's own work stays a claim (SciERC dev)
     assert claims.is_claim_candidate("However , we show that by designing rules that are execution-contingent , we "
                                      "can reduce IR violations .", after_proposal=True, mentions_proposed=False)
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("We validate our claims on the VGG/WideResNet architectures on the CIFAR-100 and ImageNet datasets.",  # dev s02
+     ["CIFAR-100", "ImageNet"]),
+    ("Experimental results on two challenging datasets , MSRII and UCF 101 , validate the superior performance of "
+     "our action proposals .", ["MSRII", "UCF 101"]),  # SciERC dev
+    ("Further, our experiments demonstrate speedups of approximately 40x relative to KAN, with significant "
+     "additional speedup potential for larger datasets or higher spline degrees.", []),
+    ("In our experiments with 9 datasets and 28 baselines, our method, called GREAD, outperforms them in a "
+     "majority of cases.", []),  # dev s06
+])
+def test_names_listed_with_a_dataset_head_are_datasets(sentence, names):
+    from kg.extract.entities import dataset_list_items
+
+    assert [sentence[s:e] for s, e in dataset_list_items(sentence)] == names

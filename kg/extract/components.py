@@ -17,7 +17,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from . import claims as claim_rules
-from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, head_candidates,
+from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, dataset_list_items,
+                       head_candidates,
                        is_evaluative, label_from_head, ner_candidate, resolve, shaped_words, trim_chunk)
 from .gazetteer import load_gazetteers, lookup
 from .text import AcronymPair, _match_long_form, compact_key, name_key
@@ -173,6 +174,9 @@ class EntityRules:
             else:
                 priority = 2
             candidates.append(Candidate(start, end, label, "shape", priority))
+        for start, end in dataset_list_items(text):  # 'on the CIFAR-100 and ImageNet datasets'
+            if lookup(text[start:end]) in (None, "dataset") and acro_labels.get(name_key(text[start:end])) in (None, "dataset"):
+                candidates.append(Candidate(start, end, "dataset", "list", 4))
         for ent in doc.ents:  # the trained NER (kg_ner), when the pipeline has it
             ner = ner_candidate(ent)
             if ner:

@@ -411,3 +411,63 @@ def ner_candidate(ent) -> Candidate | None:
     if ent.label_ == "method" and is_evaluative(span.text):
         return None
     return Candidate(span.start_char, span.end_char, ent.label_, "ner", 0)
+
+
+# ---------------------------------------------------------------- names listed as datasets
+
+_PLURAL_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|corpora|data sets)\b", re.I)
+_LIST_BOUNDARY = re.compile(r"[.;:()\[\]]|\b(?:on|in|of|from|using|with|across|over|for|to|by|at|and on)\b")
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*")
+_LIST_INTRO = re.compile(r"\s*(?:,|:|\(|such as|including|namely|like|e\.g\.,?)\s*", re.I)
+_LIST_STOP = re.compile(r"[.;:()]")
+
+
+def _name_like(item: str) -> bool:
+    """'CIFAR-100', 'Tiny ImageNet', 'UCF 101', 'PASCAL VOC 2007': capitalised words or numbers,
+    at least one written like a name."""
+    words = item.split()
+    if not words or len(words) > 4:
+        return False
+    if not all(w[:1].isupper() or w.isdigit() for w in words):
+        return False
+    return any(is_name_shaped(w) for w in words) or (len(words) > 1 and words[0][:1].isupper())
+
+
+def dataset_list_items(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every name that a list attaches to a plural dataset head:
+    'on the CIFAR-100 and ImageNet datasets', 'two challenging datasets , MSRII and UCF 101 ,'."""
+    out: list[tuple[int, int]] = []
+
+    def items(segment: str, offset: int, need: int) -> list[tuple[int, int]]:
+        found, position = [], 0
+        for part in _LIST_SPLIT.split(segment) + [""]:
+            at = segment.find(part, position) if part else len(segment)
+            raw = part.strip()
+            if raw.lower().startswith("the "):
+                raw = raw[4:]
+            if not raw:
+                position = at + len(part)
+                continue
+            if not _name_like(raw):
+                break
+            start = offset + segment.index(raw, at)
+            found.append((start, start + len(raw)))
+            position = at + len(part)
+        return found if len(found) >= need else []
+
+    for head in _PLURAL_DATA_HEAD.finditer(text):
+        before = text[max(0, head.start() - 200):head.start()]
+        cut = max((m.end() for m in _LIST_BOUNDARY.finditer(before)), default=0)
+        segment = before[cut:]
+        got = items(segment, head.start() - len(before) + cut, 2)
+        if got and text[got[-1][1]:head.start()].strip() == "" and text[cut + head.start() - len(before):got[0][0]].strip(
+                ).lower() in ("", "the"):
+            out.extend(got)  # the whole segment is the list: no other word before or after it
+        intro = _LIST_INTRO.match(text, head.end())
+        if intro:
+            rest = text[intro.end():intro.end() + 200]
+            stop = _LIST_STOP.search(rest)
+            rest = rest[:stop.start()] if stop else rest
+            out.extend(items(rest, intro.end(), 1 if intro.group(0).strip(" ,").lower() in (
+                "such as", "including", "namely", "like", "e.g.") else 2))
+    return out
