@@ -304,3 +304,26 @@ def test_names_listed_with_a_dataset_head_are_datasets(sentence, names):
     from kg.extract.entities import dataset_list_items
 
     assert [sentence[s:e] for s, e in dataset_list_items(sentence)] == names
+
+
+@pytest.mark.parametrize("sentence, done", [
+    # SciERC dev: what the paper does
+    ("In this paper , we use the information redundancy in multilingual input to correct errors in machine "
+     "translation and thus improve the quality of multilingual summaries .", True),
+    ("Finally , we briefly describe an experiment which we have done in extending the n-best speech/language "
+     "integration architecture to improving OCR accuracy .", True),
+    # seed dev s07 and the MatrixKAN abstract: what it found
+    ("In this paper, we analyze the propagation formulations behind the residual building blocks, which suggest "
+     "that the forward and backward signals can be directly propagated from one block to any other block.", False),
+    (MATRIXKAN_SCALING, False),
+])
+def test_statements_of_what_the_paper_does(sentence, done):
+    assert claims.states_what_is_done(sentence) is done
+
+
+def test_show_how_and_obtained_from_are_descriptions():
+    # SciERC dev
+    assert claims.classify("We show how to build a joint model of argument frames , incorporating novel features "
+                           "that model these interactions into discriminative log-linear models .") is None
+    assert claims.classify("The rotation-invariant features can be obtained from the parameters of the ACGMRF model "
+                           "by the one-dimensional ( 1-D ) discrete Fourier transform ( DFT ) .") is None

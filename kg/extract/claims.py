@@ -165,7 +165,8 @@ _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*
 # Cue words used descriptively: how something is done ('registration is achieved by combining ...'),
 # a tool used ('we used a state-of-the-art speech synthesis system'), an adjective ('efficient decoder'
 # as a name part is kept: only these phrases are blanked before the cues are searched).
-_DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+achieved\s+(?:by|through|via|using|with)\b|"
+_DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+(?:achieved|obtained|computed|built|constructed)\s+"
+                          r"(?:by|through|via|using|with|from)\b|\b(?:show|shows|demonstrate|demonstrates)\s+how\b|"
                           r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
                           r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b|"
                           r"\b(?:using|with|via|by|an?)\s+efficient\s+(?=[A-Za-z])", re.I)
@@ -296,9 +297,25 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     )
 
 
+_WHAT_WE_DO = re.compile(r"^\s*in this (?:paper|work|article|study)\s*,?\s*we\s+(?:\w+ly\s+)?"
+                         r"(?!show|demonstrate|find|found|prove|observe|confirm|report|verify|validate|achieve|obtain)\w+|"
+                         r"\bwe\s+(?:\w+ly\s+)?(?:describe|discuss|outline)\b", re.I)
+_REPORTS_RESULT = re.compile(r"\b(?:show|shows|showed|demonstrate|demonstrates|find|found|prove|proves|confirm|"
+                             r"suggests?|indicates?|reveals?)\s+that\b|"
+                             r"\d\s?%|\bresults?\b", re.I)
+
+
 def is_contribution(sentence: str) -> bool:
     """'We propose X ...': describes what is introduced, not a result."""
     return bool(_CONTRIBUTION.search(sentence))
+
+
+def states_what_is_done(sentence: str) -> bool:
+    """A contribution ('We propose X'), or 'In this paper, we use X to ...', 'We describe an
+    experiment ...': what the paper does, not what it found."""
+    if _CONTRIBUTION.search(sentence):
+        return True
+    return bool(_WHAT_WE_DO.search(sentence)) and not _REPORTS_RESULT.search(sentence)
 
 
 def contribution_with_result(sentence: str) -> bool:

@@ -383,7 +383,7 @@ class ClaimRules:
             after = first_contribution is not None and index > first_contribution
             verdict = claim_rules.classify(sent.text)
             candidate = claim_rules.is_claim_candidate(sent.text, after_proposal=after, mentions_proposed=own)
-            if verdict and candidate and claim_rules.is_contribution(sent.text):
+            if verdict and candidate and claim_rules.states_what_is_done(sent.text):
                 if not claim_rules.contribution_with_result(sent.text):
                     verdict = None
             if verdict and candidate:
