@@ -168,12 +168,17 @@ _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*
 _DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+(?:achieved|obtained|computed|built|constructed)\s+"
                           r"(?:by|through|via|using|with|from)\b|\b(?:show|shows|demonstrate|demonstrates)\s+how\b|"
                           r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
-                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b|"
-                          r"\b(?:using|with|via|by|an?)\s+efficient\s+(?=[A-Za-z])", re.I)
+                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.I)
+_DESCRIPTIVE_ADJECTIVE = re.compile(r"(?<=\s)efficient\s+(?=[A-Za-z])", re.I)
+_ADJECTIVE_AFTER = re.compile(r"\b(?:using|with|via|by|an?)\s+$", re.I)
 
 
 def _mask(sentence: str) -> str:
     """``sentence`` with descriptive cue phrases blanked (same length, offsets unchanged)."""
+    def adjective(m: re.Match) -> str:  # 'using efficient X', 'an efficient X': a description
+        return " " * len(m.group(0)) if _ADJECTIVE_AFTER.search(sentence[max(0, m.start() - 12):m.start()]) else m.group(0)
+
+    sentence = _DESCRIPTIVE_ADJECTIVE.sub(adjective, sentence)
     return _DESCRIPTIVE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
