@@ -327,3 +327,10 @@ def test_show_how_and_obtained_from_are_descriptions():
                            "that model these interactions into discriminative log-linear models .") is None
     assert claims.classify("The rotation-invariant features can be obtained from the parameters of the ACGMRF model "
                            "by the one-dimensional ( 1-D ) discrete Fourier transform ( DFT ) .") is None
+
+
+def test_opinions_are_no_claims():
+    # SciERC train: 'we argue' states an opinion, not a result of the paper's work
+    assert not claims.is_claim_candidate(
+        "We argue that a more sophisticated and fine-grained annotation in the tree-bank would have very positve "
+        "effects on stochastic parsers trained on the tree-bank .", after_proposal=True, mentions_proposed=False)

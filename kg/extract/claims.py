@@ -151,7 +151,8 @@ _COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior(?:ity)?\s+(?:to|
 
 _REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
 _MOTIVATION = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?(?:focus|aim|goal|seek|strive|want|intend|hope)\w*\b|"
-                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b", re.I)
+                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b|"
+                         r"\bwe (?:\w+ly )?(?:argue|believe|advocate|speculate|envision|conjecture)\b", re.I)  # opinions
 _RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:achiev|outperform|improv|boost|shows?|reduc|"
                             r"makes?|yields?|surpass|significantly)", re.I)
 
