@@ -300,3 +300,18 @@ def test_title_line_breaks_keep_mentions_exact(title):
     (record,) = extract_papers([Paper(id="t", title=title, abstract="")])
     _check_offsets(record)
     assert all(m.text == m.text.strip() for m in record.mentions)
+
+
+@pytest.mark.parametrize("abstract, present, absent", [
+    # seed dev s08: amounts before a metric are not part of its name
+    ("Finally, AutoSparse outperforms sparse-to-sparse SotA method MEST (uniform sparsity) for 80% sparse ResNet50 "
+     "with similar accuracy, where MEST uses 12% more training FLOPS and 50% more inference FLOPS.",
+     {"training FLOPS", "inference FLOPS"}, {"more training FLOPS", "more inference FLOPS"}),
+    # seed dev s02 / s09 style: hyphenated descriptive adjectives are judged as whole words
+    ("We study non-convex deep neural networks and real-world networks.", set(),
+     {"non-convex deep neural networks", "real-world networks"}),
+])
+def test_noun_phrases_lose_amounts_and_descriptive_hyphenated_words(abstract, present, absent):
+    (record,) = extract_papers([Paper(id="x", title="", abstract=abstract)])
+    names = {m.canonical for m in record.mentions}
+    assert present <= names and not (absent & names)

@@ -97,6 +97,9 @@ def is_evaluative(phrase: str) -> bool:
         w in EVALUATIVE_ADJECTIVES or w in GENERIC_WORDS or w in LEADING_ADJECTIVES for w in mods)
 
 
+# Amount words before a noun say how much, not which ('more training FLOPS', 'increasing model size').
+QUANTITY_WORDS = {"more", "less", "fewer", "much", "increasing", "decreasing", "increased", "decreased", "reduced",
+                  "larger", "smaller", "greater"}
 METHOD_HEADS = set(
     """
     network networks net nets estimator estimators mechanism mechanisms layer layers loss regularization
@@ -240,10 +243,16 @@ def trim_chunk(chunk) -> tuple[int, int] | None:
         token = tokens[index]
         if token.dep_ in _LEADING_DROP or token.pos_ in ("DET", "PRON", "NUM", "ADV", "PUNCT", "CCONJ"):
             return True
-        if token.like_num or token.lower_ in ("both", "two", "three", "up"):
+        if token.like_num or token.lower_ in ("both", "two", "three", "up") or token.text in ("%", "+", "x", "×"):
             return True
-        low = token.lower_
-        if low in GENERIC_WORDS or low in LEADING_ADJECTIVES:
+        low = whole = token.lower_
+        if not token.whitespace_ and index + 1 < len(tokens) and (tokens[index + 1].text == "-" or low == "-"):
+            # a hyphenated word is also judged whole ('real-world', 'non-convex', 'pre-trained')
+            end = index
+            while end + 1 < len(tokens) and not tokens[end].whitespace_:
+                end += 1
+            whole = "".join(t.text for t in tokens[index:end + 1]).lower()
+        if any(w in GENERIC_WORDS or w in LEADING_ADJECTIVES or w in QUANTITY_WORDS for w in (low, whole)):
             # keep 'Deep' in a title-cased name ('Deep Residual Networks')
             nxt = tokens[index + 1] if index + 1 < len(tokens) else None
             if token.text[:1].isupper() and not token.is_sent_start and nxt is not None and nxt.text[:1].isupper():
