@@ -143,3 +143,194 @@ def test_proposal_regions_follow_the_verb():
     assert not naming
     passive = claims.Sentence(0, 60, "A variational Bayesian learning setting is thus proposed, where")
     assert claims.proposal_regions(passive)[0][:2] == (0, len("A variational Bayesian learning setting"))
+
+
+# ---------------------------------------------------------------- generalisation rules (extractor 0.5)
+
+MATRIXKAN_SPEEDUP = ("Further, our experiments demonstrate speedups of approximately 40x relative to KAN, with "
+                     "significant additional speedup potential for larger datasets or higher spline degrees.")
+MATRIXKAN_SCALING = ("In this paper, we demonstrate the superior scaling of MatrixKAN's computation time relative to "
+                     "B-spline degree.")
+
+
+def _mentions(sentence, start, *spans):
+    """(start, end, label, text) of each (text, label) in the sentence, offsets as in a document."""
+    out = []
+    for text, label in spans:
+        at = sentence.index(text)
+        out.append((start + at, start + at + len(text), label, text))
+    return out
+
+
+@pytest.mark.parametrize(
+    "sentence, baseline",
+    [
+        (MATRIXKAN_SPEEDUP, "KAN"),  # 'relative to X'
+        ("In particular , our algorithm requires , on average , 3-10 times fewer samples than standard RANSAC , "
+         "which is in close agreement with theoretical predictions .", "RANSAC"),  # 'than X' (SciERC dev)
+        ("The combination of these two strategies results in a robust estimation procedure that provides a "
+         "significant speed-up over existing RANSAC techniques , while requiring no prior information to guide "
+         "the sampling process .", "RANSAC"),  # 'over X' (SciERC dev)
+    ],
+)
+def test_baseline_cues_give_the_object(sentence, baseline):
+    kind, confidence, cue = claims.classify(sentence)
+    assert kind == "efficiency"
+    sent = claims.Sentence(1000, 1000 + len(sentence), sentence)
+    draft = claims.build_claim(sent, kind, confidence, cue, _mentions(sentence, 1000, (baseline, "method")),
+                               {"matrixkan"}, [])
+    assert draft.object == baseline and draft.object_is_mention
+
+
+def test_over_and_than_before_a_number_are_amounts_not_baselines():
+    sentence = ("The system runs on a single Linux PC with reasonable size memory ( less than 4GB ) and disk space "
+                "( less than 400GB ) .")  # SciERC dev
+    assert claims._COMPARE_AT.search(sentence) is None
+    assert claims._COMPARE_AT.search("accuracy improves by over 3% over BERT").group(0) == "over"
+
+
+def test_value_ranges_are_kept_whole():
+    (value,) = find_values("our algorithm requires , on average , 3-10 times fewer samples than standard RANSAC")
+    assert (value.text, value.number, value.unit) == ("3-10 times", 10.0, "x")
+
+
+@pytest.mark.parametrize("phrase", ["superior scaling", "the improved performance", "speedups",
+                                    "significant additional speedup potential", "remarkable improvement"])
+def test_evaluative_phrases(phrase):
+    from kg.extract.entities import is_evaluative
+
+    assert is_evaluative(phrase)
+
+
+@pytest.mark.parametrize("phrase", ["linear scaling", "square root scaling", "temperature scaling",
+                                    "knowledge distillation", "affine re-parameterization", "KAN"])
+def test_names_are_not_evaluative(phrase):
+    from kg.extract.entities import is_evaluative
+
+    assert not is_evaluative(phrase)
+
+
+def test_superior_without_a_comparison_is_no_outperforms_claim():
+    assert claims.classify(MATRIXKAN_SCALING)[0] == "efficiency"
+    sent = claims.Sentence(0, len(MATRIXKAN_SCALING), MATRIXKAN_SCALING)
+    mentions = _mentions(MATRIXKAN_SCALING, 0, ("superior scaling", "method"), ("MatrixKAN", "method"))
+    draft = claims.build_claim(sent, *claims.classify(MATRIXKAN_SCALING), mentions, {"matrixkan"}, [])
+    assert draft.object is None and draft.subject == ("MatrixKAN", "method")
+    # 'superiority of X' (seed dev s13) and 'superior to X' still compare with baselines
+    assert claims.classify("We empirically verify the superiority of LED-GFN in five problems including the "
+                           "generation of unstructured and maximum independent sets.")[0] == "outperforms"
+    assert claims.classify("Our model is superior to BERT on all tasks.")[0] == "outperforms"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [  # SciERC dev: how something is done, or a tool used, is no result
+        "Global registration is achieved by combining a graph-based technique -- that exploits the topological "
+        "structure of the sequence induced by the spatial overlap -- with a bundle adjustment which uses only the "
+        "homographies computed in the previous steps .",
+        "For the generation of synthesized speech we used a state of the art HMM-based speech synthesis system .",
+    ],
+)
+def test_descriptive_cue_phrases_are_no_claims(sentence):
+    assert claims.classify(sentence) is None
+
+
+def test_this_paper_proposes_is_a_contribution():
+    assert claims.is_contribution("This paper proposes a new methodology to improve the accuracy of a term "
+                                  "aggregation system using each author 's text as a coherent corpus .")
+
+
+@pytest.mark.parametrize("phrase, technique", [
+    ("affine re-parameterization", True), ("residual unit", True), ("alternating optimization", True),
+    ("variational Bayesian learning", True), ("dependency parser", True), ("bundle adjustment", True),
+    ("Evaluation test results", False), ("perceptual groups", False), ("estimation stage", False),
+    ("restricted-domain parsing", False), ("Representative samples", False), ("superior scaling", False),
+])
+def test_descriptive_proposals_must_name_a_technique(phrase, technique):
+    from kg.extract.components import describes_technique
+
+    assert describes_technique(phrase) is technique
+
+
+def test_title_description_is_no_method_unless_the_abstract_names_it():
+    from kg.extract.components import _unreferenced_description
+    from kg.extract.entities import Candidate
+
+    title = "MatrixKAN: Parallelized Kolmogorov-Arnold Network"
+    named = claims.title_name(title)
+    start = title.index("Parallelized")
+    cand = Candidate(start, len(title), "method", "head", 3)
+    assert _unreferenced_description(cand, title, named, "We propose MatrixKAN, a novel optimization.")
+    title = "ResMLP: Feedforward networks for image classification with data-efficient training"  # seed dev s10
+    named = claims.title_name(title)
+    cand = Candidate(title.index("Feedforward"), title.index(" for"), "method", "head", 3)
+    abstract = "We present ResMLP, an architecture built entirely upon multi-layer perceptrons ... a feed-forward network"
+    assert not _unreferenced_description(cand, title, named, abstract)
+    assert _unreferenced_description(cand, title, named, "We present ResMLP.")
+
+
+def test_fewer_in_number_is_no_efficiency_claim():
+    sentence = ("Results show that these Chinese punctuation marks , though fewer in number than cue phrases , are easy "
+                "to identify , have strong correlation with certain relations .")  # SciERC dev
+    assert claims.classify(sentence)[0] != "efficiency"
+
+
+def test_efficient_as_a_plain_adjective_is_no_efficiency_claim():
+    # SciERC dev: how the method is built, not a result
+    assert claims.classify("The nonlinear scale space is built using efficient Additive Operator Splitting ( AOS ) "
+                           "techniques and variable con-ductance diffusion .") is None
+
+
+def test_a_limitation_of_prior_work_after_the_proposal_is_no_claim():
+    sentence = ("However , Gaussian blurring does not respect the natural boundaries of objects and smoothes to the "
+                "same degree both details and noise , reducing localization accuracy and distinctiveness .")  # SciERC
+    assert not claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=False)
+    # a contrast about the paper's own work stays a claim (SciERC dev)
+    assert claims.is_claim_candidate("However , we show that by designing rules that are execution-contingent , we "
+                                     "can reduce IR violations .", after_proposal=True, mentions_proposed=False)
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("We validate our claims on the VGG/WideResNet architectures on the CIFAR-100 and ImageNet datasets.",  # dev s02
+     ["CIFAR-100", "ImageNet"]),
+    ("Experimental results on two challenging datasets , MSRII and UCF 101 , validate the superior performance of "
+     "our action proposals .", ["MSRII", "UCF 101"]),  # SciERC dev
+    ("Further, our experiments demonstrate speedups of approximately 40x relative to KAN, with significant "
+     "additional speedup potential for larger datasets or higher spline degrees.", []),
+    ("In our experiments with 9 datasets and 28 baselines, our method, called GREAD, outperforms them in a "
+     "majority of cases.", []),  # dev s06
+])
+def test_names_listed_with_a_dataset_head_are_datasets(sentence, names):
+    from kg.extract.entities import dataset_list_items
+
+    assert [sentence[s:e] for s, e in dataset_list_items(sentence)] == names
+
+
+@pytest.mark.parametrize("sentence, done", [
+    # SciERC dev: what the paper does
+    ("In this paper , we use the information redundancy in multilingual input to correct errors in machine "
+     "translation and thus improve the quality of multilingual summaries .", True),
+    ("Finally , we briefly describe an experiment which we have done in extending the n-best speech/language "
+     "integration architecture to improving OCR accuracy .", True),
+    # seed dev s07 and the MatrixKAN abstract: what it found
+    ("In this paper, we analyze the propagation formulations behind the residual building blocks, which suggest "
+     "that the forward and backward signals can be directly propagated from one block to any other block.", False),
+    (MATRIXKAN_SCALING, False),
+])
+def test_statements_of_what_the_paper_does(sentence, done):
+    assert claims.states_what_is_done(sentence) is done
+
+
+def test_show_how_and_obtained_from_are_descriptions():
+    # SciERC dev
+    assert claims.classify("We show how to build a joint model of argument frames , incorporating novel features "
+                           "that model these interactions into discriminative log-linear models .") is None
+    assert claims.classify("The rotation-invariant features can be obtained from the parameters of the ACGMRF model "
+                           "by the one-dimensional ( 1-D ) discrete Fourier transform ( DFT ) .") is None
+
+
+def test_opinions_are_no_claims():
+    # SciERC train: 'we argue' states an opinion, not a result of the paper's work
+    assert not claims.is_claim_candidate(
+        "We argue that a more sophisticated and fine-grained annotation in the tree-bank would have very positve "
+        "effects on stochastic parsers trained on the tree-bank .", after_proposal=True, mentions_proposed=False)

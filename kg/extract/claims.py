@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .entities import GENERIC_WORDS, is_name_shaped
+from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
 from .text import find_values, name_key
 
 # ---------------------------------------------------------------- proposed methods
@@ -111,17 +111,19 @@ _BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:wor
 
 CUES: dict[str, re.Pattern] = {
     "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
-    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?:parameters|flops))\b[^.]{0,60}\bthan\b|"
+    "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?!in\b|than\b)\w+|less (?:memory|time|compute|computation|energy|data))\b[^.]{0,60}\bthan\b(?!\s+\d)|"
+                                  r"\bsuperior\s+(?:\w+\s+)?(?:scaling|speed|efficiency|run-?time|latency|throughput|memory)\b|"
                                   r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
-    "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior\w*|better than|beats?\b|beating|"
+    "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior(?:ity)?\s+(?:to|over)\b|superiority|better than|beats?\b|beating|"
                               r"exceed\w*(?!\s+\d)|improvements? (?:over|compared)|compared (?:with|to)\b[^.]*|"
                               r"performs? better|advantage over|higher \w+ than|lower \w+ than|than (?:existing|previous|prior|state|the state))", re.I),
     "theory": re.compile(r"\b(prove[sdn]?|proof|theorems?|derive[sd]?|deriving|theoretical(?:ly)?|analytical(?:ly)?|"
                          r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.I),
-    "improves": re.compile(r"\b(improv\w*|boost\w*|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
+    "improves": re.compile(r"\b(improv\w*|boost(?:s|ing)?\b|boosted\s+(?:by|the|our|its|performance|accuracy)\b|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
     "achieves": re.compile(r"\b(achiev\w*|attain\w*|obtain\w*|state[- ]of[- ]the[- ]art|competitive|on par|comparable|"
                            r"effectiveness|good (?:\w+ )?(?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
-                           r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority)", re.I),
+                           r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority|"
+                           r"superior(?!\s+(?:to|over)\b))", re.I),
     "efficiency": re.compile(r"\b(efficien\w*|faster|speed-?ups?|latency|resource-constrained|lightweight|"
                              r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.I),
     "other": re.compile(r"\b(we (?:find|found|observe|identify|show|demonstrate|validate|verify|confirm|discover|reveal)|"
@@ -131,7 +133,8 @@ CUES: dict[str, re.Pattern] = {
 _ORDER = ("other_strong", "efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
 _CONFIDENCE = {"other_strong": 0.55, "efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
                "efficiency": 0.6, "other": 0.5}
-_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this paper|this work)\s+{_ADVERBS}(?:propose|introduce|present|design|develop)\b",
+_CONTRIBUTION = re.compile(rf"\b(?:we|us to|this (?:paper|work|article|study))\s+{_ADVERBS}"
+                           r"(?:propose|introduce|present|design|develop)s?\b",
                            re.I)
 _SELF_SUBJECT = re.compile(r"\b(our (?:\w+[- ]){0,3}(?:method|approach|model|framework|algorithm|technique|network|"
                            r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.I)
@@ -139,20 +142,45 @@ _GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.I)
 _GENERIC_BASELINE = re.compile(r"\b((?:\d+|several|strong|existing|previous|prior|alternative|competing|other|"
                                r"current|conventional|vanilla)\s+(?:\w+[- ])?(?:baselines?|methods|approaches|models|"
                                r"counterparts|techniques|algorithms)|baselines?)\b", re.I)
-_COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior\w*|better than|beats?|than|over|compared (?:with|to)|"
-                         r"on par with|comparable (?:to|with)|competitive with|against)\b", re.I)
+# Baseline cues: the method named right after one of these is what the subject is compared with
+# ('speedups of approximately 40x relative to KAN'); 'over'/'than' before a number are amounts.
+_COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior(?:ity)?\s+(?:to|over)|better than|beats?|"
+                         r"than(?!\s+[\d(])|over(?!\s+[\d(])|compared (?:with|to)|in comparison (?:with|to)|relative to|"
+                         r"versus|vs\.?|on par with|comparable (?:to|with)|competitive with|against)(?!\w)", re.I)
 
 
 _REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
 _MOTIVATION = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?(?:focus|aim|goal|seek|strive|want|intend|hope)\w*\b|"
-                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b", re.I)
+                         r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b|"
+                         r"\bwe (?:\w+ly )?(?:argue|believe|advocate|speculate|envision|conjecture)\b", re.I)  # opinions
 _RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:achiev|outperform|improv|boost|shows?|reduc|"
                             r"makes?|yields?|surpass|significantly)", re.I)
 
 
+_CONTRAST_START = re.compile(r"\s*(?:however|unfortunately|nevertheless|yet|but)\b", re.I)
 _CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.I)
 _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*|outperform\w*|achiev\w*|demonstrat\w*|"
                             r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
+
+
+# Cue words used descriptively: how something is done ('registration is achieved by combining ...'),
+# a tool used ('we used a state-of-the-art speech synthesis system'), an adjective ('efficient decoder'
+# as a name part is kept: only these phrases are blanked before the cues are searched).
+_DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+(?:achieved|obtained|computed|built|constructed)\s+"
+                          r"(?:by|through|via|using|with|from)\b|\b(?:show|shows|demonstrate|demonstrates)\s+how\b|"
+                          r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
+                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.I)
+_DESCRIPTIVE_ADJECTIVE = re.compile(r"(?<=\s)efficient\s+(?=[A-Za-z])", re.I)
+_ADJECTIVE_AFTER = re.compile(r"\b(?:using|with|via|by|an?)\s+$", re.I)
+
+
+def _mask(sentence: str) -> str:
+    """``sentence`` with descriptive cue phrases blanked (same length, offsets unchanged)."""
+    def adjective(m: re.Match) -> str:  # 'using efficient X', 'an efficient X': a description
+        return " " * len(m.group(0)) if _ADJECTIVE_AFTER.search(sentence[max(0, m.start() - 12):m.start()]) else m.group(0)
+
+    sentence = _DESCRIPTIVE_ADJECTIVE.sub(adjective, sentence)
+    return _DESCRIPTIVE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
 def classify(sentence: str) -> tuple[str, float, int] | None:
@@ -160,6 +188,7 @@ def classify(sentence: str) -> tuple[str, float, int] | None:
 
     The position is the character offset where the deciding cue starts.
     """
+    sentence = _mask(sentence)
     for name in _ORDER:
         found = CUES[name].search(sentence)
         if found:
@@ -180,6 +209,9 @@ def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed
         return False
     if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):
         return False
+    if _CONTRAST_START.match(sentence) and not mentions_proposed and not re.search(
+            r"\b(we|our|ours|us|proposed)\b", sentence, re.I):
+        return False  # 'However, Gaussian blurring does not respect ...': a limitation of prior work
     return True
 
 
@@ -212,7 +244,7 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     """
     text = sentence.text
     cue_abs = sentence.start + cue_at
-    methods = [m for m in mentions if m[2] == "method"]
+    methods = [m for m in mentions if m[2] == "method" and not is_evaluative(m[3])]
     subject = None
     own = [m for m in methods if name_key(m[3]) in proposed_keys]
     compare = _COMPARE_AT.search(text)
@@ -271,9 +303,25 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     )
 
 
+_WHAT_WE_DO = re.compile(r"^\s*in this (?:paper|work|article|study)\s*,?\s*we\s+(?:\w+ly\s+)?"
+                         r"(?!show|demonstrate|find|found|prove|observe|confirm|report|verify|validate|achieve|obtain)\w+|"
+                         r"\bwe\s+(?:\w+ly\s+)?(?:describe|discuss|outline)\b", re.I)
+_REPORTS_RESULT = re.compile(r"\b(?:show|shows|showed|demonstrate|demonstrates|find|found|prove|proves|confirm|"
+                             r"suggests?|indicates?|reveals?)\s+that\b|"
+                             r"\d\s?%|\bresults?\b", re.I)
+
+
 def is_contribution(sentence: str) -> bool:
     """'We propose X ...': describes what is introduced, not a result."""
     return bool(_CONTRIBUTION.search(sentence))
+
+
+def states_what_is_done(sentence: str) -> bool:
+    """A contribution ('We propose X'), or 'In this paper, we use X to ...', 'We describe an
+    experiment ...': what the paper does, not what it found."""
+    if _CONTRIBUTION.search(sentence):
+        return True
+    return bool(_WHAT_WE_DO.search(sentence)) and not _REPORTS_RESULT.search(sentence)
 
 
 def contribution_with_result(sentence: str) -> bool:

@@ -17,10 +17,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from . import claims as claim_rules
-from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, head_candidates,
-                       ner_candidate, resolve, shaped_words, trim_chunk)
+from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, dataset_list_items,
+                       head_candidates,
+                       is_evaluative, label_from_head, ner_candidate, resolve, shaped_words, trim_chunk)
 from .gazetteer import load_gazetteers, lookup
-from .text import AcronymPair, _match_long_form, name_key
+from .text import AcronymPair, _match_long_form, compact_key, name_key
 
 if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)
@@ -173,17 +174,74 @@ class EntityRules:
             else:
                 priority = 2
             candidates.append(Candidate(start, end, label, "shape", priority))
+        for start, end in dataset_list_items(text):  # 'on the CIFAR-100 and ImageNet datasets'
+            if lookup(text[start:end]) in (None, "dataset") and acro_labels.get(name_key(text[start:end])) in (None, "dataset"):
+                candidates.append(Candidate(start, end, "dataset", "list", 4))
         for ent in doc.ents:  # the trained NER (kg_ner), when the pipeline has it
             ner = ner_candidate(ent)
             if ner:
                 candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
-        candidates.extend(head_candidates(doc, protected, known, text))
+        heads = head_candidates(doc, protected, known, text)
+        if named:
+            heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
+        candidates.extend(heads)
         # repeated acronyms: every later use of a defined short form gets its label
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc
+
+
+# Heads of phrases that name results, data, parts or study designs, never a proposed technique.
+NON_TECHNIQUE_HEADS = set(
+    """
+    result results example examples sample samples sentence sentences group groups stage stages phase phases
+    experiment experiments comparison comparisons study studies research analysis analyses evaluation
+    evaluations attention way ways marker markers context contexts variable variables data corpus corpora
+    set sets problem problems issue issues question questions task tasks feature features structure
+    structures criteria criterion insight insights finding findings observation observations view
+    perspective notion concept idea formalism account
+    """.split()
+)
+
+
+def describes_technique(phrase: str) -> bool:
+    """A descriptive proposal must be headed like a technique ('affine re-parameterization',
+    'residual unit', 'alternating optimization', 'variational Bayesian learning', 'dependency
+    parser', 'bundle adjustment'), not like results, examples, data, a part or a task
+    ('Evaluation test results', 'perceptual groups', 'estimation stage', 'restricted-domain parsing')."""
+    words = phrase.split()
+    last = words[-1].lower() if words else ""
+    if not last or is_evaluative(phrase) or last in NON_TECHNIQUE_HEADS:
+        return False
+    known = lookup(phrase)
+    head = label_from_head(phrase)
+    if known in ("dataset", "metric", "task") or head in ("dataset", "metric", "task"):
+        return False
+    if known == "method" or head == "method" or last in ("learning", "training"):
+        return True
+    # an agent or action noun ('parser', 'vocoder', 'adjustment', 'voting', 'correction')
+    return bool(re.search(r"(?:er|or|ment|ing|tion|sion|ure|ism)s?$", last))
+
+
+def description_start(title: str, named: tuple[int, int]) -> int:
+    """Offset where the description after 'Name:' starts (articles and 'towards' skipped)."""
+    colon = title.find(":", named[1])
+    if colon < 0:
+        return -1
+    found = re.match(r"\s*(?:(?:a|an|the|towards?)\s+)*", title[colon + 1:], re.I)
+    return colon + 1 + found.end()
+
+
+def _unreferenced_description(cand: Candidate, title: str, named: tuple[int, int], abstract: str) -> bool:
+    """In 'MatrixKAN: Parallelized Kolmogorov-Arnold Network' the phrase after the colon describes
+    the named system; it is no method of its own unless the abstract names it again
+    ('ResMLP: Feedforward networks ...' with 'feed-forward network' in the abstract)."""
+    if cand.label != "method" or cand.end > len(title) or cand.start != description_start(title, named):
+        return False
+    key = compact_key(title[cand.start:cand.end])
+    return not key or key not in re.sub(r"[\W_]+", "", abstract.lower())
 
 
 def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
@@ -275,17 +333,21 @@ class ClaimRules:
                     continue
                 bounds = trim_chunk(chunk)
                 if not bounds:
-                    continue
+                    break  # 'a novel architecture': generic words only
+                # only the object itself: in 'a method utilizing the perceptual groups' or 'a novel
+                # architecture with an attention mechanism' the later phrases are parts, not the proposal
                 phrase = doc[bounds[0]:bounds[1]]
                 words = [t for t in phrase if not t.is_punct]
                 if len(words) < 2 or phrase[-1].lower_ in GENERIC_METHOD_HEADS or phrase[-1].lower_ in GENERIC_WORDS:
-                    continue
+                    break
                 if any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") for t in phrase):
-                    continue
+                    break
                 while len(words) > 2 and phrase[-1].lower_ in ("setting", "framework", "scheme", "approach", "method",
                                                                "strategy", "model"):
                     phrase = phrase[:-1]
                     words = words[:-1]
+                if not describes_technique(phrase.text):
+                    break  # 'Evaluation test results are presented', 'an estimation stage'
                 s, e = phrase.start_char, phrase.end_char
                 self._mentions = [m for m in self._mentions if not (m[0] < e and s < m[1])]
                 self._mentions.append((s, e, "method", "proposed"))
@@ -321,7 +383,7 @@ class ClaimRules:
             after = first_contribution is not None and index > first_contribution
             verdict = claim_rules.classify(sent.text)
             candidate = claim_rules.is_claim_candidate(sent.text, after_proposal=after, mentions_proposed=own)
-            if verdict and candidate and claim_rules.is_contribution(sent.text):
+            if verdict and candidate and claim_rules.states_what_is_done(sent.text):
                 if not claim_rules.contribution_with_result(sent.text):
                     verdict = None
             if verdict and candidate:

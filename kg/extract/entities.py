@@ -62,6 +62,44 @@ LEADING_ADJECTIVES = set(
     pre-trained pretrained trained hidden
     """.split()
 )
+# Evaluative words: a phrase made of these says how good something is ('superior scaling',
+# 'improved performance', 'significant speedups'); it never names a method or a baseline.
+EVALUATIVE_ADJECTIVES = set(
+    """
+    superior inferior better worse best improved excellent favorable favourable impressive remarkable outstanding
+    competitive considerable substantial significant strong stronger good great poor promising notable
+    unprecedented exceptional faster slower
+    """.split()
+)
+EVALUATIVE_NOUNS = set(
+    """
+    performance performances efficiency efficiencies improvement improvements superiority effectiveness
+    robustness scalability speedup speedups speed-up speed-ups gain gains advantage advantages benefit benefits
+    capability capabilities quality interpretability expressiveness expressivity results result outcome outcomes
+    behavior behaviour behaviors behaviours potential properties property
+    """.split()
+)
+
+
+def is_evaluative(phrase: str) -> bool:
+    """'superior scaling', 'the improved performance', 'speedups': an evaluation, not a name.
+    True when the head is an evaluative noun, or when every word before the head is an
+    evaluative adjective (or a generic word) and the phrase has no name-shaped word."""
+    words = [w for w in re.split(r"\s+", phrase.lower().strip(" .,;:()")) if w]
+    if not words:
+        return False
+    if words[-1] in EVALUATIVE_NOUNS:
+        return True
+    mods = [w for w in words[:-1] if w not in ("the", "a", "an", "its", "their", "our")]
+    if not mods or any(is_name_shaped(w) for w in phrase.split()):
+        return False
+    return any(w in EVALUATIVE_ADJECTIVES for w in mods) and all(
+        w in EVALUATIVE_ADJECTIVES or w in GENERIC_WORDS or w in LEADING_ADJECTIVES for w in mods)
+
+
+# Amount words before a noun say how much, not which ('more training FLOPS', 'increasing model size').
+QUANTITY_WORDS = {"more", "less", "fewer", "much", "increasing", "decreasing", "increased", "decreased", "reduced",
+                  "larger", "smaller", "greater"}
 METHOD_HEADS = set(
     """
     network networks net nets estimator estimators mechanism mechanisms layer layers loss regularization
@@ -205,10 +243,16 @@ def trim_chunk(chunk) -> tuple[int, int] | None:
         token = tokens[index]
         if token.dep_ in _LEADING_DROP or token.pos_ in ("DET", "PRON", "NUM", "ADV", "PUNCT", "CCONJ"):
             return True
-        if token.like_num or token.lower_ in ("both", "two", "three", "up"):
+        if token.like_num or token.lower_ in ("both", "two", "three", "up") or token.text in ("%", "+", "x", "×"):
             return True
-        low = token.lower_
-        if low in GENERIC_WORDS or low in LEADING_ADJECTIVES:
+        low = whole = token.lower_
+        if not token.whitespace_ and index + 1 < len(tokens) and (tokens[index + 1].text == "-" or low == "-"):
+            # a hyphenated word is also judged whole ('real-world', 'non-convex', 'pre-trained')
+            end = index
+            while end + 1 < len(tokens) and not tokens[end].whitespace_:
+                end += 1
+            whole = "".join(t.text for t in tokens[index:end + 1]).lower()
+        if any(w in GENERIC_WORDS or w in LEADING_ADJECTIVES or w in QUANTITY_WORDS for w in (low, whole)):
             # keep 'Deep' in a title-cased name ('Deep Residual Networks')
             nxt = tokens[index + 1] if index + 1 < len(tokens) else None
             if token.text[:1].isupper() and not token.is_sent_start and nxt is not None and nxt.text[:1].isupper():
@@ -294,6 +338,8 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
                 continue
         if label == "method" and all(w in GENERIC_WORDS or w in ("neural", "deep", "-") for w in words[:-1]):
             continue
+        if label == "method" and is_evaluative(text):
+            continue
         if label == "task" and words[-1] in ("learning", "search", "optimization", "analysis", "inference",
                                              "generation", "prediction", "modeling", "estimation") and len(words) < 2:
             continue
@@ -371,4 +417,66 @@ def ner_candidate(ent) -> Candidate | None:
         return None
     if span.text.lower() in {"neural network", "neural networks", "deep learning", "machine learning"}:
         return None
+    if ent.label_ == "method" and is_evaluative(span.text):
+        return None
     return Candidate(span.start_char, span.end_char, ent.label_, "ner", 0)
+
+
+# ---------------------------------------------------------------- names listed as datasets
+
+_PLURAL_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|corpora|data sets)\b", re.I)
+_LIST_BOUNDARY = re.compile(r"[.;:()\[\]]|\b(?:on|in|of|from|using|with|across|over|for|to|by|at|and on)\b")
+_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*")
+_LIST_INTRO = re.compile(r"\s*(?:,|:|\(|such as|including|namely|like|e\.g\.,?)\s*", re.I)
+_LIST_STOP = re.compile(r"[.;:()]")
+
+
+def _name_like(item: str) -> bool:
+    """'CIFAR-100', 'Tiny ImageNet', 'UCF 101', 'PASCAL VOC 2007': capitalised words or numbers,
+    at least one written like a name."""
+    words = item.split()
+    if not words or len(words) > 4:
+        return False
+    if not all(w[:1].isupper() or w.isdigit() for w in words):
+        return False
+    return any(is_name_shaped(w) for w in words) or (len(words) > 1 and words[0][:1].isupper())
+
+
+def dataset_list_items(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every name that a list attaches to a plural dataset head:
+    'on the CIFAR-100 and ImageNet datasets', 'two challenging datasets , MSRII and UCF 101 ,'."""
+    out: list[tuple[int, int]] = []
+
+    def items(segment: str, offset: int, need: int) -> list[tuple[int, int]]:
+        found, position = [], 0
+        for part in _LIST_SPLIT.split(segment) + [""]:
+            at = segment.find(part, position) if part else len(segment)
+            raw = part.strip()
+            if raw.lower().startswith("the "):
+                raw = raw[4:]
+            if not raw:
+                position = at + len(part)
+                continue
+            if not _name_like(raw):
+                break
+            start = offset + segment.index(raw, at)
+            found.append((start, start + len(raw)))
+            position = at + len(part)
+        return found if len(found) >= need else []
+
+    for head in _PLURAL_DATA_HEAD.finditer(text):
+        before = text[max(0, head.start() - 200):head.start()]
+        cut = max((m.end() for m in _LIST_BOUNDARY.finditer(before)), default=0)
+        segment = before[cut:]
+        got = items(segment, head.start() - len(before) + cut, 2)
+        if got and text[got[-1][1]:head.start()].strip() == "" and text[cut + head.start() - len(before):got[0][0]].strip(
+                ).lower() in ("", "the"):
+            out.extend(got)  # the whole segment is the list: no other word before or after it
+        intro = _LIST_INTRO.match(text, head.end())
+        if intro:
+            rest = text[intro.end():intro.end() + 200]
+            stop = _LIST_STOP.search(rest)
+            rest = rest[:stop.start()] if stop else rest
+            out.extend(items(rest, intro.end(), 1 if intro.group(0).strip(" ,").lower() in (
+                "such as", "including", "namely", "like", "e.g.") else 2))
+    return out

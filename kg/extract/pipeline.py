@@ -79,8 +79,11 @@ def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
         return draft
     labels = {}
     for start, end, label, _source in state["mentions"]:
-        draft.mentions.append((start, end, label, text[start:end]))
         labels[(start, end)] = label
+        span = text[start:end]
+        start, end = start + len(span) - len(span.lstrip()), end - len(span) + len(span.rstrip())
+        if end > start:  # a mention never starts or ends with white space (a newline in a title)
+            draft.mentions.append((start, end, label, text[start:end]))
     for ls, le, ss, se in state["pairs"]:
         label = labels.get((ls, le)) or labels.get((ss, se)) or "method"
         draft.pairs.append((label, text[ls:le], text[ss:se]))
@@ -157,6 +160,20 @@ class _Canon:
                 node = self.find(self.node(label, text, local))
                 self.surface.setdefault(node, Counter())[text] += 1
             draft.local = local  # type: ignore[attr-defined]
+        self._merge_spellings()
+
+    def _merge_spellings(self) -> None:
+        """Spelling variants of one name become one node: 'Multi-Layer Perceptron' and
+        'multilayer perceptron' (same label, same name without spaces and hyphens). Short forms
+        that a paper defines its own way (the '@' nodes) stay apart."""
+        first: dict[tuple[str, str], tuple[str, str]] = {}
+        for node in list(self.parent):
+            label, key = node
+            if "@" in key:
+                continue
+            seen = first.setdefault((label, key.replace(" ", "")), node)
+            if seen != node:
+                self.union(seen, node)
 
     def _local(self, draft: _Draft) -> dict[tuple[str, str], str]:
         """Short forms this paper defines with a long form other papers do not share."""
@@ -216,6 +233,32 @@ def _canonical_cache(canon: _Canon):
     return get
 
 
+def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
+    """(label, canonical) -> the one canonical name kept for its graph key, for every group of
+    canonical names that ``kg.ids.entity_key`` would mint the same node for ('Café' and 'Cafe').
+    The name with the most mentions wins, then the longer one, then the first seen. Empty when
+    every key already has one name."""
+    from ..ids import entity_key
+
+    count: Counter = Counter()
+    for record in records:
+        for m in record.mentions:
+            count[(m.label, m.canonical)] += 1
+        for name in record.proposed:
+            count[("method", name)] += 0
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for label, name in count:
+        groups.setdefault(entity_key(label, name), []).append((label, name))
+    remap = {}
+    for members in groups.values():
+        if len(members) > 1:
+            best = max(members, key=lambda m: (count[m], len(m[1]), -members.index(m)))
+            for member in members:
+                if member != best:
+                    remap[member] = best[1]
+    return remap
+
+
 def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperRecord:
     paper = draft.paper
     cut = len(paper.title)
@@ -227,7 +270,8 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperR
         name = canonical(label, text, local)
         by_key[(label, name_key(text))] = name
         if end <= cut:
-            mentions.append(Mention(text, label, name, "title", start, end))
+            # the title's line breaks were spaces in the document: the mention shows the title as given
+            mentions.append(Mention(paper.title[start:end], label, name, "title", start, end))
         elif start >= base:
             mentions.append(Mention(text, label, name, "abstract", start - base, end - base))
     proposed = []
@@ -323,7 +367,15 @@ def extract_papers(
     unify_labels(drafts)
     canon = _Canon(drafts)
     canonical = _canonical_cache(canon)
-    return [_record(d, canonical) for d in drafts]
+    records = [_record(d, canonical) for d in drafts]
+    remap = unique_names(records)
+    if remap:  # one canonical name per graph node key
+        def unique(label: str, text: str, local: dict) -> str:
+            name = canonical(label, text, local)
+            return remap.get((label, name), name)
+
+        records = [_record(d, unique) for d in drafts]
+    return records
 
 
 def output_row(record: PaperRecord) -> dict[str, Any]:

@@ -26,6 +26,12 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+def compact_key(name: str) -> str:
+    """``name_key`` without spaces: 'Multi-Layer Perceptrons' == 'multilayer perceptron' ==
+    'MultiLayer Perceptron'; used to merge spelling variants of one name."""
+    return name_key(name).replace(" ", "")
+
+
 def strip_plural_acronym(short: str) -> str:
     """'KANs' -> 'KAN', 'DNNs' -> 'DNN'; other strings unchanged."""
     if len(short) > 2 and short.endswith("s") and short[:-1].isupper():
@@ -164,6 +170,7 @@ _NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
 _UNIT = r"(?:\s?%|\s?(?:x|×)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
 _VALUE = re.compile(
     rf"(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
+    rf"|(?:{_NUMBER}\s?[-\u2013]\s?\d+(?:[.,]\d+)*{_UNIT})"
     rf"|(?:\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
     rf"|(?:\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?)"
 )
