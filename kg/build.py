@@ -42,7 +42,7 @@ def build(
     store: str | Path,
     *,
     records_file: str | Path | None = None,
-    n_process: int = 1,
+    n_process: int = 0,
     on_stage: Callable[[str, int | None], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
@@ -75,7 +75,10 @@ def build(
             todo.append(merge_papers(paper, old.paper) if old is not None and _same_text(old.paper, paper) else paper)
     if todo:
         stage("Extracting", len(todo))
-        for record in extract_papers(todo, n_process=n_process, on_progress=on_progress):
+        from .extract.workers import auto_processes
+
+        processes = n_process or auto_processes(len(todo))
+        for record in extract_papers(todo, n_process=processes, on_progress=on_progress):
             kept[record.paper.id] = record
     stage("Writing graph", None)
     meta = write_store(list(kept.values()), store, extra_meta={"inputs": [str(i) for i in inputs]})

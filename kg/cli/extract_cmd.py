@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from ..extract.workers import auto_processes
 from ._app import EXIT_PARTIAL, app, fail, info, progress, warn
 
-
-def _auto_jobs(n_papers: int) -> int:
-    """Worker processes: on a 2-core machine a second process measured no faster (bench/extract.py),
-    so more than one only with 4+ cores and 300+ papers."""
-    cpus = os.cpu_count() or 1
-    return min(4, cpus // 2) if n_papers >= 300 and cpus >= 4 else 1
 
 
 @app.command("extract")
 def extract_command(
     inputs: List[Path] = typer.Argument(..., help="Listing files or folders (.txt dumps, .jsonl, .json, .csv)."),
     out: Path = typer.Option(..., "--out", "-o", help="Predictions JSONL to write (one object per paper)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0 = 1 on machines with < 4 cores, else up to 4)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0 = automatic: one per core, up to 4, from 200 papers on)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Papers per spaCy batch."),
     ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Add the trained SciERC/TDMSci NER as a "
                                        "recall source (default: KG_EXTRACT_NER=1, else off)."),
@@ -36,7 +30,7 @@ def extract_command(
     for problem in result.problems:
         warn(str(problem))
     papers = result.papers
-    n_process = jobs or _auto_jobs(len(papers))
+    n_process = jobs or auto_processes(len(papers))
     with progress("Extracting", len(papers)) as advance:
         records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance, ner=ner)
     written = write_jsonl(out, (output_row(r) for r in records))
@@ -68,7 +62,7 @@ def eval_command(
 
         papers = gold_papers(gold_rows)
         with progress("Extracting", len(papers)) as advance:
-            records = extract_papers(papers, n_process=_auto_jobs(len(papers)), on_progress=advance, ner=ner)
+            records = extract_papers(papers, n_process=auto_processes(len(papers)), on_progress=advance, ner=ner)
         pred_rows = [output_row(r) for r in records]
     else:
         pred_rows = read_jsonl(pred)

@@ -28,7 +28,8 @@ def build_command(
     store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
     records: Optional[Path] = typer.Option(None, "--records", help="Build from this records.jsonl checkpoint; skips ingestion and extraction."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the store already exists."),
-    processes: int = typer.Option(1, "--processes", "-j", min=1, help="Extraction worker processes."),
+    processes: int = typer.Option(
+        0, "--processes", "-j", min=0, help="Extraction worker processes (0 = automatic: one per core, up to 4)."),
 ) -> None:
     """Build or update the graph: ingest -> extract -> records.jsonl -> RDF store (swapped in when complete)."""
     from ..build import build
