@@ -11,6 +11,8 @@ Two query backends share one interface (:class:`Backend`): ``oxigraph`` (default
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import gc
 import json
 import os
@@ -139,24 +141,24 @@ def _rdflib_term(value: Any) -> Any:
 # ---------------------------------------------------------------- backends
 
 
-class Backend:
+class Backend(ABC):
     """What every store backend offers: add triples, count, query, iterate, serialise."""
 
     name = "?"
 
-    def add(self, triples: Iterable[Any]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def add(self, triples: Iterable[Any]) -> None: ...
 
-    def __len__(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def __len__(self) -> int: ...
 
+    @abstractmethod
     def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
         """(kind, columns, row iterator) of a read-only query."""
-        raise NotImplementedError
 
+    @abstractmethod
     def triples(self) -> Iterator[tuple[Any, Any, Any]]:
         """Every triple as pyoxigraph terms."""
-        raise NotImplementedError
 
     def close(self) -> None:
         pass
