@@ -230,7 +230,8 @@ def is_capability_statement(sentence: str) -> bool:
 def cue_only_in_purpose(sentence: str) -> bool:
     """Every claim cue sits in a purpose or side clause ('... to reduce ...') and no result marker
     ('results', 'show', a percentage) is present."""
-    if _RESULT_MARKER.search(sentence) or _EVIDENCE.search(sentence) or classify(sentence) is None:
+    if not _PURPOSE.search(sentence) or _RESULT_MARKER.search(sentence) or _EVIDENCE.search(sentence) \
+            or classify(sentence) is None:
         return False
     masked = _PURPOSE.sub(lambda m: " " * len(m.group(0)), sentence)
     return classify(masked) is None
