@@ -334,3 +334,58 @@ def test_opinions_are_no_claims():
     assert not claims.is_claim_candidate(
         "We argue that a more sophisticated and fine-grained annotation in the tree-bank would have very positve "
         "effects on stochastic parsers trained on the tree-bank .", after_proposal=True, mentions_proposed=False)
+
+
+@pytest.mark.parametrize("sentence", [
+    # modal capability statements without evidence (SciERC dev)
+    "By inferring per-vertex normals at sub-voxel precision on the fly , we can achieve interpolative shading .",
+    "The method can exploit image correspondences obtained by various alignment techniques , and we show examples "
+    "based on matching local region features .",
+    "Some of our proof techniques are non-standard and may be of independent interest .",
+    "In this way , we can make blurring locally adaptive to the image data , reducing noise but retaining object "
+    "boundaries , obtaining superior localization accuracy and distinctiviness .",
+])
+def test_modal_capability_without_evidence_is_no_claim(sentence):
+    assert claims.is_capability_statement(sentence)
+    assert not claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=True)
+
+
+@pytest.mark.parametrize("sentence", [
+    # comparative, quantified or evidenced modal sentences stay claims (seed dev gold, SciERC)
+    "We show that much smaller KANs can achieve comparable or better accuracy than much larger MLPs in data fitting "
+    "and PDE solving.",
+    "Significantly improved accuracy can be achieved by applying the rotation-invariant features to classify SAR "
+    "( synthetic aperture radar ) sea ice and Brodatz imagery .",
+    "It is also noteworthy that training GFlowNet with our learned potential can preserve the optimal policy.",
+    "We show how sampling can be used to reduce the retrieval time by orders of magnitude with no loss in "
+    "translation quality .",
+    "Layers in the input images will be mapped in the subspace , where it is proven that they form well-defined "
+    "clusters and can be reliably identified by a simple mean-shift based clustering algorithm .",
+    "Since these missing details can be recovered at the current level of detail , our result is not upper bounded "
+    "by the scanning resolution .",
+])
+def test_modal_sentences_with_evidence_or_comparison_stay_claims(sentence):
+    assert not claims.is_capability_statement(sentence)
+    assert claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=True)
+
+
+@pytest.mark.parametrize("sentence", [
+    # the only cue sits in a purpose or side clause: what the method is for / how it works
+    "The framework is composed of a novel algorithm to efficiently compute the co-occurrence distribution between "
+    "pairs of terms , an independence model , and a parametric affinity model .",
+    "Third , it avoids massive window sampling , and thereby reducing the number of proposals while maintaining a "
+    "high recall .",
+    "We also investigate combining various segmentations to improve the performance of the recognizer .",
+    "This generation system also uses disjunctive feature structures to reduce the number of copies of the "
+    "derivation tree .",
+])
+def test_cue_only_in_a_purpose_clause_is_no_claim(sentence):
+    assert claims.cue_only_in_purpose(sentence)
+    assert not claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=True)
+
+
+def test_purpose_clause_with_a_result_stays_a_claim():
+    sentence = ("We implement several techniques to estimate the confidence of both extracted fields and entire "
+                "multi-field records , obtaining an average precision of 98 % for retrieving correct fields .")
+    assert not claims.cue_only_in_purpose(sentence)
+    assert claims.is_claim_candidate(sentence, after_proposal=True, mentions_proposed=False)

@@ -199,12 +199,52 @@ def classify(sentence: str) -> tuple[str, float, int] | None:
     return None
 
 
+# A capability stated with a modal ('we can achieve interpolative shading', 'The method can exploit
+# ...') reports no result unless evidence or a comparison comes with it ('much smaller KANs can
+# achieve comparable or better accuracy than much larger MLPs', 'Significantly improved accuracy
+# can be achieved ...').
+_MODAL = re.compile(r"\b(?:can|could|may|might)\b(?!\s+not\b)|\b(?:is|are)\s+able\s+to\b", re.I)
+_EVIDENCE = re.compile(r"\b(?:we|results?|experiments?|evaluations?)\s+(?:\w+\s+){0,2}(?:show|shows|showed|shown|demonstrat\w*|"
+                       r"confirm\w*|indicate\w*|suggest\w*|reveal\w*|prove\w*)\b(?!\s+(?:how|examples?)\b)|"
+                       r"\b(?:show|shows|showed|demonstrate|demonstrates|suggest|suggests|indicate|indicates|reveal|reveals|"
+                       r"confirm|confirms|prove|proves)\s+that\b|\b(?:find|found|observe\w*|noteworthy|insights?|"
+                       r"analy[sz]\w*|stud(?:y|ies))\b|\bour results?\b|\bexperiment\w*|\bempiric\w*|"
+                       r"\bevaluat\w*|\bresults\b|\boutperform\w*|\bthan\b|\bcompar\w*|\bcompetitive\b|\bbetter\b|"
+                       r"\bsignificant\w*|\bstate[- ]of[- ]the[- ]art\b|\bprove[dn]\b|\borders? of magnitude\b|\b(?:with|without)\s+(?:any\s+)?"
+                       r"(?:no\s+)?loss\b|\b(?:bigger|larger|higher|lower|smaller|fewer)\b|\d", re.I)
+# Cue words inside a purpose or a side clause describe what the method is for or how it works
+# ('uses disjunctive feature structures to reduce the number of copies', 'for more efficient use of
+# multilingual resources', 'it avoids massive window sampling, and thereby reducing ...').
+_PURPOSE = re.compile(r"\b(?:in order\s+)?to\s+(?:\w+ly\s+)?(?:further\s+)?(?:improve|reduce|enhance|increase|boost|mitigate|"
+                      r"achieve|obtain|attain|speed\s+up|compute|correct)\b|"
+                      r"\bfor\s+(?:a\s+)?(?:more\s+)?efficien\w*|"
+                      r"(?:,|\bthereby|\bthus)\s+(?:and\s+)?(?:thereby\s+|thus\s+)?(?:reducing|improving|increasing|enhancing|"
+                      r"obtaining|achieving|boosting)\b", re.I)
+
+
+def is_capability_statement(sentence: str) -> bool:
+    """A modal capability ('X can ...') with no evidence or comparison: a description, not a result."""
+    return bool(_MODAL.search(sentence)) and not _EVIDENCE.search(sentence)
+
+
+def cue_only_in_purpose(sentence: str) -> bool:
+    """Every claim cue sits in a purpose or side clause ('... to reduce ...') and no result marker
+    ('results', 'show', a percentage) is present."""
+    if not _PURPOSE.search(sentence) or _RESULT_MARKER.search(sentence) or _EVIDENCE.search(sentence) \
+            or classify(sentence) is None:
+        return False
+    masked = _PURPOSE.sub(lambda m: " " * len(m.group(0)), sentence)
+    return classify(masked) is None
+
+
 def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed: bool) -> bool:
     """Does the sentence speak about the paper's own work (not background, code or motivation)?"""
     if _EXCLUDE.search(sentence) or len(sentence) < 25 or _MOTIVATION.search(sentence):
         return False
     if _CAPABILITY.search(sentence) and not _RESULT_MARKER.search(sentence):
         return False  # 'X allows / enables ...' describes the method, it reports no result
+    if is_capability_statement(sentence) or cue_only_in_purpose(sentence):
+        return False
     if not (mentions_proposed or _SELF.search(sentence) or after_proposal):
         return False
     if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):

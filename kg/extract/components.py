@@ -382,7 +382,8 @@ class ClaimRules:
             own = any(name_key(m[3]) in keys for m in inside)
             after = first_contribution is not None and index > first_contribution
             verdict = claim_rules.classify(sent.text)
-            candidate = claim_rules.is_claim_candidate(sent.text, after_proposal=after, mentions_proposed=own)
+            candidate = verdict is not None and claim_rules.is_claim_candidate(
+                sent.text, after_proposal=after, mentions_proposed=own)
             if verdict and candidate and claim_rules.states_what_is_done(sent.text):
                 if not claim_rules.contribution_with_result(sent.text):
                     verdict = None
