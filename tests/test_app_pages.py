@@ -4,12 +4,11 @@ search "KAN" -> the KAN method page -> a claim against it -> that claim's paper.
 from __future__ import annotations
 
 import pytest
-from app_support import ROOT, XSS_ID, XSS_TITLE, build_store
+from app_support import ENTRY, ROOT, XSS_ID, XSS_TITLE, build_store, page_runner
 
 streamlit_testing = pytest.importorskip("streamlit.testing.v1")
 AppTest = streamlit_testing.AppTest
 
-ENTRY = str(ROOT / "app" / "streamlit_app.py")
 PAGES = ["search", "paper", "method", "entity", "claims", "query", "export"]
 
 
@@ -20,20 +19,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture
 def open_page(store, monkeypatch):
-    monkeypatch.setenv("KG_STORE", str(store))
-
-    def run(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        if page != "search":
-            at.switch_page(f"app_pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
-        return at
-
-    return run
+    return page_runner(store, monkeypatch)
 
 
 def links(at: AppTest) -> list[tuple[str, dict]]:

@@ -10,29 +10,15 @@ from collections import Counter
 from urllib.parse import unquote_plus
 
 import pytest
-from test_app_pages import ENTRY, PAGES, links
-
-AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+from app_support import page_runner
+from test_app_pages import PAGES, links
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def open_seed_page(seed_store, monkeypatch):
-    monkeypatch.setenv("KG_STORE", str(seed_store))
-
-    def run(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        if page != "search":
-            at.switch_page(f"app_pages/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
-        return at
-
-    return run
+    return page_runner(seed_store, monkeypatch, timeout=120)
 
 
 @pytest.fixture(scope="module")
