@@ -171,10 +171,11 @@ def test_tag_to_pos_table_matches_the_attribute_ruler():
 
 
 def test_trained_ner_is_an_optional_recall_source():
-    from kg.extract.pipeline import NER_MODEL, load_pipeline
+    from kg.extract.pipeline import NER_MODEL, Options, load_pipeline
 
     assert (NER_MODEL / "config.cfg").exists()
-    assert "kg_ner" in load_pipeline(True).pipe_names and "kg_ner" not in load_pipeline(False).pipe_names
+    assert "kg_ner" in load_pipeline(Options(scierc_ner=True)).pipe_names
+    assert "kg_ner" not in load_pipeline(Options()).pipe_names
     paper = Paper(id="scierc", title="", abstract="We present a statistical parser for Japanese trained on the "
                   "Kyoto Corpus and evaluate its labeled attachment score against a maximum entropy tagger .")
     (plain,), (with_ner,) = extract_papers([paper], ner=False), extract_papers([paper], ner=True)

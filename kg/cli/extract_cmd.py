@@ -43,26 +43,40 @@ def extract_command(
 
 @app.command("eval")
 def eval_command(
-    gold: Path = typer.Argument(..., help="Gold JSONL: seed gold (shared/data/seedgold) or SciERC/TDMSci spans."),
+    gold: Optional[Path] = typer.Argument(None, help="Gold JSONL: seed gold (data/gold) or SciERC/TDMSci spans "
+                                          "(with --cv: default data/gold train + dev)."),
     pred: Optional[Path] = typer.Argument(None, help="Predictions from `kg extract`; omitted: extract the gold papers now."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON instead of a table."),
     per_paper: bool = typer.Option(False, "--per-paper", help="Also print entity/claim F1 per paper (seed gold)."),
-    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="With no PRED: extract with the trained NER."),
+    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="With no PRED: extract with the rules and the "
+                                       "SciERC/TDMSci NER."),
+    cv: int = typer.Option(0, "--cv", help="K-fold cross-validation by paper over seed gold: every trained part is "
+                           "fitted on K-1 folds and scored on the held-out fold."),
+    seed: int = typer.Option(13, "--seed", help="With --cv: the seed that shuffles papers into folds."),
+    rules: bool = typer.Option(False, "--rules", help="Extract with the hand-written rules alone (nothing trained)."),
 ) -> None:
     """Precision / recall / F1 of extraction output against a gold file."""
     from ..extract.evaluate import (format_seed, format_spans, gold_format, gold_papers, read_jsonl, score_seed,
                                     score_spans)
 
+    if cv:
+        _cross_validate(gold, cv, seed, rules, as_json)
+        return
+    if gold is None:
+        fail("give a GOLD file (or --cv K to cross-validate over data/gold)")
     gold_rows = read_jsonl(gold)
     if not gold_rows:
         fail(f"{gold} holds no gold records")
     kind = gold_format(gold_rows)
     if pred is None:
         from ..extract import extract_papers, output_row
+        from ..extract.pipeline import Options, default_options
 
         papers = gold_papers(gold_rows)
         with progress("Extracting", len(papers)) as advance:
-            records = extract_papers(papers, n_process=auto_processes(len(papers)), on_progress=advance, ner=ner)
+            options = Options() if rules else default_options(ner)
+            records = extract_papers(papers, n_process=auto_processes(len(papers)), on_progress=advance,
+                                     options=options)
         pred_rows = [output_row(r) for r in records]
     else:
         pred_rows = read_jsonl(pred)
@@ -85,3 +99,27 @@ def eval_command(
             return
         typer.echo(f"mention spans: {len(gold_rows)} documents ({gold})")
         typer.echo(format_spans(spans))
+
+
+def _cross_validate(gold: Optional[Path], k: int, seed: int, rules: bool, as_json: bool) -> None:
+    from ..extract.evaluate import gold_format, read_jsonl
+    from ..extract.learn.cv import aggregate, cross_validate, format_cv
+    from ..extract.pipeline import Options
+
+    if k < 2:
+        fail("--cv needs K >= 2 folds")
+    rows = None
+    if gold is not None:
+        rows = read_jsonl(gold)
+        if not rows or gold_format(rows) != "seed":
+            fail(f"{gold}: --cv needs seed gold (entities as alias lists, proposed, claims)")
+    options = Options() if rules else Options(trained="fold")
+    with progress(f"Cross-validating ({k} folds)", k) as advance:
+        scores = cross_validate(k, seed=seed, options=options, rows=rows, on_fold=lambda _i, _s: advance(1))
+    stats = aggregate(scores)
+    if as_json:
+        typer.echo(json.dumps({key: {"mean": round(m, 4), "sd": round(sd, 4)} for key, (m, sd) in stats.items()},
+                              indent=2))
+        return
+    typer.echo(("rules alone: " if rules else "trained components: ") + f"{sum(len(s.rows) for s in scores)} papers")
+    typer.echo(format_cv(stats, k))

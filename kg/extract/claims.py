@@ -367,3 +367,22 @@ def states_what_is_done(sentence: str) -> bool:
 def contribution_with_result(sentence: str) -> bool:
     """'... propose a new residual unit, which makes training easier and improves generalization'."""
     return bool(_RESULT_CLAUSE.search(sentence))
+
+
+CLAIM_TYPES = ("outperforms", "improves", "achieves", "efficiency", "theory", "other")
+
+
+def sentence_features(sentence: str, index: int, count: int, *, verdict, candidate: bool,
+                      mentions_proposed: bool) -> list[str]:
+    """What the rules know about a sentence, as pseudo-words for the trained claim classifier:
+    the rules' type (``verdict`` of :func:`classify`), whether they take it as a claim candidate,
+    a contribution statement, a mention of the proposed method, its position in the abstract."""
+    feats = [f"kgrule{verdict[0] if verdict else 'none'}"]
+    if candidate:
+        feats.append("kgcandidate")
+    if is_contribution(sentence):
+        feats.append("kgcontribution")
+    if mentions_proposed:
+        feats.append("kgown")
+    feats.append("kglast" if index == count - 1 else "kgfirst" if index == 0 else f"kgpos{min(4, 5 * index // max(count, 1))}")
+    return feats

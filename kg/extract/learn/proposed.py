@@ -1,0 +1,49 @@
+"""The trained proposed-method decision: a logistic regression (scikit-learn) over the candidate
+methods of a paper and their features (:mod:`kg.extract.proposals`), stored as plain weights in
+``proposed.json``. A candidate is positive when its name, or its acronym partner, is an alias of a
+gold proposed method."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..evaluate import norm
+from .gold import gold_text
+
+
+def candidate_rows(rows: list[dict[str, Any]], trained_dir: Path | None):
+    """(features, label) for every candidate of every gold paper, from the pipeline that will use
+    the decision (with the fold's NER when ``trained_dir`` holds one)."""
+    from ..pipeline import Options, load_pipeline
+
+    has_ner = trained_dir is not None and (trained_dir / "ner" / "config.cfg").exists()
+    options = Options(trained=str(trained_dir) if has_ner else None, claims="rules", proposed="rules",
+                      keep_sentences=True)
+    nlp = load_pipeline(options)
+    texts = [gold_text(r) for r in rows]
+    for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
+        gold = {norm(a) for aliases in row.get("proposed") or () for a in aliases}
+        partner = {}
+        for ls, le, ss, se in doc._.kg["pairs"]:
+            partner[norm(text[ls:le])], partner[norm(text[ss:se])] = norm(text[ss:se]), norm(text[ls:le])
+        for start, end, features in doc._.kg.get("candidates", ()):
+            name = norm(text[start:end])
+            yield features, float(name in gold or partner.get(name) in gold)
+
+
+def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path | None = None) -> Path:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    data = list(candidate_rows(rows, trained_dir))
+    vectorizer = DictVectorizer(sparse=False)
+    x = vectorizer.fit_transform([f for f, _ in data])
+    y = [label for _, label in data]
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
+    out.write_text(json.dumps({"weights": weights, "bias": round(float(model.intercept_[0]), 6),
+                               "threshold": 0.5, "candidates": len(data), "positives": int(sum(y))},
+                              indent=1, sort_keys=True) + "\n")
+    return out

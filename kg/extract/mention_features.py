@@ -1,0 +1,62 @@
+"""What is known about each candidate name of a paper: the features of the trained mention
+decision (:mod:`kg.extract.learn.mentions`), which keeps or drops each name the rules and the NER
+propose and gives it its type.
+
+Plain functions over the document text and (start, end, label, source) candidates.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterable
+
+from .entities import is_name_shaped
+from .gazetteer import lookup
+from .text import name_key
+
+_WORD = re.compile(r"[\w-]+")
+
+
+def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str, str]]) -> dict[str, dict[str, float]]:
+    """name key -> features, over every candidate span of that name (sources and labels that
+    proposed it, its words, its shape, how often and where it occurs)."""
+    groups: dict[str, list[tuple[int, int, str, str]]] = {}
+    for cand in candidates:
+        groups.setdefault(name_key(text[cand[0]:cand[1]]), []).append(cand)
+    out = {}
+    for key, cands in groups.items():
+        name = text[cands[0][0]:cands[0][1]]
+        words = _WORD.findall(name.lower())
+        f: dict[str, float] = {f"src={c[3]}": 1.0 for c in cands}
+        f.update({f"label={c[2]}": 1.0 for c in cands})
+        f.update({f"src_label={c[3]}:{c[2]}": 1.0 for c in cands})
+        known = lookup(name)
+        f[f"gazetteer={known}"] = 1.0
+        if words:
+            f[f"head={words[-1]}"] = 1.0
+            f[f"first={words[0]}"] = 1.0
+            f[f"name={' '.join(words)}"] = 1.0
+        f[f"words={min(len(words), 5)}"] = 1.0
+        f["shaped"] = float(any(is_name_shaped(w) for w in name.split()))
+        f["lower"] = float(name.islower())
+        f["upper"] = float(name.replace("-", "").isupper())
+        f["capitalised"] = float(all(w[:1].isupper() for w in name.split()))
+        f["digit"] = float(any(ch.isdigit() for ch in name))
+        f["title"] = float(any(c[0] < cut for c in cands))
+        f["log_count"] = math.log1p(len({c[0] for c in cands}))
+        out[key] = f
+    return out
+
+
+def decide_label(features: dict[str, float], model: dict) -> tuple[str, float]:
+    """(label, probability) of a multinomial logistic regression stored as
+    {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}."""
+    scores = {}
+    for label in model["classes"]:
+        weights = model["weights"][label]
+        scores[label] = model["bias"][label] + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    top = max(scores.values())
+    total = sum(math.exp(v - top) for v in scores.values())
+    label = max(scores, key=scores.get)
+    return label, 1.0 / total

@@ -1,0 +1,96 @@
+"""Candidate proposed methods of one paper and what is known about each: the features the trained
+proposed-method decision (:mod:`kg.extract.learn.proposed`) weighs.
+
+Plain functions over the document text, its mentions and sentences; no spaCy objects.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .claims import Sentence, is_contribution
+from .entities import GENERIC_METHOD_HEADS, is_name_shaped
+from .gazetteer import lookup
+from .text import name_key
+
+_OUR_BEFORE = re.compile(r"\b(?:our|ours|the proposed|this|a novel|a new|we call|we name|we dub|termed|"
+                         r"called|dubbed|named)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_PROPOSE_VERB = re.compile(r"\b(?:propos\w*|introduc\w*|present\w*|develop\w*|design\w*)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ProposalCandidate:
+    start: int  # the first mention of the name (doc offsets)
+    end: int
+    key: str
+    features: dict[str, float]
+
+
+def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[int, int, int, int]],
+                        regions: list[tuple[int, int, bool]], rule_proposed: list[tuple[int, int]],
+                        sentences: list[Sentence], title_named: tuple[int, int] | None) -> list[ProposalCandidate]:
+    """One candidate per distinct method name (mentions are (start, end, label, source) tuples)."""
+    by_key: dict[str, list[tuple]] = {}
+    for m in sorted(mentions):
+        if m[2] == "method":
+            by_key.setdefault(name_key(text[m[0]:m[1]]), []).append(m)
+    if not by_key:
+        return []
+    rule_keys = {name_key(text[s:e]) for s, e in rule_proposed}
+    partners: dict[str, str] = {}
+    short_keys = set()
+    for ls, le, ss, se in pairs:
+        a, b = name_key(text[ls:le]), name_key(text[ss:se])
+        partners[a], partners[b] = b, a
+        short_keys.add(b)
+    first_in_region = set()
+    for start, end, _naming in regions:
+        inside = [m for m in sorted(mentions) if start <= m[0] < end + 1 and m[2] == "method"]
+        if inside:
+            first_in_region.add(name_key(text[inside[0][0]:inside[0][1]]))
+    contribution = [s for s in sentences if is_contribution(s.text)]
+    length = max(len(text) - cut, 1)
+    out = []
+    for key, occ in by_key.items():
+        name = text[occ[0][0]:occ[0][1]]
+        words = name.split()
+        in_abstract = [m for m in occ if m[0] >= cut]
+        first = (in_abstract[0][0] - cut) / length if in_abstract else 1.0
+        partner = partners.get(key)
+        f = {
+            "rule": key in rule_keys,
+            "title": any(m[0] < cut for m in occ) or (partner is not None and partner in _title_keys(by_key, cut, text)),
+            "title_name": bool(title_named) and any(m[0] < title_named[1] and title_named[0] < m[1] for m in occ),
+            "region": any(s <= m[0] < e + 1 and not n for m in occ for s, e, n in regions),
+            "naming": any(s <= m[0] < e + 1 and n for m in occ for s, e, n in regions),
+            "region_first": key in first_in_region,
+            "pair": partner is not None,
+            "pair_short": key in short_keys,
+            "shaped": any(is_name_shaped(w.strip("()")) for w in words),
+            "lower": name.islower(),
+            "count1": len(occ) == 1, "count2": len(occ) == 2, "count3": len(occ) >= 3,
+            "log_count": math.log1p(len(occ)),
+            "first_pos": first,
+            "early": first < 0.3,
+            "our": any(_OUR_BEFORE.search(text[max(0, m[0] - 40):m[0]]) for m in occ),
+            "contribution": any(s.start <= m[0] < s.end for m in occ for s in contribution),
+            "propose_sentence": any(s.start <= m[0] < s.end and _PROPOSE_VERB.search(s.text) for m in occ for s in sentences),
+            "known": lookup(name) == "method",
+            "words1": len(words) == 1, "words2": len(words) == 2, "words3": len(words) >= 3,
+            "generic_head": bool(words) and words[-1].lower().rstrip("s") in GENERIC_METHOD_HEADS,
+            "descriptive": any(m[3] == "proposed" for m in occ),
+        }
+        out.append(ProposalCandidate(occ[0][0], occ[0][1], key, {k: float(v) for k, v in f.items()}))
+    return out
+
+
+def _title_keys(by_key: dict[str, list[tuple]], cut: int, text: str) -> set[str]:
+    return {key for key, occ in by_key.items() if any(m[0] < cut for m in occ)}
+
+
+def score(features: dict[str, float], model: dict) -> float:
+    """Probability of a logistic-regression model stored as {"weights": {feature: w}, "bias": b}."""
+    z = model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in features.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
