@@ -346,13 +346,11 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     return start, start + len(" ".join(words))
 
 
-@Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False})
+@Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False,
+                                                "thresholds": [0.5, 0.5, 0.5]})
 def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
-                keep_sentences: bool) -> "ClaimRules":
-    return ClaimRules(classifier, proposal_model, keep_sentences)
-
-
-CLAIM_THRESHOLD = 0.5
+                keep_sentences: bool, thresholds: list[float]) -> "ClaimRules":
+    return ClaimRules(classifier, proposal_model, keep_sentences, tuple(thresholds))
 
 
 class ClaimRules:
@@ -360,10 +358,14 @@ class ClaimRules:
     claim-sentence classifier (``None``: the rules' cues decide); ``keep_sentences``: leave each
     sentence with its rule features in ``doc._.kg["sentences"]`` and each candidate proposed method
     with its features in ``doc._.kg["candidates"]`` (what the trained parts learn from);
-    ``proposal_model``: the trained proposed-method decision (JSON; ``None``: the rules decide)."""
+    ``proposal_model``: the trained proposed-method decision (JSON; ``None``: the rules decide);
+    ``thresholds``: (claim score, proposed probability, proposed probability of the paper's most
+    probable candidate)."""
 
-    def __init__(self, classifier: str | None = None, proposal_model: str | None = None, keep_sentences: bool = False):
+    def __init__(self, classifier: str | None = None, proposal_model: str | None = None, keep_sentences: bool = False,
+                 thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5)):
         self.keep_sentences = keep_sentences
+        self.claim_threshold, self.proposed_threshold, self.proposed_first = thresholds
         self.classifier = None
         self.proposal_model = None
         if classifier:
@@ -391,7 +393,7 @@ class ClaimRules:
                 self._pair_key.setdefault(key, ls)
         proposed = self._proposed(doc, mentions, sentences, cut)
         if self.proposal_model is not None or self.keep_sentences:
-            proposed = self._decide_proposed(state, text, cut, sentences, proposed)
+            proposed = self._decide_proposed(state, text, cut, sentences, proposed, doc)
         state["mentions"] = [list(m) for m in self._mentions]
         state["proposed"] = [list(p) for p in proposed]
         keys = {name_key(text[s:e]) for s, e in proposed}
@@ -459,18 +461,43 @@ class ClaimRules:
                 break
         return _dedupe(out, text)
 
-    def _decide_proposed(self, state: dict, text: str, cut: int, sentences, rule_proposed):
-        """The trained decision over every candidate method (``rule_proposed`` is one feature)."""
-        candidates = proposal_candidates(text, cut, self._mentions, state["pairs"], self._regions, rule_proposed,
-                                         sentences, claim_rules.title_name(text[:cut]))
+    def _decide_proposed(self, state: dict, text: str, cut: int, sentences, rule_proposed, doc: Doc):
+        """The trained decision over every candidate method (``rule_proposed`` is one feature):
+        the method mentions, plus the title's noun phrases that no mention covers ('Pointer
+        Networks', 'Hyper-Connections'), which become method mentions when chosen."""
+        phrases = self._title_phrases(doc, cut)
+        candidates = proposal_candidates(text, cut, self._mentions + phrases, state["pairs"], self._regions,
+                                         rule_proposed, sentences, claim_rules.title_name(text[:cut]))
         if self.keep_sentences:
             state["candidates"] = [(c.start, c.end, c.features) for c in candidates]
         if self.proposal_model is None:
             return rule_proposed
-        threshold = self.proposal_model.get("threshold", 0.5)
         scored = sorted(((proposal_score(c.features, self.proposal_model), c.start, c) for c in candidates),
                         key=lambda x: (-x[0], x[1]))
-        return _dedupe([(c.start, c.end) for p, _s, c in scored if p >= threshold], text)
+        chosen = _dedupe([(c.start, c.end) for rank, (p, _s, c) in enumerate(scored)
+                          if p >= (self.proposed_first if rank == 0 else self.proposed_threshold)], text)
+        for start, end, label, source in phrases:
+            if (start, end) in chosen and not any(m[0] < end and start < m[1] for m in self._mentions):
+                self._mentions.append((start, end, label, source))
+        self._mentions.sort()
+        return chosen
+
+    def _title_phrases(self, doc: Doc, cut: int) -> list[tuple[int, int, str, str]]:
+        """Noun phrases of the title (trimmed like mentions) that overlap no mention."""
+        out = []
+        for chunk in doc.noun_chunks:
+            if chunk.start_char >= cut:
+                break
+            bounds = trim_chunk(chunk)
+            if not bounds:
+                continue
+            span = doc[bounds[0]:bounds[1]]
+            if span.end_char > cut or any(m[0] < span.end_char and span.start_char < m[1] for m in self._mentions):
+                continue
+            if len(span) > 6 or span.text.lower() in GENERIC_WORDS:
+                continue
+            out.append((span.start_char, span.end_char, "method", "title_phrase"))
+        return out
 
     def _known_alias(self, mention, region_start: int) -> bool:
         """A name defined before the proposal sentence ('GNN' after 'Graph neural networks (GNNs)')."""
@@ -526,7 +553,7 @@ class ClaimRules:
         out, previous = [], []
         for (sent, inside, verdict, _candidate, _own, _after), doc in zip(views, self.classifier.pipe(texts)):
             cats = doc.cats
-            if cats.get("claim", 0.0) >= CLAIM_THRESHOLD:
+            if cats.get("claim", 0.0) >= self.claim_threshold:
                 kind = max(claim_rules.CLAIM_TYPES, key=lambda t: cats.get(t, 0.0))
                 cue_at = verdict[2] if verdict else 0
                 draft = claim_rules.build_claim(sent, kind, cats["claim"], cue_at, inside, keys, previous)

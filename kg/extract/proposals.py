@@ -81,6 +81,9 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
             "words1": len(words) == 1, "words2": len(words) == 2, "words3": len(words) >= 3,
             "generic_head": bool(words) and words[-1].lower().rstrip("s") in GENERIC_METHOD_HEADS,
             "descriptive": any(m[3] == "proposed" for m in occ),
+            "title_phrase": any(m[3] == "title_phrase" for m in occ),
+            "in_abstract": float(name.lower() in text[cut:].lower()),
+            "title_cased": float(len(words) > 1 and all(w[:1].isupper() for w in words)),
         }
         out.append(ProposalCandidate(occ[0][0], occ[0][1], key, {k: float(v) for k, v in f.items()}))
     return out

@@ -167,12 +167,19 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
 # ---------------------------------------------------------------- values
 
 _NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
-_UNIT = r"(?:\s?%|\s?(?:x|×)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
+_UNIT = r"(?:\s?\\?%|\s?(?:x|×|X)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
+# qualifiers that belong to a value as written ('up to 230times', 'over 8x', 'at least 5.7%', '~254x')
+_QUALIFIER = r"(?:(?:up\s+to|over|at\s+least|at\s+most|more\s+than|less\s+than|nearly|almost|around|about|" \
+             r"approximately|roughly)\s+|[~≈]\s?)?"
+_MAGNITUDE = r"(?:(?:up\s+to|by|over|more\s+than)\s+)?(?:an?|one|two|three|four|\d+)(?:\s+(?:to|or)\s+(?:two|three|four|five|\d+))?" \
+             r"\s+orders?\s+of\s+magnitude"
 _VALUE = re.compile(
-    rf"(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
+    rf"(?:{_MAGNITUDE})"
+    rf"|(?:\(?{_QUALIFIER}{_NUMBER}{_UNIT}\s+vs\.?\s+{_NUMBER}{_UNIT}?)"
+    rf"|(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
     rf"|(?:{_NUMBER}\s?[-\u2013]\s?\d+(?:[.,]\d+)*{_UNIT})"
-    rf"|(?:\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
-    rf"|(?:\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?)"
+    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
+    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?(?:\s+on\s+average)?)"
 )
 _YEARISH = re.compile(r"^(19|20)\d\d$")
 
@@ -205,10 +212,13 @@ def find_values(sentence: str) -> list[Value]:
 
 
 def parse_value(raw: str) -> tuple[float | None, str | None]:
-    """('from 69.76% to 73.19%') -> (73.19, '%'); ('40x') -> (40.0, 'x'); last number wins."""
+    """('from 69.76% to 73.19%') -> (73.19, '%'); ('40x') -> (40.0, 'x'); last number wins, but
+    the first in 'A vs. B'."""
     numbers = re.findall(_NUMBER, raw)
     if not numbers:
         return None, None
+    if re.search(r"\svs\.?\s", raw):  # '54.7% vs. 51.66%': ours first, the baseline's second
+        numbers = numbers[:1]
     try:
         number = float(numbers[-1].replace(",", "")) if numbers[-1].count(",") and "." in numbers[-1] else float(
             numbers[-1].replace(",", ".") if numbers[-1].count(",") == 1 and len(numbers[-1].split(",")[1]) != 3 else numbers[-1].replace(",", "")

@@ -47,3 +47,4 @@ def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path | None
                                "threshold": 0.5, "candidates": len(data), "positives": int(sum(y))},
                               indent=1, sort_keys=True) + "\n")
     return out
+

@@ -1,0 +1,91 @@
+"""The learning side of extraction on the real seed gold: folds, mention spans from alias sets,
+the features the trained parts weigh, and the trained components on real annotated sentences."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from kg.extract.claims import Sentence, classify, sentence_features
+from kg.extract.learn.gold import GOLD_DIR, alias_spans, folds, gold_text, load_gold
+from kg.extract.pipeline import display_form, name_without_head
+from kg.extract.proposals import proposal_candidates, score
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_gold()
+
+
+def test_gold_ships_with_the_project(gold):
+    assert (GOLD_DIR / "README.md").exists() and (GOLD_DIR / "LICENCE.md").exists()
+    assert len(gold) == 310 and len({r["id"] for r in gold}) == 310
+
+
+def test_folds_partition_papers_deterministically(gold):
+    split = folds(gold, 5)
+    ids = [r["id"] for fold in split for r in fold]
+    assert sorted(ids) == sorted(r["id"] for r in gold)
+    assert [len(f) for f in split] == [62] * 5
+    assert [r["id"] for r in folds(list(reversed(gold)), 5)[0]] == [r["id"] for r in split[0]]
+    assert [r["id"] for r in folds(gold, 5, seed=1)[0]] != [r["id"] for r in split[0]]
+
+
+def test_alias_spans_take_every_occurrence_longest_first(gold):
+    s01 = next(r for r in gold if r["id"] == "s01")
+    text = gold_text(s01)
+    spans = alias_spans(s01, text)
+    found = Counter((text[s:e], label) for s, e, label in spans)
+    assert found[("HyperPAVE", "method")] == 4
+    assert found[("MAVE dataset", "dataset")] == 1 and ("MAVE", "dataset") not in found
+    # the long task name in the title wins over the shorter alias inside it
+    assert ("Multi-Label Zero-Shot Product Attribute-Value Extraction", "task") in found
+    assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(spans, spans[1:]))
+
+
+def test_generic_head_names_share_the_node_of_the_name():
+    assert name_without_head("ResNet18 model") == "ResNet18"
+    assert name_without_head("MAVE dataset") == "MAVE"
+    assert name_without_head("ColoredMNIST benchmark") == "ColoredMNIST"
+    assert name_without_head("Transformer model") is None  # a capitalised word is no name shape
+    assert name_without_head("the model") is None
+
+
+def test_display_form_is_the_most_written_spelling():
+    assert display_form(Counter({"Cifar10": 1, "CIFAR-10": 5, "CIFAR10": 1}), {}) == "CIFAR-10"
+    assert display_form(Counter({"MNist": 1, "MNIST": 3}), {}) == "MNIST"
+    assert display_form(Counter({"KAN": 5, "Kolmogorov-Arnold Networks": 2}), {}) == "Kolmogorov-Arnold Networks"
+    assert display_form(Counter({"ColoredMNIST benchmark": 2, "ColoredMNIST": 2}), {}) == "ColoredMNIST"
+
+
+def test_sentence_features_carry_the_rules_view():
+    sentence = ("The results demonstrate that our proposed HyperPAVE model significantly outperforms existing "
+                "classification-based, generation-based large language models for attribute value extraction.")
+    feats = sentence_features(sentence, 8, 9, verdict=classify(sentence), candidate=True, mentions_proposed=True)
+    assert feats == ["kgruleoutperforms", "kgcandidate", "kgown", "kglast"]
+    first = "E-commerce platforms should provide detailed product descriptions."
+    assert sentence_features(first, 0, 9, verdict=classify(first), candidate=False,
+                             mentions_proposed=False) == ["kgrulenone", "kgfirst"]
+
+
+def test_proposal_candidates_describe_each_method_name():
+    title = "HyperPAVE: Zero-Shot Attribute-Value Extraction"
+    abstract = ("We propose HyperPAVE, a zero-shot model. Unlike large language models, our HyperPAVE model "
+                "uses hypergraphs.")
+    text = title + "\n\n" + abstract
+    cut = len(title)
+    at = text.index
+    mentions = [(0, 9, "method", "title"), (at("HyperPAVE,"), at("HyperPAVE,") + 9, "method", "shape"),
+                (at("large"), at("large") + 21, "method", "head"),
+                (at("HyperPAVE model"), at("HyperPAVE model") + 9, "method", "shape")]
+    first = Sentence(cut + 2, cut + 2 + abstract.index(".") + 1, abstract[:abstract.index(".") + 1])
+    regions = [(at("HyperPAVE,"), at("HyperPAVE,") + 20, False)]
+    cands = {c.key: c.features for c in proposal_candidates(text, cut, mentions, [], regions, [(0, 9)], [first], (0, 9))}
+    assert set(cands) == {"hyperpave", "large language model"}
+    hyper, llm = cands["hyperpave"], cands["large language model"]
+    assert hyper["title"] == hyper["title_name"] == hyper["region_first"] == hyper["rule"] == hyper["our"] == 1.0
+    assert hyper["count3"] == 1.0 and hyper["shaped"] == 1.0
+    assert llm["title"] == llm["rule"] == llm["region"] == llm["shaped"] == 0.0 and llm["lower"] == 1.0
+    model = {"weights": {"title": 2.0, "lower": -1.0}, "bias": -1.0}
+    assert score(hyper, model) > 0.7 > 0.2 > score(llm, model)
