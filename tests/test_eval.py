@@ -120,3 +120,30 @@ def test_cli_eval_extracts_when_no_predictions_given():
     result = CliRunner().invoke(app, ["eval", str(FIXTURES / "spans_gold.jsonl")])
     assert result.exit_code == 0, result.output
     assert "exact:metric" in result.output and "partial:all" in result.output
+
+
+def test_cli_eval_cross_validates_the_rules_by_paper_folds():
+    """`kg eval --cv K --rules` on the 20 dev papers: K folds by paper, every fold scored, mean ± sd
+    printed (nothing to fit for the rules, so this runs in seconds)."""
+    from kg.extract.learn.cv import aggregate, cross_validate
+    from kg.extract.learn.gold import GOLD_DIR
+    from kg.extract.pipeline import Options
+
+    dev = GOLD_DIR / "dev.jsonl"
+    result = CliRunner().invoke(app, ["eval", str(dev), "--cv", "2", "--rules"])
+    assert result.exit_code == 0, result.output
+    assert "2-fold cross-validation by paper" in result.output and "rules alone: 20 papers" in result.output
+    folds = cross_validate(2, options=Options(), rows=read_jsonl(dev))
+    assert sorted(len(f.rows) for f in folds) == [10, 10]
+    stats = aggregate(folds)
+    mean, sd = stats["entity:all F1"]
+    assert 0.3 < mean < 1.0 and sd >= 0.0
+    assert f"{mean:>8.3f} ±{sd:.2f}" in result.output
+
+
+def test_cli_eval_cv_errors_are_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["eval", "--cv", "1"])
+    assert result.exit_code == 1 and "K >= 2" in result.output
+    spans = CliRunner().invoke(app, ["eval", str(FIXTURES / "spans_gold.jsonl"), "--cv", "2"])
+    assert spans.exit_code == 1 and "needs seed gold" in spans.output
+    assert CliRunner().invoke(app, ["eval"]).exit_code == 1

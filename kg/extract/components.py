@@ -144,14 +144,16 @@ class GazetteerMatcher:
 ENTITY_MODES = ("rules", "trained", "union", "decided")
 
 
-@Language.factory("kg_entities", default_config={"mode": "rules", "decision": None, "keep_candidates": False})
-def make_entities(nlp: Language, name: str, mode: str, decision: str | None, keep_candidates: bool) -> "EntityRules":
+@Language.factory("kg_entities", default_config={"mode": "rules", "decision": None, "keep_candidates": False,
+                                                  "none_threshold": 0.5})
+def make_entities(nlp: Language, name: str, mode: str, decision: str | None, keep_candidates: bool,
+                  none_threshold: float) -> "EntityRules":
     if mode not in ENTITY_MODES:
         raise ValueError(f"[E-KG-ENT] unknown entity mode {mode!r}: use one of {', '.join(ENTITY_MODES)}")
     if mode == "decided" and not decision:
         raise ValueError("[E-KG-ENT] entity mode 'decided' needs the trained mention decision (mentions.json): "
                          "train it with `python -m kg.extract.learn.fit`")
-    return EntityRules(mode, decision, keep_candidates)
+    return EntityRules(mode, decision, keep_candidates, none_threshold)
 
 
 class EntityRules:
@@ -160,11 +162,13 @@ class EntityRules:
     ``mode``: ``rules`` (the hand-written candidates), ``trained`` (the seed-gold NER's spans, their
     acronym partners and every repetition of a found name), ``union`` (the NER's spans first, then
     the rules fill what is left), ``decided`` (as ``union``, but the trained mention decision keeps,
-    drops and types each name the rules propose). ``keep_candidates`` leaves the rules' candidates
+    drops and types each name the NER or the rules propose). ``keep_candidates`` leaves the rules' candidates
     and their features in ``doc._.kg["entity_candidates"]`` (what the decision learns from)."""
 
-    def __init__(self, mode: str = "rules", decision: str | None = None, keep_candidates: bool = False):
+    def __init__(self, mode: str = "rules", decision: str | None = None, keep_candidates: bool = False,
+                 none_threshold: float = 0.5):
         self.mode = mode
+        self.none_threshold = none_threshold
         self.keep_candidates = keep_candidates
         self.decision = None
         if decision:
@@ -180,7 +184,7 @@ class EntityRules:
 
     def _decide(self, candidates: list[Candidate], features: dict, text: str) -> list[Candidate]:
         """Each name the rules propose, kept with the type the decision gives it, or dropped."""
-        verdicts = {key: decide_label(f, self.decision) for key, f in features.items()}
+        verdicts = {key: decide_label(f, self.decision, self.none_threshold) for key, f in features.items()}
         out = []
         for c in candidates:
             label, probability = verdicts[name_key(text[c.start:c.end])]
@@ -254,13 +258,12 @@ class EntityRules:
             heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
         candidates.extend(heads)
         if self.keep_candidates or self.decision is not None:
-            rule_made = [c for c in candidates if c.source != "ner"]
-            features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in rule_made])
+            features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates])
             if self.keep_candidates:
-                state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in rule_made]
+                state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in candidates]
                 state["entity_features"] = features
             if self.decision is not None:
-                candidates = ner + self._decide(rule_made, features, text)
+                candidates = self._decide(candidates, features, text)
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc

@@ -49,14 +49,18 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
     return out
 
 
-def decide_label(features: dict[str, float], model: dict) -> tuple[str, float]:
+def decide_label(features: dict[str, float], model: dict, none_threshold: float = 0.5) -> tuple[str, float]:
     """(label, probability) of a multinomial logistic regression stored as
-    {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}."""
+    {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}: the most probable
+    type, or ``none`` when the probability of ``none`` reaches ``none_threshold``."""
     scores = {}
     for label in model["classes"]:
         weights = model["weights"][label]
         scores[label] = model["bias"][label] + sum(weights.get(k, 0.0) * v for k, v in features.items())
     top = max(scores.values())
     total = sum(math.exp(v - top) for v in scores.values())
-    label = max(scores, key=scores.get)
-    return label, 1.0 / total
+    probability = {label: math.exp(v - top) / total for label, v in scores.items()}
+    if probability.get("none", 0.0) >= none_threshold:
+        return "none", probability["none"]
+    label = max((k for k in probability if k != "none"), key=probability.get)
+    return label, probability[label]

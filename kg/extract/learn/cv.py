@@ -48,7 +48,7 @@ def part_fingerprint(part: str) -> str:
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]
     else:
         code = [inspect.getsource(proposed if part == "proposed" else mentions)]
-        files = sorted(learn.parent.glob("*.py"))
+        files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]
     return _digest(*(c.encode() for c in shared + code), *(p.read_bytes() for p in files if p.exists()))
 
 

@@ -9,6 +9,8 @@ given set of rows (fixed seeds; one thread).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import tempfile
@@ -47,9 +49,11 @@ def _spacy_train(config: str, train_docs, dev_docs, out: Path, overrides: dict |
         tmp_path = Path(tmp)
         DocBin(docs=list(train_docs)).to_disk(tmp_path / "train.spacy")
         DocBin(docs=list(dev_docs)).to_disk(tmp_path / "dev.spacy")
-        train(_config(config), tmp_path / "model", overrides={
-            "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
-            **(overrides or {})}, use_gpu=-1)
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):  # spaCy's training table would bury the command's own output
+            train(_config(config), tmp_path / "model", overrides={
+                "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
+                **(overrides or {})}, use_gpu=-1)
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp_path / "model" / "model-best", out)

@@ -3,8 +3,8 @@ drops and types each name the rules propose in a paper, from the features of
 :func:`kg.extract.mention_features.group_features`; stored as plain weights in ``mentions.json``.
 
 A name's gold class is the type of the gold entity one of whose aliases it equals under the
-scorer's normalisation, else ``none``. Candidates come from the rules alone (no NER), so no
-trained part sees its own training papers here.
+scorer's normalisation, else ``none``. Candidates are the rules' names and the NER's spans, the
+latter cross-fitted (:func:`cross_fitted_rows`) so that no NER tags papers it was trained on.
 """
 
 from __future__ import annotations
@@ -17,18 +17,22 @@ from ..evaluate import norm
 from .gold import LABEL_ORDER, gold_text
 
 
-def candidate_rows(rows: list[dict[str, Any]]):
-    """(features, class) for every candidate name of every gold paper."""
+def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path | None = None):
+    """(features, class) for every candidate name of every gold paper; with ``ner_dir``, the
+    candidates include the spans of that NER (which must not have been trained on ``rows``)."""
     from ..pipeline import Options, load_pipeline
+    from ..text import name_key
 
-    nlp = load_pipeline(Options(keep_sentences=True))
+    if ner_dir is not None:
+        options = Options(trained=str(ner_dir), entities="union", claims="rules", proposed="rules", keep_sentences=True)
+    else:
+        options = Options(keep_sentences=True)
+    nlp = load_pipeline(options)
     texts = [gold_text(r) for r in rows]
     for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
         gold = {label: {norm(a) for aliases in row["entities"].get(label, ()) for a in aliases} for label in LABEL_ORDER}
         names = {}
         for start, end, _label, _source in doc._.kg["entity_candidates"]:
-            from ..text import name_key
-
             names.setdefault(name_key(text[start:end]), text[start:end])
         for key, features in doc._.kg["entity_features"].items():
             name = norm(names[key])
@@ -36,11 +40,28 @@ def candidate_rows(rows: list[dict[str, Any]]):
             yield features, cls
 
 
+def cross_fitted_rows(rows: list[dict[str, Any]], halves: int = 2):
+    """Candidate rows in which the NER spans of every paper come from an NER trained on the other
+    half of ``rows`` (stacking: the decision learns how the NER errs on papers it never saw)."""
+    import tempfile
+
+    from .fit import fit_ner
+
+    ordered = sorted(rows, key=lambda r: str(r["id"]))
+    parts = [ordered[i::halves] for i in range(halves)]
+    with tempfile.TemporaryDirectory(prefix="kg-crossfit-") as tmp:
+        for index, part in enumerate(parts):
+            others = [r for j, p in enumerate(parts) if j != index for r in p]
+            ner_dir = Path(tmp) / f"half{index}"
+            fit_ner(others, ner_dir / "ner", {"training.max_steps": 1000})
+            yield from candidate_rows(part, ner_dir)
+
+
 def fit_mentions(rows: list[dict[str, Any]], out: Path, c: float = 1.0) -> Path:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    data = list(candidate_rows(rows))
+    data = list(cross_fitted_rows(rows))
     vectorizer = DictVectorizer(sparse=True)
     x = vectorizer.fit_transform([f for f, _ in data])
     y = [cls for _, cls in data]

@@ -19,8 +19,9 @@ def candidate_rows(rows: list[dict[str, Any]], trained_dir: Path | None):
     from ..pipeline import Options, load_pipeline
 
     has_ner = trained_dir is not None and (trained_dir / "ner" / "config.cfg").exists()
-    options = Options(trained=str(trained_dir) if has_ner else None, claims="rules", proposed="rules",
-                      keep_sentences=True)
+    decided = has_ner and (trained_dir / "mentions.json").exists()
+    options = Options(trained=str(trained_dir) if has_ner else None, entities="decided" if decided else "trained",
+                      claims="rules", proposed="rules", keep_sentences=True)
     nlp = load_pipeline(options)
     texts = [gold_text(r) for r in rows]
     for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
