@@ -19,8 +19,8 @@ def extract_command(
     out: Path = typer.Option(..., "--out", "-o", help="Predictions JSONL to write (one object per paper)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0 = automatic: one per core, up to 4, from 200 papers on)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Papers per spaCy batch."),
-    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Add the trained SciERC/TDMSci NER as a "
-                                       "recall source (default: KG_EXTRACT_NER=1, else off)."),
+    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Extract with the rules plus the SciERC/TDMSci "
+                                       "NER instead of the trained extractor (default: KG_EXTRACT_NER=1, else off)."),
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
     from ..extract import extract_papers, output_row

@@ -401,7 +401,7 @@ class ClaimRules:
         state["proposed"] = [list(p) for p in proposed]
         keys = {name_key(text[s:e]) for s, e in proposed}
         keys |= self._aliases(state["pairs"], keys, text)
-        state["claims"] = self._claims(sentences, self._mentions, keys, text, state)
+        state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
         return doc
 
@@ -516,7 +516,7 @@ class ClaimRules:
                 extra |= {a, b}
         return extra
 
-    def _claims(self, sentences, mentions, keys: set[str], text: str, state: dict) -> list[dict]:
+    def _claims(self, doc: Doc, sentences, mentions, keys: set[str], text: str, state: dict) -> list[dict]:
         first_contribution = next((i for i, s in enumerate(sentences) if claim_rules.is_contribution(s.text)), None)
         mentions = sorted(mentions)
         mention_starts = [m[0] for m in mentions]
@@ -536,7 +536,7 @@ class ClaimRules:
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
         if self.classifier is not None:
-            return self._classified(views, features, keys)
+            return self._classified(doc, views, features, keys)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text):
@@ -548,14 +548,23 @@ class ClaimRules:
             previous = inside
         return out
 
-    def _classified(self, views, features, keys: set[str]) -> list[dict]:
-        """Claims decided and typed by the trained classifier; the rules fill their parts."""
-        from .learn.claims import classifier_text
-
-        texts = [classifier_text(v[0].text, f) for v, f in zip(views, features)]
+    def _classified(self, doc: Doc, views, features, keys: set[str]) -> list[dict]:
+        """Claims decided and typed by the trained classifier; the rules fill their parts. The
+        classifier reads each sentence's tokens plus its rule features as extra words (the text
+        :func:`kg.extract.learn.claims.classifier_text` writes), built from the parsed doc so the
+        sentence is not tokenized twice."""
+        inputs = []
+        for (sent, *_rest), feats in zip(views, features):
+            span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+            tokens = list(span) if span is not None else []
+            words = [t.text for t in tokens] + feats
+            spaces = [bool(t.whitespace_) for t in tokens[:-1]] + [True] * bool(tokens) + [True] * len(feats)
+            inputs.append(Doc(self.classifier.vocab, words=words, spaces=spaces[:len(words)]))
+        textcat = self.classifier.get_pipe(self.classifier.pipe_names[0])
+        texts = textcat.pipe(inputs)
         out, previous = [], []
-        for (sent, inside, verdict, _candidate, _own, _after), doc in zip(views, self.classifier.pipe(texts)):
-            cats = doc.cats
+        for (sent, inside, verdict, _candidate, _own, _after), classified in zip(views, texts):
+            cats = classified.cats
             if cats.get("claim", 0.0) >= self.claim_threshold:
                 kind = max(claim_rules.CLAIM_TYPES, key=lambda t: cats.get(t, 0.0))
                 cue_at = verdict[2] if verdict else 0
