@@ -1,7 +1,8 @@
 """Quality floors on a fold nobody trained on: every trained part is fitted on folds 1-4 of the
 seed gold (248 papers) and the whole extractor is scored on fold 0 (62 papers) with the seed-gold
-scorer, exactly as one fold of `kg eval --cv 5`. Training is seeded and single-threaded, so the
-scores are deterministic; the floors sit a little under the measured fold-0 scores."""
+scorer, exactly as one fold of `kg eval --cv 5`. Training is seeded, so the scores are
+repeatable; the floors sit under the measured fold-0 scores (entities 0.644, proposed 0.571, claims
+0.814 in `kg eval --cv 5`) and above the rules alone on the same fold (entities 0.557)."""
 
 from __future__ import annotations
 
