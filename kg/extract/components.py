@@ -187,7 +187,7 @@ class EntityRules:
         verdicts = {key: decide_label(f, self.decision, self.none_threshold) for key, f in features.items()}
         out = []
         for c in candidates:
-            label, probability = verdicts[name_key(text[c.start:c.end])]
+            label, _probability = verdicts[name_key(text[c.start:c.end])]
             if label != "none":
                 out.append(Candidate(c.start, c.end, label, c.source, c.priority))
         return out
@@ -197,7 +197,7 @@ class EntityRules:
         text = doc_text(doc)
         candidates = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents]
         found = {text[c.start:c.end]: c.label for c in candidates}
-        acro, pairs, _labels = acronym_candidates(text, lookup)
+        _candidates, pairs, _labels = acronym_candidates(text, lookup)
         kept_pairs = []
         for pair in pairs:
             long_label, short_label = found.get(pair.long), found.get(pair.short)

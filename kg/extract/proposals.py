@@ -45,11 +45,13 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
         a, b = name_key(text[ls:le]), name_key(text[ss:se])
         partners[a], partners[b] = b, a
         short_keys.add(b)
+    methods = sorted(m for m in mentions if m[2] == "method")
     first_in_region = set()
     for start, end, _naming in regions:
-        inside = [m for m in sorted(mentions) if start <= m[0] < end + 1 and m[2] == "method"]
+        inside = [m for m in methods if start <= m[0] < end + 1]
         if inside:
             first_in_region.add(name_key(text[inside[0][0]:inside[0][1]]))
+    in_title = {key for key, occ in by_key.items() if any(m[0] < cut for m in occ)}
     contribution = [s for s in sentences if is_contribution(s.text)]
     length = max(len(text) - cut, 1)
     out = []
@@ -61,7 +63,7 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
         partner = partners.get(key)
         f = {
             "rule": key in rule_keys,
-            "title": any(m[0] < cut for m in occ) or (partner is not None and partner in _title_keys(by_key, cut, text)),
+            "title": key in in_title or partner in in_title,
             "title_name": bool(title_named) and any(m[0] < title_named[1] and title_named[0] < m[1] for m in occ),
             "region": any(s <= m[0] < e + 1 and not n for m in occ for s, e, n in regions),
             "naming": any(s <= m[0] < e + 1 and n for m in occ for s, e, n in regions),
@@ -87,10 +89,6 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
         }
         out.append(ProposalCandidate(occ[0][0], occ[0][1], key, {k: float(v) for k, v in f.items()}))
     return out
-
-
-def _title_keys(by_key: dict[str, list[tuple]], cut: int, text: str) -> set[str]:
-    return {key for key, occ in by_key.items() if any(m[0] < cut for m in occ)}
 
 
 def score(features: dict[str, float], model: dict) -> float:

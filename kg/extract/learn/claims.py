@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..evaluate import _sentence_match
-from .gold import CLAIM_TYPES, gold_text
+from ..claims import CLAIM_TYPES
+from .gold import gold_text
 
 LABELS = ("claim",) + CLAIM_TYPES
 

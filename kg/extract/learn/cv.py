@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..evaluate import gold_papers, score_seed
+from .fit import PARTS
 from .gold import ROOT, folds, load_gold
 
 WORK_DIR = ROOT / "training" / "cv-work"
-from .fit import PARTS
 
 
 def _digest(*chunks: bytes) -> str:

@@ -2,9 +2,9 @@
 
     python -m kg.extract.learn.fit [--out kg/extract/resources/trained]
 
-Writes ``ner/`` (spaCy NER: mentions), ``claims/`` (spaCy textcat_multilabel: result sentence and
-its type) and ``proposed.json`` (logistic regression over candidate methods). Deterministic for a
-given set of rows (fixed seeds; one thread).
+Writes ``ner/`` (spaCy NER: mentions), ``mentions.json`` (logistic regression keeping, dropping and
+typing candidate names), ``claims/`` (spaCy textcat_multilabel: result sentence and its type) and
+``proposed.json`` (logistic regression over candidate methods), with fixed seeds.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ def _inner_split(rows: list[dict[str, Any]], share: int = 8) -> tuple[list, list
 
 
 def _spacy_train(config: str, train_docs, dev_docs, out: Path, overrides: dict | None = None) -> Path:
-    import spacy  # noqa: F401
     from spacy.cli.train import train
     from spacy.tokens import DocBin
 
@@ -100,8 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=TRAINED_DIR)
     parser.add_argument("--parts", default=",".join(PARTS))
     args = parser.parse_args(argv)
-    fit_all(load_gold(), args.out, tuple(args.parts.split(",")))
-    print(f"trained on {len(load_gold())} seed-gold papers -> {args.out}")
+    rows = load_gold()
+    fit_all(rows, args.out, tuple(args.parts.split(",")))
+    print(f"trained on {len(rows)} seed-gold papers -> {args.out}")
 
 
 if __name__ == "__main__":

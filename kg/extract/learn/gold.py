@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..evaluate import read_jsonl
-from ..claims import CLAIM_TYPES  # noqa: F401  (re-exported for the learners)
 from ..text import verbatim_occurrences
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,9 +34,11 @@ def folds(rows: list[dict[str, Any]], k: int, seed: int = 13) -> list[list[dict[
 
 
 def gold_text(row: dict[str, Any]) -> str:
-    """The extractor's document text of a gold paper (see kg.extract.pipeline.paper_text)."""
-    title = (row.get("title") or "").replace("\n", " ").replace("\r", " ")
-    return title + "\n\n" + (row.get("abstract") or "")
+    """The extractor's document text of a gold paper."""
+    from ..evaluate import gold_papers
+    from ..pipeline import paper_text
+
+    return paper_text(gold_papers([row])[0])
 
 
 def alias_spans(row: dict[str, Any], text: str) -> list[tuple[int, int, str]]:
