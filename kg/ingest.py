@@ -45,7 +45,8 @@ _SEPARATOR = re.compile(r"^[·•|\-–—\s]*$")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = re.compile(r"[.,;:!?)\]}>'\"]+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: U+2028, U+0085, \x0b, \x0c are text
-_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate, or an undecodable byte (surrogateescape)
+# a NUL, a lone surrogate or an undecodable byte (decoded with surrogateescape): not text
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,8 @@ def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
                 yield first + 1, cells
 
 
-def _around_surrogate(text: str) -> str:
-    at = _SURROGATE.search(text).start()
+def _around_bad_char(text: str) -> str:
+    at = _NOT_TEXT.search(text).start()
     return ascii(text[max(0, at - 30):at + 1])
 
 
@@ -378,15 +379,15 @@ def _make_paper(*, title: str, abstract: str, source: Source, given_id: str | No
 
 
 def _unusable(*values: Any) -> str | None:
-    """Why a record cannot be kept: a lone surrogate or undecodable byte anywhere in it, or
+    """Why a record cannot be kept: a NUL, lone surrogate or undecodable byte anywhere in it, or
     metadata nested deeper than MAX_METADATA_DEPTH (walked without recursion)."""
     stack = [(value, 0) for value in values]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_METADATA_DEPTH:
             return f"metadata nested deeper than {MAX_METADATA_DEPTH} levels"
-        if isinstance(value, str) and _SURROGATE.search(value):
-            return f"text is not valid UTF-8 (a broken byte or lone surrogate in {_around_surrogate(value)})"
+        if isinstance(value, str) and _NOT_TEXT.search(value):
+            return f"text is not valid UTF-8 (a NUL, broken byte or lone surrogate in {_around_bad_char(value)})"
         if isinstance(value, dict):
             stack.extend((item, depth + 1) for pair in value.items() for item in pair)
         elif isinstance(value, (list, tuple)):
@@ -428,7 +429,8 @@ def read_text(path: Path) -> str | Problem:
         return Problem(name, 0, f"cannot read file ({error.strerror or error}); skipped")
     if not data.strip():
         return Problem(name, 0, "file is empty; skipped")
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if head.count(b"\x00") * 100 > len(head):  # UTF-16, an image...; a stray NUL costs only its record
         return Problem(name, 0, "file is binary, not a listing; skipped")
     # a broken byte costs only the record it is in (found there as a surrogate), not the file
     return data.decode("utf-8-sig", errors="surrogateescape")

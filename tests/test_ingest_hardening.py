@@ -71,8 +71,9 @@ def test_flipped_byte_costs_one_record_in_each_format(tmp_path):
                 ).encode("latin-1")
     listing = ("First Title\nFirst abstract.\nCaf\xe9 Title\nBroken abstract.\nThird Title\nThird abstract.\n"
                ).encode("latin-1")
+    nul = jsonl.replace(b"Caf\xe9", b"Caf\x00")  # not a binary file: one NUL in 4 KB costs its record
     for name, data, kept, line in (("a.jsonl", jsonl, GOOD_IDS, 2), ("b.csv", csv_text, ["good1", "good2"], 3),
-                                   ("c.txt", listing, ["first-title", "third-title"], 3)):
+                                   ("c.txt", listing, ["first-title", "third-title"], 3), ("d.jsonl", nul, GOOD_IDS, 2)):
         result, path = ingest_text(tmp_path, name, data)
         assert [p.id for p in result.papers] == kept, name
         assert [(Path(p.file), p.line) for p in result.problems] == [(path, line)]
