@@ -100,4 +100,8 @@ def repository_iri(url: str) -> str:
 
 def _iri_segment(text: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9._~-]+", "-", text).strip("-")
-    return safe or hashlib.sha1(text.encode()).hexdigest()[:12]
+    if safe == text:
+        return text
+    # ids that differ only in unsafe characters ('a b', 'a/b', 'a-b') must not share an IRI
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{safe}-{digest[:8]}" if safe else digest[:12]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract.entities import dataset_list_items
-from kg.ids import paper_id
+from kg.ids import claim_iri, paper_id, paper_iri
 from kg.ingest import Problem, ingest, parse_listing, read_papers, write_jsonl
 from kg.records import Paper, to_dict
 
@@ -142,6 +142,13 @@ def test_non_latin_and_emoji_titles_stay_distinct_papers(tmp_path):
     assert len({p.id for p in result.papers}) == len(titles)
     assert [paper_id(t) for t in titles] == [p.id for p in result.papers]  # stable: the same title, the same id
     assert paper_id("Pointer Networks") == "pointer-networks"  # Latin titles keep their readable slug
+
+
+def test_ids_that_differ_in_unsafe_characters_keep_distinct_iris():
+    ids = ["a b", "a/b", "a-b", "a:b", " a b", "", "?"]
+    assert len({paper_iri(i) for i in ids}) == len(ids)
+    assert len({claim_iri(i, "abstract", 0, 5) for i in ids}) == len(ids)
+    assert paper_iri("pointer-networks").endswith("/paper/pointer-networks")  # safe ids keep their IRI
 
 
 def test_ingest_output_reads_back_with_every_record(tmp_path):
