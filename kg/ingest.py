@@ -285,7 +285,7 @@ def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
 
 def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as error:
         yield Problem(file, error.lineno, f"broken JSON ({error.msg}); file skipped")
         return
