@@ -450,7 +450,7 @@ def dataset_list_items(text: str) -> list[tuple[int, int]]:
     def items(segment: str, offset: int, need: int) -> list[tuple[int, int]]:
         found, position = [], 0
         for part in _LIST_SPLIT.split(segment) + [""]:
-            at = segment.find(part, position) if part else len(segment)
+            at = segment.find(part, position) if part else position  # '' also opens ' and BLAST ...'
             raw = part.strip()
             if raw.lower().startswith("the "):
                 raw = raw[4:]
