@@ -38,6 +38,15 @@ def _state(doc: Doc) -> dict:
     return doc._.kg
 
 
+def noun_chunks(doc: Doc) -> list:
+    """The doc's noun chunks, found once per doc (spaCy finds all of them on every access) and
+    kept as token ranges until the last component drops them."""
+    state = _state(doc)
+    if "_chunks" not in state:
+        state["_chunks"] = [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
+    return [doc[start:end] for start, end in state["_chunks"]]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
     is dropped by the last component so it never travels between processes."""
@@ -253,7 +262,7 @@ class EntityRules:
                 candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
-        heads = head_candidates(doc, protected, known, text)
+        heads = head_candidates(doc, protected, known, text, noun_chunks(doc))
         if named:
             heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
         candidates.extend(heads)
@@ -403,6 +412,7 @@ class ClaimRules:
         keys |= self._aliases(state["pairs"], keys, text)
         state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
+        state.pop("_chunks", None)
         return doc
 
     def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
@@ -434,7 +444,7 @@ class ClaimRules:
         chunks, chunk_starts = None, []
         for start, end, naming in regions:
             if chunks is None:
-                chunks = list(doc.noun_chunks)
+                chunks = noun_chunks(doc)
                 chunk_starts = [c.start_char for c in chunks]
             for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
                 if chunk.end_char > end + 1:
@@ -488,7 +498,7 @@ class ClaimRules:
     def _title_phrases(self, doc: Doc, cut: int) -> list[tuple[int, int, str, str]]:
         """Noun phrases of the title (trimmed like mentions) that overlap no mention."""
         out = []
-        for chunk in doc.noun_chunks:
+        for chunk in noun_chunks(doc):
             if chunk.start_char >= cut:
                 break
             bounds = trim_chunk(chunk)
