@@ -204,7 +204,7 @@ class EntityRules:
     def _trained(self, doc: Doc) -> Doc:
         state = _state(doc)
         text = doc_text(doc)
-        candidates = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents]
+        candidates = ner_candidates(doc)
         found = {text[c.start:c.end]: c.label for c in candidates}
         _candidates, pairs, _labels = acronym_candidates(text, lookup)
         kept_pairs = []
@@ -227,7 +227,7 @@ class EntityRules:
         state = _state(doc)
         text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
-        ner = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents] if self.mode != "rules" else []
+        ner = ner_candidates(doc) if self.mode != "rules" else []
         candidates.extend(ner)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
         cut = title_end(doc)
@@ -276,6 +276,27 @@ class EntityRules:
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc
+
+
+_DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
+
+
+def ner_candidates(doc: Doc) -> list[Candidate]:
+    """The NER's spans, without a dangling '&', 'and' or comma at either end ('ILSVRC &') and
+    with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
+    out = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if doc[end - 1].text in ("-", "/") and end < len(doc) and not doc[end - 1].whitespace_ \
+                and not (doc[end].is_punct or doc[end].is_space):
+            end += 1
+        while end > start and doc[end - 1].lower_ in _DANGLING:
+            end -= 1
+        while start < end and doc[start].lower_ in _DANGLING:
+            start += 1
+        if end > start:
+            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, "ner", 4))
+    return out
 
 
 def repeated_names(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
