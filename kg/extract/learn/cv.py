@@ -35,6 +35,7 @@ def part_fingerprint(part: str) -> str:
     import inspect
 
     from . import claims, fit, gold, mentions, proposed
+    from ..pipeline import NER_MODEL
     from .. import text
 
     learn = Path(__file__).parent
@@ -44,7 +45,7 @@ def part_fingerprint(part: str) -> str:
     if part in ("ner", "halves"):
         code = [inspect.getsource(f) for f in (gold.alias_spans, gold.ner_docs, gold.gold_text,
                                                 text.verbatim_occurrences)]
-        files = [ROOT / "training" / "seed_ner.cfg"]
+        files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model"]
     elif part == "claims":
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]

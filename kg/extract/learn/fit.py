@@ -66,8 +66,11 @@ def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None
 
     from .gold import ner_docs
 
+    from ..pipeline import NER_MODEL
+
     nlp = spacy.blank("en")
     train_rows, dev_rows = _inner_split(rows)
+    overrides = {"paths.ner_init": str(NER_MODEL), **(overrides or {})}
     return _spacy_train("seed_ner.cfg", ner_docs(nlp, train_rows), ner_docs(nlp, dev_rows), out, overrides)
 
 
