@@ -647,11 +647,12 @@ def query_parameters(text: str) -> tuple[str, ...]:
 
 @dataclass
 class CypherConsole:
-    """A read-only Cypher connection (kg.cypher's guards: write clauses refused, READ mode, rollback)."""
+    """A read-only Cypher connection (kg.cypher's guards: writes refused, read-only user, READ mode, rollback)."""
 
     driver: object
     database: str | None
     where: str
+    probe: object = None
 
     def run(self, text: str, params: dict[str, str], *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
         import time
@@ -659,7 +660,8 @@ class CypherConsole:
         from . import cypher
 
         started = time.perf_counter()
-        result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit)
+        result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit,
+                                   probe=self.probe)
         return QueryResult(result.to_dataframe(), result.truncated, time.perf_counter() - started)
 
     @staticmethod
@@ -673,8 +675,8 @@ class CypherConsole:
 def cypher_console() -> CypherConsole | None:
     """A Cypher console when the Neo4j integration is installed and a Bolt server answers, else None.
 
-    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``), else
-    the local server started with ``kg neo4j start``.
+    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``; give that
+    user the ``reader`` role), else the local server started with ``kg neo4j start``, as its read-only user.
     """
     import os
 
@@ -683,8 +685,9 @@ def cypher_console() -> CypherConsole | None:
         return None
     from neo4j import GraphDatabase
 
-    from . import bolt_server
+    from . import bolt_server, cypher
 
+    probe = None
     try:
         uri = os.environ.get("NEO4J_URI")
         if uri:
@@ -694,12 +697,13 @@ def cypher_console() -> CypherConsole | None:
             server = bolt_server.running()
             if server is None:
                 return None
-            uri, auth, database = server.uri, (server.user, server.password()), server.database
+            uri, auth, database = server.uri, server.reader_auth(), server.database
+            probe = cypher.wal_probe(server.data_dir / "databases" / database)
         driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3.0)
         driver.verify_connectivity()
-    except Exception:  # not configured, not running or refusing us: no Cypher tab
+    except Exception:  # not configured, not running, no read-only user or refusing us: no Cypher tab
         return None
-    return CypherConsole(driver, database, uri)
+    return CypherConsole(driver, database, uri, probe)
 
 
 # ------------------------------------------------------------------ export
