@@ -14,7 +14,7 @@ from typing import Any
 
 from .queries import check_read_only, load_named, named_queries
 from .records import Entity, PaperRecord, collect_entities
-from .store import IRI, Backend, QueryResult, open_backend, read_meta, read_records, require
+from .store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
 
 DEFAULT_TIMEOUT = 30.0
 # Prefixes every query may use without declaring them.
@@ -55,12 +55,21 @@ def to_frame(result: QueryResult):
 
 
 class KnowledgeGraph:
-    """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``)."""
+    """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``).
+
+    It holds the version of the store that was current when it was opened (``path``), also while a
+    rebuild switches the store to a newer one; open the store again to see the new version.
+    """
 
     def __init__(self, store: str | Path | None = None, backend: str = "oxigraph"):
-        self.path = require(store if store is not None else default_store())
+        self._version = open_version(store if store is not None else default_store())
+        self.path = self._version.path
         self.backend_name = backend
-        self.backend: Backend = open_backend(self.path, backend)
+        try:
+            self.backend: Backend = open_backend(self.path, backend)
+        except BaseException:
+            self._version.close()
+            raise
         self._records: list[PaperRecord] | None = None
         self._nx = None
 
@@ -131,6 +140,7 @@ class KnowledgeGraph:
     def close(self) -> None:
         self.backend.close()
         self._nx = None
+        self._version.close()
 
     def __enter__(self) -> "KnowledgeGraph":
         return self

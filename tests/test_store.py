@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import threading
 import time
 
@@ -179,7 +181,7 @@ def test_rebuild_gives_the_same_triples(tmp_path, records):
     first = kg_store.write_store(records, path)["triples"]
     second = kg_store.write_store(kg_store.read_records(path), path)["triples"]
     assert first == second
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]  # no leftover temp directories
+    assert _only_current_version(tmp_path, "s")  # no leftover temp directories or old versions
 
 
 def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
@@ -197,15 +199,78 @@ def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
     with kg.open(path) as handle:
         assert len(handle) == before
     assert len(kg_store.read_records(path)) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+    assert _only_current_version(tmp_path, "s")
+
+
+def _only_current_version(parent, name):
+    versions = sorted(p.name for p in (parent / f".{name}.versions").iterdir())
+    current = os.path.basename(os.path.realpath(parent / name))
+    ours = sorted(p.name for p in parent.iterdir() if p.name == name or p.name.startswith(f".{name}."))
+    return ours == [f".{name}.lock", f".{name}.versions", name] and versions == [current]
+
+
+def _legacy_copy(records, folder, scratch):
+    """A complete store folder of the older layout (files directly inside), written to ``folder``."""
+    kg_store.write_store(records, scratch)
+    shutil.copytree(os.path.realpath(scratch), folder)
+    return folder
 
 
 def test_interrupted_swap_is_recovered(tmp_path, records):
     path = tmp_path / "s"
-    kg_store.write_store(records, path)
-    path.rename(tmp_path / ".s.old-1-1")  # as if killed between the two renames of a swap
+    _legacy_copy(records, tmp_path / ".s.old-1-1", tmp_path / "other")  # killed between the two renames of a swap
     assert kg_store.exists(path)
     assert len(kg_store.read_records(path)) == 5
+
+
+def test_two_crashes_in_a_row_recover_the_newest_complete_copy(tmp_path, records):
+    """Issue 13, finding 6: killed while deleting an old copy, then between the renames of the next swap."""
+    path = tmp_path / "s"
+    complete = _legacy_copy(records[:3], tmp_path / ".s.old-2-2", tmp_path / "other")
+    half_deleted = _legacy_copy(records, tmp_path / ".s.old-1-1", tmp_path / "other")
+    (half_deleted / "meta.json").unlink()  # rmtree got this far; the folder is newer than the complete one
+    shutil.rmtree(half_deleted / "oxigraph")
+    os.utime(complete / "meta.json", ns=(1, 1))
+    os.utime(complete, ns=(1, 1))
+    building = _legacy_copy(records, tmp_path / ".s.building-999", tmp_path / "other")
+    assert kg_store.exists(path)
+    assert len(kg_store.read_records(path)) == 3
+    with kg.open(path) as handle:
+        assert handle.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [3]
+    assert not half_deleted.exists() and not building.exists()
+    kg_store.write_store(records, path)
+    assert _only_current_version(tmp_path, "s")
+
+
+def test_dangling_link_falls_back_to_the_newest_complete_version(tmp_path, records):
+    path = tmp_path / "s"
+    kg_store.write_store(records[:2], path)
+    older = os.path.realpath(path)
+    with kg.open(path):  # a reader holds the older version, so the next build keeps it
+        kg_store.write_store(records, path)
+    shutil.rmtree(os.path.realpath(path))  # the current version lost (deleted by hand)
+    assert kg_store.exists(path) and os.path.realpath(path) == older
+    assert len(kg_store.read_records(path)) == 2
+
+
+def test_older_layout_store_is_read_and_moved_by_the_next_build(tmp_path, records):
+    path = _legacy_copy(records[:2], tmp_path / "s", tmp_path / "other")
+    with kg.open(path) as handle:
+        assert len(handle.records()) == 2
+    kg_store.write_store(records, path)
+    assert path.is_symlink() and len(kg_store.read_records(path)) == 5
+
+
+def test_a_reader_keeps_its_version_through_rebuilds(tmp_path, records):
+    path = tmp_path / "s"
+    kg_store.write_store(records[:2], path)
+    with kg.open(path) as handle:
+        kg_store.write_store(records, path)
+        kg_store.write_store(records[:4], path)
+        assert len(handle.records()) == 2 and len(handle) == handle.meta()["triples"]
+        assert handle.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [2]
+    kg_store.write_store(records, path)
+    assert _only_current_version(tmp_path, "s")  # released: collected by the next build
 
 
 def test_missing_store_is_a_clear_error(tmp_path):
