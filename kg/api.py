@@ -72,16 +72,27 @@ class KnowledgeGraph:
             raise
         self._records: list[PaperRecord] | None = None
         self._nx = None
+        self._pool = None
 
     # -------------------------------------------------------------- queries
 
     def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
               limit: int | None = None, trusted: bool = False) -> QueryResult:
-        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection."""
+        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection.
+
+        With a ``timeout`` it runs in a child process that is ended when the timeout passes, so the
+        work stops (see :mod:`kg.query_process`); with ``timeout=None`` it runs in this process.
+        """
         query = with_prefixes(query)
         if not trusted:
             check_read_only(query)
-        return self.backend.query(query, bindings or {}, timeout=timeout, limit=limit)
+        if timeout is None or timeout <= 0:
+            return self.backend.query(query, bindings or {}, timeout=None, limit=limit)
+        if self._pool is None:
+            from .query_process import QueryPool
+
+            self._pool = QueryPool(self.path, self.backend_name)
+        return self._pool.query(query, bindings or {}, timeout=timeout, limit=limit)
 
     def sparql(self, query: str, /, **bindings: Any):
         """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
@@ -138,6 +149,8 @@ class KnowledgeGraph:
         return validate_backend(self.backend)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self.backend.close()
         self._nx = None
         self._version.close()

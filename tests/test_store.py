@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
@@ -152,6 +153,32 @@ def test_timeout_stops_a_long_query(graph):
     while any(t.name == "kg-query" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(t.name == "kg-query" for t in threading.enumerate()), "the abandoned query kept running"
+
+
+def _query_children():
+    """Live child processes of this one that run kg.query_process."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and b"kg.query_process" in cmdline:
+            found.append(stat.parent.name)
+    return found
+
+
+def test_timeout_stops_an_aggregate_query(graph):
+    """Issue 13, finding 2: an aggregate computes before its first row; on timeout its work must stop."""
+    with pytest.raises(QueryError, match="timeout"):
+        graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=0.5)
+    deadline = time.monotonic() + 5  # a bound for a stuck process, not a speed assertion
+    while any(t.name == "kg-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "kg-query" for t in threading.enumerate()), "the abandoned query kept running"
+    assert _query_children() == []  # its process was ended (an idle one is started for the next query)
+    assert graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [5]
 
 
 def test_updates_are_refused(graph):
