@@ -93,6 +93,14 @@ def test_cli_reads_as_the_read_only_user(bolt_server, loaded_graph):
     assert '"username": "reader"' in result.stdout and '"root"' not in result.stdout
 
 
+def test_reader_password_stays_private(bolt_server):
+    user, password = bolt_server.reader_auth()
+    assert user == "reader" and password != bolt_server.password()
+    assert (bolt_server.data_dir / "reader-credentials").stat().st_mode & 0o077 == 0
+    assert password not in open(f"/proc/{bolt_server.pid}/cmdline", "rb").read().decode()
+    assert password not in (bolt_server.data_dir / "server.log").read_text(errors="replace")
+
+
 @pytest.mark.slow
 def test_timed_out_query_is_stopped_on_the_server(bolt_server, bolt_driver, reader_driver):
     with pytest.raises(QueryError, match="was stopped on the server"):

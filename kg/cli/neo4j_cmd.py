@@ -80,7 +80,9 @@ def start_command(
     began = time.monotonic()
     server = start(folder, port, heap=heap)
     verb = "already running" if already else f"started in {time.monotonic() - began:.1f} s"
-    typer.echo(f"Bolt server {verb}: {server.uri} (database {server.database}, user {server.user}, pid {server.pid}, data {server.data_dir})")
+    reader = f", read-only user {server.reader}" if server.reader else ""
+    typer.echo(f"Bolt server {verb}: {server.uri} (database {server.database}, user {server.user}{reader}, "
+               f"pid {server.pid}, data {server.data_dir})")
 
 
 @neo4j_app.command("stop")
