@@ -427,9 +427,9 @@ def open_version(store: str | Path, attempts: int = 20) -> Version:
             return Version(folder, fd)
         if fd is not None:
             os.close(fd)
-        if not _busy(store):
+        if Path(os.path.realpath(store)) == folder and not _busy(store):
             break
-        time.sleep(0.1)  # a build is switching versions: look again
+        time.sleep(0.05)  # a build switched or is switching versions: look again
     raise StoreError(f"no graph store at {store}; build one with `kg build --store {store}`")
 
 
@@ -651,11 +651,19 @@ def _delete_if_free(folder: Path) -> None:
 
 def _recover(store: Path) -> None:
     """Point a missing or broken store at its newest complete version, if a build is not running."""
-    if _complete(Path(os.path.realpath(store))) or not store.parent.is_dir():
+    if _complete(Path(os.path.realpath(store))) or not _recoverable(store):
         return
     with _WriteLock(store, try_only=True) as locked:
         if locked:
             _recover_locked(store)
+
+
+def _recoverable(store: Path) -> bool:
+    """Whether there is anything to recover from (so a mere look at a missing store writes nothing)."""
+    if not store.parent.is_dir():
+        return False
+    return (store.is_symlink() or _versions_dir(store).is_dir()
+            or any(store.parent.glob(f".{store.name}.old-*")) or any(store.parent.glob(f".{store.name}.building-*")))
 
 
 def _recover_locked(store: Path) -> None:

@@ -318,3 +318,8 @@ def test_bad_checkpoint_lines_are_reported(tmp_path):
 def test_unknown_backend(built):
     with pytest.raises(StoreError, match="unknown backend"):
         kg.open(built[0], backend="neo4j")
+
+
+def test_looking_at_a_missing_store_writes_nothing(tmp_path):
+    assert not kg_store.exists(tmp_path / "nowhere")
+    assert list(tmp_path.iterdir()) == []
