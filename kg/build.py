@@ -2,7 +2,8 @@
 
 Re-running on the same input re-uses every record (same triples); new listings only add new papers
 (or new sightings of known ones); records of papers whose text or extractor version changed are
-extracted again. ``records_file`` builds from an existing checkpoint and skips extraction.
+extracted again. Corpus-wide naming runs over every record on every build, so an incremental build
+gives the graph a full one does. ``records_file`` builds from an existing checkpoint and skips extraction.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ class BuildReport:
 
 def _extractor():
     try:
-        from .extract import EXTRACTOR_VERSION, extract_papers
+        from .extract import EXTRACTOR_VERSION, pipeline
     except ImportError as error:
         raise ExtractionError(
             f"the extraction pipeline is not available ({error}); build from a checkpoint with --records FILE"
         ) from error
-    return extract_papers, EXTRACTOR_VERSION
+    return pipeline, EXTRACTOR_VERSION
 
 
 def build(
@@ -61,28 +62,38 @@ def build(
     problems.extend(str(p) for p in result.problems if isinstance(p, Problem))
     previous = read_records(store) if exists(store) else []
     by_id = {r.paper.id: r for r in previous}
-    extract_papers, version = _extractor()
+    pipeline, version = _extractor()
 
     kept: dict[str, PaperRecord] = {r.paper.id: r for r in previous}
-    todo: list[Paper] = []
     reused = 0
     for paper in result.papers:
         old = by_id.get(paper.id)
-        if old is not None and _same_text(old.paper, paper) and old.extractor == version:
+        if old is None or not _same_text(old.paper, paper):
+            kept[paper.id] = PaperRecord(paper)  # nothing extracted yet
+        elif _current(old, version):
             kept[paper.id] = replace(old, paper=merge_papers(old.paper, paper))
             reused += 1
         else:
-            todo.append(merge_papers(paper, old.paper) if old is not None and _same_text(old.paper, paper) else paper)
+            kept[paper.id] = PaperRecord(merge_papers(paper, old.paper))
+    drafts = {pid: pipeline.redraft(r) if _current(r, version) else None for pid, r in kept.items()}
+    todo = [kept[pid].paper for pid, draft in drafts.items() if draft is None]
     if todo:
         stage("Extracting", len(todo))
         from .extract.workers import auto_processes
 
         processes = n_process or auto_processes(len(todo))
-        for record in extract_papers(todo, n_process=processes, on_progress=on_progress):
-            kept[record.paper.id] = record
+        for draft in pipeline.draft_papers(todo, n_process=processes, on_progress=on_progress):
+            drafts[draft.paper.id] = draft
+    stage("Naming", None)
+    records = pipeline.canonicalise(list(drafts.values()))
     stage("Writing graph", None)
-    meta = write_store(list(kept.values()), store, extra_meta={"inputs": [str(i) for i in inputs]})
+    meta = write_store(records, store, extra_meta={"inputs": [str(i) for i in inputs]})
     return BuildReport(meta, problems, reused=reused, extracted=len(todo), files_read=result.files_read)
+
+
+def _current(record: PaperRecord, version: str) -> bool:
+    """Whether a record can be named again as it is: same extractor, and it keeps what its paper wrote."""
+    return record.extractor == version and record.written is not None
 
 
 def _same_text(a: Paper, b: Paper) -> bool:

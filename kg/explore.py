@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 KINDS = ("method", "dataset", "task", "metric", "paper")
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]|^[ \t]")  # every ASCII punctuation mark; a leading blank
 GENERIC_BASELINES = frozenset({"baseline", "baselines", "state-of-the-art", "state of the art", "sota", "prior work"})
 
 
@@ -173,18 +174,34 @@ def headline_claims(index: Index, n: int = 6) -> list[ClaimRow]:
     return sorted(rows, key=specificity, reverse=True)[:n]
 
 
+def inert(text: object) -> str:
+    """``text`` as Markdown (or HTML) that shows exactly this text and nothing else. Every ASCII
+    punctuation mark becomes a character reference, which Markdown and HTML show as the character
+    but never read as syntax (links, images, code spans, emphasis, lists, ``:shortcodes:``,
+    ``$math$``, tags); line breaks become spaces, since a blank line would end an HTML block."""
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", re.sub(r"\r\n?|\n", " ", str(text)))
+
+
+def store_under(path: str, root: str | Path) -> Path | None:
+    """``path`` (relative paths are taken from ``root``) with links resolved, if it lies under
+    ``root``; else None."""
+    root = Path(root).resolve()
+    resolved = (root / Path(path).expanduser()).resolve()
+    return resolved if resolved.is_relative_to(root) else None
+
+
 def claim_summary(claim: Claim, *, links: bool = False) -> str:
     """One line: "sharpDARTS outperforms DARTS on CIFAR-10 (error, 20-30%)".
 
-    With ``links``: HTML (escaped) where every entity name links to its page."""
+    With ``links``: inert HTML (:func:`inert`) where every entity name links to its page."""
     def name(kind: str, text: str) -> str:
         if not links:
             return text
         href = html.escape(entity_url(kind, text), quote=True)
-        return f'<a class="kg-link" href="{href}" target="_self">{html.escape(text)}</a>'
+        return f'<a class="kg-link" href="{href}" target="_self">{inert(text)}</a>'
 
     def plain(text: str) -> str:
-        return html.escape(text) if links else text
+        return inert(text) if links else text
 
     verb = {"outperforms": "outperforms", "efficiency": "is more efficient than", "improves": "improves on",
             "achieves": "achieves"}.get(claim.type, claim.type)
@@ -253,8 +270,9 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *
     """HTML of ``text`` with mentions as typed spans (links to their pages when ``links``)
     and claim sentences marked.
 
-    Every piece of the input is HTML-escaped: the only tags in the result are the
-    ``<span>``/``<a>``/``<mark>`` built here, so titles and abstracts always render as text.
+    Every piece of the input is made :func:`inert`, its line breaks ``<br>``: the only tags in the
+    result are the ``<span>``/``<a>``/``<mark>``/``<br>`` built here, and it is one line, so titles
+    and abstracts render as text, inside the HTML block they are put in.
     """
     mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
     kept, last_end = [], -1
@@ -274,11 +292,11 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *
             if claimed is not None:
                 out.append('<mark class="kg-claim" title="claim sentence">')
             in_claim = claimed
-        piece = html.escape(text[a:b])
+        piece = "<br>".join(inert(line) for line in re.split(r"\r\n?|\n", text[a:b]))
         mention = next((m for m in kept if m.start <= a and b <= m.end), None)
         if mention is not None:
-            tip = html.escape(f"{mention.label}: {mention.canonical}", quote=True)
-            css = f"kg-ent kg-{html.escape(mention.label, quote=True)}"
+            tip = inert(f"{mention.label}: {mention.canonical}")
+            css = f"kg-ent kg-{inert(mention.label)}"
             if links:
                 href = html.escape(entity_url(mention.label, mention.canonical), quote=True)
                 piece = f'<a class="{css}" href="{href}" target="_self" title="{tip}">{piece}</a>'

@@ -13,15 +13,18 @@ RESOURCE_IRI = BASE_IRI + "id/"
 _DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_SLUG_SAFE = re.compile(r"[a-z0-9 ]*")
 _TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"()\[\]{}]+$")
 _LEADING_PUNCT = re.compile(r"^[\s.,;:!?'\"()\[\]{}]+")
 
 
 def normalise_title(title: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a title, used to merge duplicates."""
+    """Case-, accent- and punctuation-insensitive form of a title, used to merge duplicates.
+    Letters of any script are kept; a title of symbols alone (emoji) is its own form."""
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(_NON_SLUG.sub(" ", text).split())
+    return " ".join(_NON_WORD.sub(" ", text).split()) or " ".join(title.split())
 
 
 def normalise_name(name: str) -> str:
@@ -52,10 +55,17 @@ def slug(text: str, max_length: int = 80) -> str:
 
 
 def paper_id(title: str, given_id: str | None = None) -> str:
-    """The input id when given, else one derived from the normalised title."""
+    """The input id when given, else one derived from the normalised title. A title the slug
+    cannot spell in full (other scripts, emoji) adds a hash of its normalised form, so distinct
+    titles never share an id."""
     if given_id is not None and str(given_id).strip():
         return str(given_id).strip()
-    return slug(title)
+    key = normalise_title(title)
+    if _SLUG_SAFE.fullmatch(key):
+        return slug(title)
+    readable = slug(title, max_length=60)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+    return f"paper-{digest}" if readable == "x" else f"{readable}-{digest}"
 
 
 def entity_key(label: str, canonical: str) -> str:
@@ -90,4 +100,8 @@ def repository_iri(url: str) -> str:
 
 def _iri_segment(text: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9._~-]+", "-", text).strip("-")
-    return safe or hashlib.sha1(text.encode()).hexdigest()[:12]
+    if safe == text:
+        return text
+    # ids that differ only in unsafe characters ('a b', 'a/b', 'a-b') must not share an IRI
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{safe}-{digest[:8]}" if safe else digest[:12]

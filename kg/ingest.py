@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,12 @@ from .ids import normalise_title, paper_id
 from .records import Paper, Source
 
 LISTING_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
+MAX_TITLE_CHARS = 1_000
 MAX_ABSTRACT_CHARS = 200_000
+MAX_METADATA_DEPTH = 32
+# csv's default 131,072-character cell limit would cut off a long abstract and stop the reader;
+# over-long text is cut per record instead (MAX_ABSTRACT_CHARS)
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
 
 _CHROME = (
     "Get trending papers in your email inbox once a day!",
@@ -38,15 +44,20 @@ _AUTHORS = re.compile(r"^[•·*-]?\s*(\d+)\s+authors?$")
 _SEPARATOR = re.compile(r"^[·•|\-–—\s]*$")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = re.compile(r"[.,;:!?)\]}>'\"]+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: U+2028, U+0085, \x0b, \x0c are text
+# a NUL, a lone surrogate or an undecodable byte (decoded with surrogateescape): not text
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A skipped or suspicious piece of input, located by file and line."""
+    """A skipped or suspicious piece of input, located by file and line; ``skipped`` is False when
+    the record was kept (its text cut, say)."""
 
     file: str
     line: int
     message: str
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -67,7 +78,7 @@ class IngestResult:
 
     @property
     def skipped(self) -> int:
-        return len(self.problems)
+        return sum(1 for p in self.problems if p.skipped)
 
 
 # ---------------------------------------------------------------- helpers
@@ -143,13 +154,12 @@ class _Draft:
 
 def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
     """Parse a daily-papers listing dump into papers (and problems for broken records)."""
+    lines = [(number, line) for number, raw in enumerate(_LINE_BREAK.split(text), start=1)
+             if (line := _strip_chrome(raw))]
     drafts: list[_Draft] = []
     listing_date: str | None = None
     current: _Draft | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = _strip_chrome(raw)
-        if not line:
-            continue
+    for index, (number, line) in enumerate(lines):
         if _LISTING_DATE.match(line):
             listing_date = line
             continue
@@ -164,9 +174,9 @@ def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
                 current.published, current.upvotes = parse_published(line)
                 current.published_raw = line
             continue
-        if current is not None and not current.abstract_lines:
+        if current is not None and not current.abstract_lines and not _starts_record(lines, index):
             current.abstract_lines.append(line)
-        elif current is not None and _continues_abstract(line, current):
+        elif current is not None and current.abstract_lines and _continues_abstract(line, current):
             current.abstract_lines.append(line)
         else:
             current = _Draft(title=line, line=number, abstract_lines=[], listing_date=listing_date)
@@ -177,16 +187,33 @@ def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
             yield Problem(file, draft.line, f"record {draft.title[:60]!r} has no abstract (truncated file?); skipped")
             continue
         position += 1
-        abstract = "\n\n".join(draft.abstract_lines)
-        yield _make_paper(
+        yield from _make_paper(
             title=draft.title,
-            abstract=abstract,
+            abstract="\n\n".join(draft.abstract_lines),
             source=Source(file, draft.line, position, draft.listing_date),
             author_count=draft.author_count,
             published=draft.published,
             published_raw=draft.published_raw,
             upvotes=draft.upvotes,
         )
+
+
+def _title_like(line: str) -> bool:
+    """Titles are short and do not end a sentence; abstracts are long or do."""
+    return len(line) <= 300 and not line.rstrip().endswith(".")
+
+
+def _is_metadata(line: str) -> bool:
+    return bool(_LISTING_DATE.match(line) or _AUTHORS.match(line) or _SEPARATOR.match(line) or _PUBLISHED.match(line))
+
+
+def _starts_record(lines: list[tuple[int, str]], index: int) -> bool:
+    """A title-like line followed by an abstract-like one is the next record: the record before it
+    lost its abstract (and must not take this title as one, shifting every record after it)."""
+    if not _title_like(lines[index][1]):
+        return False
+    following = (line for _, line in lines[index + 1:index + 8] if not _is_metadata(line))
+    return not _title_like(next(following, "short"))
 
 
 def _continues_abstract(line: str, draft: _Draft) -> bool:
@@ -199,18 +226,24 @@ def _continues_abstract(line: str, draft: _Draft) -> bool:
 # ---------------------------------------------------------------- JSONL / CSV
 
 
-def _record_to_paper(record: dict[str, Any], source: Source) -> Paper | Problem:
+def _record_to_paper(record: dict[str, Any], source: Source) -> Iterator[Paper | Problem]:
     if not isinstance(record, dict):
-        return Problem(source.file, source.line, "record is not a JSON object; skipped")
+        yield Problem(source.file, source.line, "record is not a JSON object; skipped")
+        return
+    if reason := _unusable(record):
+        yield Problem(source.file, source.line, f"{reason}; skipped")
+        return
     title = str(record.get("title") or "").strip()
     abstract = record.get("abstract")
     if abstract in (None, ""):
         abstract = record.get("text")
     if not isinstance(abstract, str) or not abstract.strip():
-        return Problem(source.file, source.line, "record has no abstract (or text); skipped")
+        yield Problem(source.file, source.line, "record has no abstract (or text); skipped")
+        return
     given = record.get("id")
     if (given is None or str(given).strip() == "") and not title:
-        return Problem(source.file, source.line, "record has neither id nor title; skipped")
+        yield Problem(source.file, source.line, "record has neither id nor title; skipped")
+        return
     known = {"id", "title", "abstract", "text", "author_count", "published", "upvotes", "code_urls"}
     metadata = {k: v for k, v in record.items() if k not in known}
     published_raw = record.get("published")
@@ -219,7 +252,7 @@ def _record_to_paper(record: dict[str, Any], source: Source) -> Paper | Problem:
         published = published_raw[:10]
     elif isinstance(published_raw, str):
         published = parse_published(published_raw)[0]
-    return _make_paper(
+    yield from _make_paper(
         title=title,
         abstract=abstract,
         source=source,
@@ -234,63 +267,108 @@ def _record_to_paper(record: dict[str, Any], source: Source) -> Paper | Problem:
 
 def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
     position = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines are separated by '\n' alone: any other line break inside a line is text
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, strict=False)  # control characters inside strings are text
         except json.JSONDecodeError as error:
             yield Problem(file, number, f"broken JSON ({error.msg} at column {error.colno}); skipped")
             continue
+        except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits, nesting too deep
+            yield Problem(file, number, f"unreadable JSON ({_first_line(error)}); skipped")
+            continue
         position += 1
-        yield _record_to_paper(record, Source(file, number, position))
+        yield from _record_to_paper(record, Source(file, number, position))
 
 
 def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as error:
         yield Problem(file, error.lineno, f"broken JSON ({error.msg}); file skipped")
+        return
+    except (ValueError, RecursionError) as error:
+        yield Problem(file, 1, f"unreadable JSON ({_first_line(error)}); file skipped")
         return
     records = data if isinstance(data, list) else data.get("papers") if isinstance(data, dict) else None
     if not isinstance(records, list):
         yield Problem(file, 1, "JSON file is neither a list of papers nor {'papers': [...]}; skipped")
         return
     for position, record in enumerate(records, start=1):
-        yield _record_to_paper(record, Source(file, position, position))
+        yield from _record_to_paper(record, Source(file, position, position))
 
 
 def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = reader.fieldnames
-    except csv.Error as error:
-        yield Problem(file, 1, f"broken CSV header ({error}); file skipped")
+    rows = _csv_rows(io.StringIO(text, newline="").readlines())
+    number, header = next(rows, (1, []))
+    if isinstance(header, str):
+        yield Problem(file, number, f"broken CSV header ({header}); file skipped")
         return
-    if not header or not ({"abstract", "text"} & set(header)):
+    if not ({"abstract", "text"} & set(header)):
         yield Problem(file, 1, "CSV header has no 'abstract' or 'text' column; file skipped")
         return
     position = 0
-    try:
-        for row in reader:
+    for number, cells in rows:
+        if isinstance(cells, str):
+            yield Problem(file, number, f"broken CSV row ({cells}); skipped")
+        elif len(cells) > len(header):
+            yield Problem(file, number, "row has more cells than the header; skipped")
+        else:
             position += 1
-            if None in row:
-                yield Problem(file, reader.line_num, "row has more cells than the header; skipped")
-                continue
-            yield _record_to_paper(dict(row), Source(file, reader.line_num, position))
-    except csv.Error as error:
-        yield Problem(file, reader.line_num, f"broken CSV ({error}); rest of file skipped")
+            yield from _record_to_paper(dict(itertools.zip_longest(header, cells)), Source(file, number, position))
+
+
+def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
+    """(first line, cells) of every non-blank CSV row. A row that cannot be parsed (an unbalanced
+    quote, say) is (first line, error message), and reading resumes on the line after its first
+    line, so the broken row does not swallow the rows after it."""
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(map(lines.__getitem__, range(start, len(lines))), strict=True)
+        while True:
+            first = start + reader.line_num
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield first + 1, str(error)
+                start = first + 1
+                break
+            if cells:
+                yield first + 1, cells
+
+
+def _around_bad_char(text: str) -> str:
+    at = _NOT_TEXT.search(text).start()
+    return ascii(text[max(0, at - 30):at + 1])
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).split(";")[0].splitlines() or [type(error).__name__])[0][:120]
 
 
 def _as_int(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "n/a", NaN, Infinity, over 4,300 digits
         return None
 
 
-def _make_paper(*, title: str, abstract: str, source: Source, given_id: str | None = None, **fields: Any) -> Paper:
-    return Paper(
+def _make_paper(*, title: str, abstract: str, source: Source, given_id: str | None = None,
+                **fields: Any) -> Iterator[Paper | Problem]:
+    """The paper, unless its text is not valid Unicode; over-long text is cut, with a warning."""
+    if reason := _unusable(title, abstract):
+        yield Problem(source.file, source.line, f"{reason}; skipped")
+        return
+    for name, value, limit in (("title", title, MAX_TITLE_CHARS), ("abstract", abstract, MAX_ABSTRACT_CHARS)):
+        if len(value) > limit:
+            yield Problem(source.file, source.line, f"{name} is {len(value):,} characters; kept the first {limit:,}",
+                          skipped=False)
+    title, abstract = title[:MAX_TITLE_CHARS], abstract[:MAX_ABSTRACT_CHARS]
+    yield Paper(
         id=paper_id(title, given_id),
         title=title,
         abstract=abstract,
@@ -298,6 +376,23 @@ def _make_paper(*, title: str, abstract: str, source: Source, given_id: str | No
         sources=(source,),
         **fields,
     )
+
+
+def _unusable(*values: Any) -> str | None:
+    """Why a record cannot be kept: a NUL, lone surrogate or undecodable byte anywhere in it, or
+    metadata nested deeper than MAX_METADATA_DEPTH (walked without recursion)."""
+    stack = [(value, 0) for value in values]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_METADATA_DEPTH:
+            return f"metadata nested deeper than {MAX_METADATA_DEPTH} levels"
+        if isinstance(value, str) and _NOT_TEXT.search(value):
+            return f"text is not valid UTF-8 (a NUL, broken byte or lone surrogate in {_around_bad_char(value)})"
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1) for item in value)
+    return None
 
 
 # ---------------------------------------------------------------- files and merging
@@ -334,13 +429,11 @@ def read_text(path: Path) -> str | Problem:
         return Problem(name, 0, f"cannot read file ({error.strerror or error}); skipped")
     if not data.strip():
         return Problem(name, 0, "file is empty; skipped")
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if head.count(b"\x00") * 100 > len(head):  # UTF-16, an image...; a stray NUL costs only its record
         return Problem(name, 0, "file is binary, not a listing; skipped")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return Problem(name, line, "file is not UTF-8 text; skipped")
+    # a broken byte costs only the record it is in (found there as a surrogate), not the file
+    return data.decode("utf-8-sig", errors="surrogateescape")
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -425,13 +518,23 @@ def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> int:
     count = 0
     with temporary.open("w", encoding="utf-8") as handle:
         for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.write(json_line(row))
             count += 1
     temporary.replace(target)
     return count
 
 
+def json_line(row: Any) -> str:
+    """One JSON Lines line. Characters that line splitters other than '\\n' break lines at
+    (U+0085, U+2028, U+2029) are escaped, so every reader sees one record per line."""
+    text = json.dumps(row, ensure_ascii=False)
+    return text.translate(_LINE_SEPARATORS) + "\n"
+
+
+_LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def read_papers(path: str | Path) -> list[Paper]:
     """Papers from a JSONL file written by ``kg ingest``."""
-    with Path(path).open(encoding="utf-8") as handle:
-        return [Paper.from_dict(json.loads(line)) for line in handle if line.strip()]
+    text = Path(path).read_text(encoding="utf-8")
+    return [Paper.from_dict(json.loads(line)) for line in text.split("\n") if line.strip()]

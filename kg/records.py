@@ -121,6 +121,44 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class WrittenClaim:
+    """The names of a claim as its paper wrote them, before corpus-wide naming."""
+
+    subject: str | None  # "@proposed": the paper's own method
+    object: str | None = None
+    object_is_mention: bool = False
+    dataset: tuple[str, ...] = ()
+    metric: tuple[str, ...] = ()
+    task: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "WrittenClaim":
+        return cls(data.get("subject"), data.get("object"), bool(data.get("object_is_mention")),
+                   *(tuple(data.get(key) or ()) for key in ("dataset", "metric", "task")))
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a paper says on its own, before the corpus-wide naming that fills ``canonical``,
+    ``label``, ``proposed`` and the claims' names. Kept so that every build names the whole corpus
+    again from all its records, and an incremental build equals a full one."""
+
+    labels: tuple[str, ...] = ()  # each mention's label in this paper, before the corpus-wide vote
+    pairs: tuple[tuple[str, str, str], ...] = ()  # (label, long form, short form) the paper defines
+    proposed: tuple[tuple[str, str], ...] = ()  # (label, text) of each proposed method
+    claims: tuple[WrittenClaim, ...] = ()  # one per claim of the record
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Written":
+        return cls(
+            labels=tuple(data.get("labels") or ()),
+            pairs=tuple(tuple(p) for p in data.get("pairs") or ()),
+            proposed=tuple(tuple(p) for p in data.get("proposed") or ()),
+            claims=tuple(WrittenClaim.from_dict(c) for c in data.get("claims") or ()),
+        )
+
+
+@dataclass(frozen=True)
 class PaperRecord:
     """The checkpoint unit: a paper with everything extracted from it."""
 
@@ -129,15 +167,18 @@ class PaperRecord:
     proposed: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
     extractor: str = ""
+    written: Written | None = None  # None in records of extractors before it was kept
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "PaperRecord":
+        written = data.get("written")
         return cls(
             paper=Paper.from_dict(data["paper"]),
             mentions=tuple(Mention.from_dict(m) for m in data.get("mentions") or ()),
             proposed=tuple(data.get("proposed") or ()),
             claims=tuple(Claim.from_dict(c) for c in data.get("claims") or ()),
             extractor=data.get("extractor") or "",
+            written=Written.from_dict(written) if written is not None else None,
         )
 
 

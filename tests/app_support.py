@@ -14,10 +14,10 @@ XSS_ID = "script-alert-1-script-revisiting-kan-b-versus-b-mlp"
 XSS_TITLE = "<script>alert(1)</script> Revisiting KAN <b>versus</b> MLP"
 
 
-def build_store(directory: Path) -> Path:
-    """`kg build --records FIXTURE --store DIR`: the real build, from the records checkpoint."""
+def build_store(directory: Path, records: Path = FIXTURE) -> Path:
+    """`kg build --records RECORDS --store DIR`: the real build, from a records checkpoint."""
     store = directory / "store"
-    command = [sys.executable, "-m", "kg", "build", "--records", str(FIXTURE), "--store", str(store)]
+    command = [sys.executable, "-m", "kg", "build", "--records", str(records), "--store", str(store)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:
         raise RuntimeError(f"kg build failed ({done.returncode}): {done.stderr[-2000:]}")

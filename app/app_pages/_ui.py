@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from html import escape  # noqa: F401  (pages escape text they put in HTML)
 
 _ROOT = Path(__file__).resolve().parents[2]
 if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
@@ -19,6 +18,8 @@ import streamlit as st  # noqa: E402
 
 import kg  # noqa: E402
 from kg import explore  # noqa: E402
+
+inert = explore.inert  # every piece of data or user text a page shows as Markdown or HTML goes through this
 
 PAGE_FILES = {  # url path -> file, relative to app/
     "search": "app_pages/search.py",
@@ -98,22 +99,41 @@ def named(name: str, **params: str):
     return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
 
 
+def store_root() -> Path:
+    """The folder the sidebar may open stores under: $KG_STORE_ROOT, else the configured store's folder."""
+    return Path(os.environ.get("KG_STORE_ROOT") or Path(default_store()).resolve().parent).resolve()
+
+
+def pick_store() -> str:
+    """The store chosen in the sidebar; a path outside :func:`store_root` is refused, so the
+    picker cannot open (or probe) arbitrary folders of the server."""
+    # the choice lives in a plain session key: widget state does not survive a page switch
+    store = st.session_state.get("kg_store") or default_store()
+    root = store_root()
+    with st.sidebar:
+        chosen = st.text_input("Graph store", value=store,
+                               help=inert(f"A directory built by `kg build`, under {root} (set KG_STORE_ROOT to change)."))
+        chosen = chosen.strip()
+        if chosen and chosen != store:
+            resolved = explore.store_under(chosen, root)
+            if resolved is None:
+                st.error(f"Only stores under {inert(root)} can be opened.")
+            else:
+                store = str(resolved)
+    st.session_state["kg_store"] = store
+    return store
+
+
 def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.Index] | None:
     """Page config, styles, store picker; returns (graph, index) or None when no store is usable."""
     if not st.session_state.get("_kg_nav"):
         st.set_page_config(page_title=f"{title} · papers-kg", page_icon=icon, layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)  # static stylesheet, no user data
-    # the choice lives in a plain session key: widget state does not survive a page switch
-    store = st.session_state.get("kg_store") or default_store()
-    with st.sidebar:
-        chosen = st.text_input("Graph store", value=store, help="A directory built by `kg build` (default: $KG_STORE or ./kg-store).")
-    if chosen.strip() and chosen.strip() != store:
-        store = chosen.strip()
-    st.session_state["kg_store"] = store
+    store = pick_store()
     try:
         graph, index = open_store(store)
     except Exception as error:  # a missing or broken store: say how to fix it, keep the app up
-        st.error(f"Cannot open the graph store `{store}`: {error}")
+        st.error(f"Cannot open the graph store {inert(store)}: {inert(error)}")
         st.info("Build one with `kg build data/seeds --store kg-store`, or pick another store in the sidebar.")
         return None
     with st.sidebar:
@@ -122,7 +142,8 @@ def setup(title: str, icon: str = ":material/search:") -> tuple[object, explore.
         meta = graph.meta() if hasattr(graph, "meta") else {}
         if meta.get("built_at"):
             extractors = ", ".join(meta.get("extractors") or []) or "unknown extractor"
-            st.caption(f"Built {meta['built_at'][:16].replace('T', ' ')} UTC · {meta.get('triples', '?')} triples · {extractors}")
+            st.caption(inert(f"Built {meta['built_at'][:16].replace('T', ' ')} UTC · {meta.get('triples', '?')} triples · "
+                             f"{extractors}"))
     return graph, index
 
 
@@ -133,16 +154,9 @@ url = explore.page_url
 entity_url = explore.entity_url
 
 
-def _escape_md(text: str) -> str:
-    """Markdown-escape a label so titles render as plain text."""
-    for ch in "\\`*_{}[]()<>#+-.!|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def link(page: str, label: str, *, icon: str | None = None, help: str | None = None, **params: str) -> None:
     """A link to an explorer page; the selection lives in the URL so the back button works."""
-    text = _escape_md(label)
+    text = inert(label)
     if st.session_state.get("_kg_nav"):
         st.page_link(PAGE_FILES[page], label=text, icon=icon, help=help, query_params=params or None)
     else:  # page run on its own: other pages are not routed, show the name only

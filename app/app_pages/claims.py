@@ -35,8 +35,8 @@ if loaded is not None:
         _ui.download_csv(frame, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):
             for claim_row, row in zip(rows[:50], frame.itertuples()):
-                flag = f" — ⚠ {_ui.escape(row.conflict)}" if row.conflict else ""
+                flag = f" — ⚠ {_ui.inert(row.conflict)}" if row.conflict else ""
                 st.markdown(f'<div class="kg-summary">{explore.claim_summary(claim_row.claim, links=True)}{flag}</div>',
                             unsafe_allow_html=True)
-                st.markdown(f'<div class="kg-quote">{_ui.escape(row.sentence)}</div>', unsafe_allow_html=True)
+                st.markdown(f'<div class="kg-quote">{_ui.inert(row.sentence)}</div>', unsafe_allow_html=True)
                 _ui.paper_link(row.paper_id, row.paper_title)

@@ -23,15 +23,15 @@ if loaded is not None:
     view = explore.entity_view(index, label, _ui.param(label)) if label else None
     if view is None:
         if label:
-            st.warning(f"No {label} called {_ui.param(label)!r} in this graph.")
+            st.warning(f"No {label} called “{_ui.inert(_ui.param(label))}” in this graph.")
         st.title("Datasets, tasks and metrics")
         tabs = st.tabs([f"{_ui.KIND_PLURAL[lab]} ({sum(1 for l, _ in index.entities if l == lab)})" for lab in LABELS])
         for lab, tab in zip(LABELS, tabs):
             with tab:
                 _ui.entity_index(lab, index, key=f"index_{lab}")
     else:
-        st.title(view.name)
-        st.caption(f"{view.label.capitalize()}" + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else ""))
+        st.title(_ui.inert(view.name))
+        st.caption(_ui.inert(view.label.capitalize() + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else "")))
         cols = st.columns(3)
         cols[0].metric("Papers", len(view.papers))
         cols[1].metric("Claims", len(view.leaderboard))

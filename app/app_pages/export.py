@@ -42,7 +42,7 @@ if loaded is not None:
         name = cols[1].selectbox("Entity", names, key=f"export_name_{kind}", index=names.index(wanted) if wanted in names else 0)
         if name:
             centre = (kind, name)
-            st.caption(f"Everything within two links of {name}: its claims and papers, and what they link to.")
+            st.caption(f"Everything within two links of {_ui.inert(name)}: its claims and papers, and what they link to.")
     nodes, edges = explore.export_size(graph, centre)
     st.caption(f"{nodes:,} nodes and {edges:,} edges in the networkx view (GEXF/GraphML); the RDF keeps every triple about them.")
     fmt_label = st.radio("Format", list(FORMATS), horizontal=True, key="fmt")
@@ -50,7 +50,7 @@ if loaded is not None:
     try:
         data = exported(_ui.current_store(), _ui.store_stamp(), fmt, centre)
     except Exception as error:  # report the failing export, keep the page up
-        st.error(f"Export failed: {error}")
+        st.error(f"Export failed: {_ui.inert(error)}")
     else:
         stem = "papers-kg" if centre is None else f"papers-kg-{centre[0]}-{explore.slug(centre[1])}"
         st.download_button(f"Download {fmt_label} · {len(data) / 1024:.1f} KiB", data, file_name=f"{stem}.{fmt}",

@@ -21,13 +21,13 @@ if loaded is not None:
     view = explore.entity_view(index, "method", name) if name else None
     if view is None:
         if name:
-            st.warning(f"No method called {name!r} in this graph.")
+            st.warning(f"No method called “{_ui.inert(name)}” in this graph.")
         st.title("Methods")
         st.caption(f"{sum(1 for lab, _ in index.entities if lab == 'method')} methods, most mentioned first; click a header to sort.")
         _ui.entity_index("method", index, key="methods")
     else:
-        st.title(view.name)
-        st.caption("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else ""))
+        st.title(_ui.inert(view.name))
+        st.caption(_ui.inert("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else "")))
         proposing = view.papers[view.papers["relation"] == "proposes"]
         cols = st.columns(4)
         cols[0].metric("Papers", len(view.papers))
@@ -36,10 +36,10 @@ if loaded is not None:
         cols[3].metric("Beaten by", len(view.beaten_by))
 
         st.subheader(f"Beaten by ({len(view.beaten_by)})")
-        st.caption(f"Claims that another method outperforms {view.name}.")
+        st.caption(f"Claims that another method outperforms {_ui.inert(view.name)}.")
         _ui.claim_table(view.beaten_by, key="beaten_by")
         st.subheader(f"Its results: what it beats, improves, achieves ({len(view.beats)})")
-        st.caption(f"Claims with {view.name} as the subject.")
+        st.caption(f"Claims with {_ui.inert(view.name)} as the subject.")
         _ui.claim_table(view.beats, key="beats")
 
         claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
@@ -47,7 +47,7 @@ if loaded is not None:
             with st.expander(f"Evidence ({len(claims)} sentences)", expanded=True):
                 for row in claims:
                     flag = " ⚠ contradicted" if row.conflict else ""
-                    st.markdown(f'<div class="kg-quote">{_ui.escape(row.sentence)}</div>', unsafe_allow_html=True)
+                    st.markdown(f'<div class="kg-quote">{_ui.inert(row.sentence)}</div>', unsafe_allow_html=True)
                     _ui.paper_link(row.paper_id, f"{row.paper_title}{flag}")
 
         left, right = st.columns([3, 2])

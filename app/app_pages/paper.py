@@ -21,7 +21,7 @@ if loaded is not None:
     view = explore.paper_view(index, paper_id) if paper_id else None
     if view is None:
         if paper_id:
-            st.warning(f"No paper with id {paper_id!r} in this graph.")
+            st.warning(f"No paper with id “{_ui.inert(paper_id)}” in this graph.")
         st.title("Papers")
         needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
         papers = sorted((r.paper for r in index.records.values()), key=lambda p: (p.published or "", p.title), reverse=True)
@@ -32,7 +32,7 @@ if loaded is not None:
     else:
         paper = view.paper
         st.markdown(f'<div class="kg-title">{view.title_html}</div>', unsafe_allow_html=True)  # built from escaped text
-        meta = [f"id `{paper.id}`"]
+        meta = [f"id {paper.id}"]
         if paper.published:
             meta.append(f"published {paper.published}")
         if paper.author_count:
@@ -44,13 +44,13 @@ if loaded is not None:
             meta.append("listed " + ", ".join(dates))
         if paper.sources:
             first = paper.sources[0]
-            meta.append(f"from `{Path(first.file).name}` line {first.line}"
+            meta.append(f"from {Path(first.file).name} line {first.line}"
                         + (f" (+{len(paper.sources) - 1} more listing{'s' if len(paper.sources) > 2 else ''})" if len(paper.sources) > 1 else ""))
-        st.caption(" · ".join(meta))
+        st.caption(_ui.inert(" · ".join(meta)))
         if paper.code_urls:
             cols = st.columns(min(4, len(paper.code_urls)))
             for col, code_url in zip(cols * len(paper.code_urls), paper.code_urls):
-                col.link_button(f"Code: {code_url.split('://', 1)[-1][:60]}", code_url, icon=":material/code:")
+                col.link_button(_ui.inert(f"Code: {code_url.split('://', 1)[-1][:60]}"), code_url, icon=":material/code:")
         left, right = st.columns([3, 1])
         with left:
             st.markdown(

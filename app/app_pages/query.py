@@ -78,7 +78,7 @@ if loaded is not None:
                 result = explore.run_sparql(graph, text, values, named=None if edited else chosen,
                                             limit=ROW_LIMIT, timeout=TIMEOUT_S)
             except Exception as error:  # a bad query is the user's to fix: say why, keep the console up
-                st.error(f"{type(error).__name__}: {error}")
+                st.error(_ui.inert(f"{type(error).__name__}: {error}"))
             else:
                 show(result, "sparql")
     if cypher is not None:
@@ -99,4 +99,4 @@ if loaded is not None:
                 try:
                     show(cypher.run(text, values, limit=ROW_LIMIT, timeout=TIMEOUT_S), "cypher")
                 except Exception as error:  # refused write, syntax error, server gone
-                    st.error(f"{type(error).__name__}: {error}")
+                    st.error(_ui.inert(f"{type(error).__name__}: {error}"))

@@ -31,7 +31,7 @@ if loaded is not None:
     if query.strip():
         groups = explore.search(index, query)
         total = sum(len(hits) for hits in groups.values())
-        st.subheader(f"{total} result{'s' if total != 1 else ''} for “{query.strip()}”")
+        st.subheader(f"{total} result{'s' if total != 1 else ''} for “{_ui.inert(query.strip())}”")
         if not groups:
             st.info("Nothing matches. Check the spelling or try a shorter name.")
         kinds = [k for k in explore.KINDS if k in groups]
@@ -57,7 +57,7 @@ if loaded is not None:
             for row, col in zip(headlines, st.columns(2) * len(headlines)):
                 with col.container(border=True):
                     st.markdown(f'<div class="kg-summary">{explore.claim_summary(row.claim, links=True)}</div>', unsafe_allow_html=True)
-                    st.markdown(f'<div class="kg-quote">{_ui.escape(row.claim.sentence)}</div>', unsafe_allow_html=True)
+                    st.markdown(f'<div class="kg-quote">{_ui.inert(row.claim.sentence)}</div>', unsafe_allow_html=True)
                     _ui.paper_link(row.paper.id, row.paper.title)
         conflicts = stats["conflicts"]
         if conflicts:

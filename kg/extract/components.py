@@ -38,6 +38,15 @@ def _state(doc: Doc) -> dict:
     return doc._.kg
 
 
+def noun_chunks(doc: Doc) -> list:
+    """The doc's noun chunks, found once per doc (spaCy finds all of them on every access) and
+    kept as token ranges until the last component drops them."""
+    state = _state(doc)
+    if "_chunks" not in state:
+        state["_chunks"] = [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
+    return [doc[start:end] for start, end in state["_chunks"]]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
     is dropped by the last component so it never travels between processes."""
@@ -195,7 +204,7 @@ class EntityRules:
     def _trained(self, doc: Doc) -> Doc:
         state = _state(doc)
         text = doc_text(doc)
-        candidates = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents]
+        candidates = ner_candidates(doc)
         found = {text[c.start:c.end]: c.label for c in candidates}
         _candidates, pairs, _labels = acronym_candidates(text, lookup)
         kept_pairs = []
@@ -218,7 +227,7 @@ class EntityRules:
         state = _state(doc)
         text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
-        ner = [Candidate(e.start_char, e.end_char, e.label_, "ner", 4) for e in doc.ents] if self.mode != "rules" else []
+        ner = ner_candidates(doc) if self.mode != "rules" else []
         candidates.extend(ner)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
         cut = title_end(doc)
@@ -253,7 +262,7 @@ class EntityRules:
                 candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
-        heads = head_candidates(doc, protected, known, text)
+        heads = head_candidates(doc, protected, known, text, noun_chunks(doc))
         if named:
             heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
         candidates.extend(heads)
@@ -267,6 +276,27 @@ class EntityRules:
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc
+
+
+_DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
+
+
+def ner_candidates(doc: Doc) -> list[Candidate]:
+    """The NER's spans, without a dangling '&', 'and' or comma at either end ('ILSVRC &') and
+    with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
+    out = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if doc[end - 1].text in ("-", "/") and end < len(doc) and not doc[end - 1].whitespace_ \
+                and not (doc[end].is_punct or doc[end].is_space):
+            end += 1
+        while end > start and doc[end - 1].lower_ in _DANGLING:
+            end -= 1
+        while start < end and doc[start].lower_ in _DANGLING:
+            start += 1
+        if end > start:
+            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, "ner", 4))
+    return out
 
 
 def repeated_names(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -403,6 +433,7 @@ class ClaimRules:
         keys |= self._aliases(state["pairs"], keys, text)
         state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
+        state.pop("_chunks", None)
         return doc
 
     def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
@@ -434,7 +465,7 @@ class ClaimRules:
         chunks, chunk_starts = None, []
         for start, end, naming in regions:
             if chunks is None:
-                chunks = list(doc.noun_chunks)
+                chunks = noun_chunks(doc)
                 chunk_starts = [c.start_char for c in chunks]
             for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
                 if chunk.end_char > end + 1:
@@ -488,7 +519,7 @@ class ClaimRules:
     def _title_phrases(self, doc: Doc, cut: int) -> list[tuple[int, int, str, str]]:
         """Noun phrases of the title (trimmed like mentions) that overlap no mention."""
         out = []
-        for chunk in doc.noun_chunks:
+        for chunk in noun_chunks(doc):
             if chunk.start_char >= cut:
                 break
             bounds = trim_chunk(chunk)

@@ -287,14 +287,15 @@ METRIC_ADJECTIVES = {"computational", "top-1", "top-5", "mean", "average", "rela
 
 
 def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None = None,
-                    text_of_doc: str | None = None) -> list[Candidate]:
-    """Noun phrases typed by their head noun ('inductive link prediction mechanism' -> method)."""
+                    text_of_doc: str | None = None, chunks=None) -> list[Candidate]:
+    """Noun phrases (``chunks``, default the doc's) typed by their head noun ('inductive link
+    prediction mechanism' -> method)."""
     from .gazetteer import lookup
 
     labels = labels or {}
     full = text_of_doc if text_of_doc is not None else doc.text
     out = []
-    for chunk in doc.noun_chunks:
+    for chunk in doc.noun_chunks if chunks is None else chunks:
         bounds = trim_chunk(chunk)
         if not bounds:
             continue
@@ -450,7 +451,7 @@ def dataset_list_items(text: str) -> list[tuple[int, int]]:
     def items(segment: str, offset: int, need: int) -> list[tuple[int, int]]:
         found, position = [], 0
         for part in _LIST_SPLIT.split(segment) + [""]:
-            at = segment.find(part, position) if part else len(segment)
+            at = segment.find(part, position) if part else position  # '' also opens ' and BLAST ...'
             raw = part.strip()
             if raw.lower().startswith("the "):
                 raw = raw[4:]

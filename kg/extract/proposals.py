@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .claims import Sentence, is_contribution
@@ -18,6 +19,17 @@ from .text import name_key
 _OUR_BEFORE = re.compile(r"\b(?:our|ours|the proposed|this|a novel|a new|we call|we name|we dub|termed|"
                          r"called|dubbed|named)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _PROPOSE_VERB = re.compile(r"\b(?:propos\w*|introduc\w*|present\w*|develop\w*|design\w*)\b", re.I)
+# what the words just before a mention (in its sentence) say about the method named
+_BEFORE = {
+    "compared": r"outperform\w*|surpass\w*|beat\w*|exceed\w*|than|compared (?:to|with)|against|over|versus|vs\.?|relative to|improv\w+ (?:up)?on",
+    "example": r"such as|including|e\.g\.,?|like|namely",
+    "based": r"using|uses?|based on|built (?:up)?on|extend\w*|follow\w*|inspired by|adopt\w*|leverag\w*|apply\w*|to",
+    "prior": r"existing|previous|prior|standard|conventional|traditional|popular|classic\w*|state-of-the-art|vanilla|original|common|widely[- ]used",
+    "new": r"new|novel|proposed|our|ours|simple|minimalist|called|named|dubbed|termed|coined",
+}
+_BEFORE_RES = {name: re.compile(rf"\b(?:{words})\s+(?:[\w-]+\s+){{0,3}}$", re.I) for name, words in _BEFORE.items()}
+_TITLE_VIA = re.compile(r"\b(?:via|with|using|through|by|and)\s", re.I)
+_TITLE_FOR = re.compile(r"\b(?:for|of|in|on|to|from|under|beyond|towards?|into|at)\s", re.I)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
             "title_phrase": any(m[3] == "title_phrase" for m in occ),
             "in_abstract": float(name.lower() in text[cut:].lower()),
             "title_cased": float(len(words) > 1 and all(w[:1].isupper() for w in words)),
+            **_context_features(text, cut, occ, sentences),
         }
         out.append(ProposalCandidate(occ[0][0], occ[0][1], key, {k: float(v) for k, v in f.items()}))
     return out
@@ -95,3 +108,29 @@ def score(features: dict[str, float], model: dict) -> float:
     """Probability of a logistic-regression model stored as {"weights": {feature: w}, "bias": b}."""
     z = model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in features.items())
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def _context_features(text: str, cut: int, occ: list[tuple], sentences: list[Sentence]) -> dict[str, bool]:
+    """What the words before each mention say (a compared baseline, an example, a base, a prior
+    method, a new one) and where the name sits in the title: the head ('A Primal-Dual Method'),
+    after 'via / with' (the means: often the proposal) or after 'for / of / on' (the target)."""
+    found = dict.fromkeys([f"before_{name}" for name in _BEFORE] + ["title_head", "title_via", "title_for"], False)
+    starts = [s.start for s in sentences]
+    for m in occ:
+        if m[0] < cut:
+            lead = text[:m[0]].split(":")[-1]
+            via, target = _last(_TITLE_VIA, lead), _last(_TITLE_FOR, lead)
+            key = "title_head" if via < 0 and target < 0 else ("title_via" if via > target else "title_for")
+            found[key] = True
+            continue
+        index = bisect_right(starts, m[0]) - 1
+        begin = sentences[index].start if index >= 0 else cut
+        window = text[max(begin, m[0] - 80):m[0]]
+        for name, pattern in _BEFORE_RES.items():
+            found[f"before_{name}"] |= bool(pattern.search(window))
+    return found
+
+
+def _last(pattern: re.Pattern, text: str) -> int:
+    positions = [m.start() for m in pattern.finditer(text)]
+    return positions[-1] if positions else -1

@@ -39,7 +39,9 @@ def part_fingerprint(part: str) -> str:
 
     learn = Path(__file__).parent
     shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]
-    if part == "ner":
+    if part == "halves":
+        shared += [inspect.getsource(f) for f in (fit.halves_of, fit.fit_halves)]
+    if part in ("ner", "halves"):
         code = [inspect.getsource(f) for f in (gold.alias_spans, gold.ner_docs, gold.gold_text,
                                                 text.verbatim_occurrences)]
         files = [ROOT / "training" / "seed_ner.cfg"]

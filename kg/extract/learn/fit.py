@@ -4,7 +4,9 @@
 
 Writes ``ner/`` (spaCy NER: mentions), ``mentions.json`` (logistic regression keeping, dropping and
 typing candidate names), ``claims/`` (spaCy textcat_multilabel: result sentence and its type) and
-``proposed.json`` (logistic regression over candidate methods), with fixed seeds.
+``proposed.json`` (logistic regression over candidate methods), with fixed seeds. The two decisions
+are stacked on NERs cross-fitted over two halves of the papers (``halves/``, kept in a work folder:
+nothing at extraction time reads them).
 """
 
 from __future__ import annotations
@@ -69,17 +71,39 @@ def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None
     return _spacy_train("seed_ner.cfg", ner_docs(nlp, train_rows), ner_docs(nlp, dev_rows), out, overrides)
 
 
-PARTS = ("ner", "mentions", "claims", "proposed")
+def halves_of(rows: list[dict[str, Any]], n: int = 2) -> list[tuple[list, list]]:
+    """(half, the other papers) for each of ``n`` interleaved parts of the papers ordered by id."""
+    ordered = sorted(rows, key=lambda r: str(r["id"]))
+    parts = [ordered[i::n] for i in range(n)]
+    return [(part, [r for j, p in enumerate(parts) if j != i for r in p]) for i, part in enumerate(parts)]
 
 
-def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PARTS) -> Path:
+def fit_halves(rows: list[dict[str, Any]], out: Path) -> list[Path]:
+    """Cross-fitting NERs: ``out/half{i}/ner`` is trained on every paper outside half ``i``, so a
+    decision stacked on the NER learns how it errs on papers it never saw."""
+    dirs = []
+    for index, (_half, others) in enumerate(halves_of(rows)):
+        fit_ner(others, out / f"half{index}" / "ner", {"training.max_steps": 1000})
+        dirs.append(out / f"half{index}")
+    return dirs
+
+
+PARTS = ("ner", "halves", "mentions", "claims", "proposed")
+
+
+def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PARTS, work: Path | None = None) -> Path:
+    """Fit ``parts`` on ``rows`` into ``out``; the cross-fitting NERs go to ``work/halves`` (default
+    ``out/halves``)."""
     out.mkdir(parents=True, exist_ok=True)
+    halves = (work or out) / "halves"
     if "ner" in parts:
         fit_ner(rows, out / "ner")
+    if "halves" in parts:
+        fit_halves(rows, halves)
     if "mentions" in parts:
         from .mentions import fit_mentions
 
-        fit_mentions(rows, out / "mentions.json")
+        fit_mentions(rows, out / "mentions.json", halves)
     if "claims" in parts:
         from .claims import fit_claims
 
@@ -87,7 +111,7 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
     if "proposed" in parts:
         from .proposed import fit_proposed
 
-        fit_proposed(rows, out / "proposed.json", out)
+        fit_proposed(rows, out / "proposed.json", out, halves)
     (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")
     return out
 
@@ -97,10 +121,12 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TRAINED_DIR)
+    parser.add_argument("--work", type=Path, default=TRAINING_DIR / "fit-work",
+                        help="where the cross-fitting NERs go (not shipped)")
     parser.add_argument("--parts", default=",".join(PARTS))
     args = parser.parse_args(argv)
     rows = load_gold()
-    fit_all(rows, args.out, tuple(args.parts.split(",")))
+    fit_all(rows, args.out, tuple(args.parts.split(",")), args.work)
     print(f"trained on {len(rows)} seed-gold papers -> {args.out}")
 
 

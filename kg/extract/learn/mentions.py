@@ -40,28 +40,20 @@ def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path | None = None):
             yield features, cls
 
 
-def cross_fitted_rows(rows: list[dict[str, Any]], halves: int = 2):
-    """Candidate rows in which the NER spans of every paper come from an NER trained on the other
-    half of ``rows`` (stacking: the decision learns how the NER errs on papers it never saw)."""
-    import tempfile
+def cross_fitted_rows(rows: list[dict[str, Any]], halves: Path):
+    """Candidate rows in which the NER spans of every paper come from the NER of ``halves`` not
+    trained on it (:func:`kg.extract.learn.fit.fit_halves`)."""
+    from .fit import halves_of
 
-    from .fit import fit_ner
-
-    ordered = sorted(rows, key=lambda r: str(r["id"]))
-    parts = [ordered[i::halves] for i in range(halves)]
-    with tempfile.TemporaryDirectory(prefix="kg-crossfit-") as tmp:
-        for index, part in enumerate(parts):
-            others = [r for j, p in enumerate(parts) if j != index for r in p]
-            ner_dir = Path(tmp) / f"half{index}"
-            fit_ner(others, ner_dir / "ner", {"training.max_steps": 1000})
-            yield from candidate_rows(part, ner_dir)
+    for index, (half, _others) in enumerate(halves_of(rows)):
+        yield from candidate_rows(half, halves / f"half{index}")
 
 
-def fit_mentions(rows: list[dict[str, Any]], out: Path, c: float = 1.0) -> Path:
+def fit_mentions(rows: list[dict[str, Any]], out: Path, halves: Path, c: float = 1.0) -> Path:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    data = list(cross_fitted_rows(rows))
+    data = list(cross_fitted_rows(rows, halves))
     vectorizer = DictVectorizer(sparse=True)
     x = vectorizer.fit_transform([f for f, _ in data])
     y = [cls for _, cls in data]

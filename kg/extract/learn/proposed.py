@@ -34,11 +34,29 @@ def candidate_rows(rows: list[dict[str, Any]], trained_dir: Path | None):
             yield features, float(name in gold or partner.get(name) in gold)
 
 
-def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path | None = None) -> Path:
+def cross_fitted_rows(rows: list[dict[str, Any]], trained_dir: Path, halves: Path):
+    """Candidate rows of every paper from the NER of ``halves`` not trained on it, its names kept
+    and typed by the mention decision of ``trained_dir``: the candidates the decision will see on
+    new papers, not the near-perfect ones of an NER on its own training papers."""
+    import shutil
+
+    from .fit import halves_of
+
+    for index, (half, _others) in enumerate(halves_of(rows)):
+        half_dir = halves / f"half{index}"
+        shutil.copyfile(trained_dir / "mentions.json", half_dir / "mentions.json")
+        yield from candidate_rows(half, half_dir)
+
+
+def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path | None = None,
+                 halves: Path | None = None) -> Path:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    data = list(candidate_rows(rows, trained_dir))
+    if trained_dir is not None and halves is not None and (halves / "half0" / "ner").exists():
+        data = list(cross_fitted_rows(rows, trained_dir, halves))
+    else:
+        data = list(candidate_rows(rows, trained_dir))
     vectorizer = DictVectorizer(sparse=False)
     x = vectorizer.fit_transform([f for f, _ in data])
     y = [label for _, label in data]
