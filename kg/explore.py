@@ -8,6 +8,7 @@ so every page's content is unit-testable without Streamlit. The UI files in
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -183,11 +184,17 @@ def inert(text: object) -> str:
 
 
 def store_under(path: str, root: str | Path) -> Path | None:
-    """``path`` (relative paths are taken from ``root``) with links resolved, if it lies under
-    ``root``; else None."""
+    """``path`` (relative paths are taken from ``root``; ``..`` taken lexically) with the links of its
+    folder resolved, if it and what it points to lie under ``root``; else None."""
     root = Path(root).resolve()
-    resolved = (root / Path(path).expanduser()).resolve()
-    return resolved if resolved.is_relative_to(root) else None
+    lexical = Path(os.path.normpath(root / Path(path).expanduser()))
+    if lexical == root:
+        return root
+    # The last component stays a name: a store is a link to its current version, and the app must
+    # keep following the link to see rebuilds. Both it and its target must lie under the root.
+    chosen = lexical.parent.resolve() / lexical.name
+    inside = chosen.parent.is_relative_to(root) and chosen.resolve().is_relative_to(root)
+    return chosen if inside else None
 
 
 def claim_summary(claim: Claim, *, links: bool = False) -> str:

@@ -325,3 +325,14 @@ def test_unknown_backend(built):
 def test_looking_at_a_missing_store_writes_nothing(tmp_path):
     assert not kg_store.exists(tmp_path / "nowhere")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_store_picker_keeps_the_link_to_the_current_version(tmp_path, records):
+    from kg.explore import store_under
+
+    path = tmp_path / "s"
+    kg_store.write_store(records, path)
+    assert store_under("s", tmp_path) == path  # not the version folder: the app must see rebuilds
+    assert store_under(os.path.realpath(path), tmp_path) is not None
+    (tmp_path / "out").symlink_to("/etc")
+    assert store_under("out", tmp_path) is None and store_under("s/../../x", tmp_path) is None
