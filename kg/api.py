@@ -14,7 +14,7 @@ from typing import Any
 
 from .queries import check_read_only, load_named, named_queries
 from .records import Entity, PaperRecord, collect_entities
-from .store import IRI, Backend, QueryResult, open_backend, read_meta, read_records, require
+from .store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
 
 DEFAULT_TIMEOUT = 30.0
 # Prefixes every query may use without declaring them.
@@ -55,24 +55,44 @@ def to_frame(result: QueryResult):
 
 
 class KnowledgeGraph:
-    """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``)."""
+    """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``).
+
+    It holds the version of the store that was current when it was opened (``path``), also while a
+    rebuild switches the store to a newer one; open the store again to see the new version.
+    """
 
     def __init__(self, store: str | Path | None = None, backend: str = "oxigraph"):
-        self.path = require(store if store is not None else default_store())
+        self._version = open_version(store if store is not None else default_store())
+        self.path = self._version.path
         self.backend_name = backend
-        self.backend: Backend = open_backend(self.path, backend)
+        try:
+            self.backend: Backend = open_backend(self.path, backend)
+        except BaseException:
+            self._version.close()
+            raise
         self._records: list[PaperRecord] | None = None
         self._nx = None
+        self._pool = None
 
     # -------------------------------------------------------------- queries
 
     def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
               limit: int | None = None, trusted: bool = False) -> QueryResult:
-        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection."""
+        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection.
+
+        With a ``timeout`` it runs in a child process that is ended when the timeout passes, so the
+        work stops (see :mod:`kg.query_process`); with ``timeout=None`` it runs in this process.
+        """
         query = with_prefixes(query)
         if not trusted:
             check_read_only(query)
-        return self.backend.query(query, bindings or {}, timeout=timeout, limit=limit)
+        if timeout is None or timeout <= 0:
+            return self.backend.query(query, bindings or {}, timeout=None, limit=limit)
+        if self._pool is None:
+            from .query_process import QueryPool
+
+            self._pool = QueryPool(self.path, self.backend_name)
+        return self._pool.query(query, bindings or {}, timeout=timeout, limit=limit)
 
     def sparql(self, query: str, /, **bindings: Any):
         """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
@@ -129,8 +149,11 @@ class KnowledgeGraph:
         return validate_backend(self.backend)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self.backend.close()
         self._nx = None
+        self._version.close()
 
     def __enter__(self) -> "KnowledgeGraph":
         return self

@@ -6,6 +6,13 @@ The data directory holds everything: the databases, ``server.pid``, ``server.jso
 database), the server log and, when ``NEO4J_PASSWORD`` is not set, a generated password in
 ``credentials`` (mode 0600). The password is never put on a command line: the child gets it through
 its environment.
+
+Lock-down: every listener binds 127.0.0.1; besides ``root`` (used by ``kg neo4j load``) the server has
+a user ``reader`` (password in ``reader-credentials``, mode 0600) whose group may read records of
+every type and nothing else (no create/update/delete, no schema, security or settings changes), so
+ArcadeDB itself refuses a write smuggled past the console's checks. The consoles connect as
+``reader``. A watchdog terminates any query of ``reader`` that runs past ``--query-timeout-s``, so
+work abandoned by a client that timed out or died does not keep a core busy.
 """
 
 from __future__ import annotations
@@ -26,13 +33,20 @@ from .errors import BackendError
 DEFAULT_PORT = 7687
 DEFAULT_DATABASE = "kg"
 DEFAULT_USER = "root"  # ArcadeDB's administrator; the Bolt plugin authenticates against it
+READER_USER = "reader"
+READER_GROUP = "reader"
+# ArcadeDB group: read records of every type; no other access (schema, security, settings).
+_READER_GROUP_JSON = '{"resultSetLimit": -1, "readTimeout": -1, "access": [], "types": {"*": {"access": ["readRecord"]}}}'
+DEFAULT_QUERY_TIMEOUT_S = 60.0
 DEFAULT_HEAP = "1g"
 HOST = "127.0.0.1"
 PASSWORD_ENV = "NEO4J_PASSWORD"
 _CHILD_PASSWORD_ENV = "KG_BOLT_ROOT_PASSWORD"
+_CHILD_READER_ENV = "KG_BOLT_READER_PASSWORD"
 _PID_FILE = "server.pid"
 _INFO_FILE = "server.json"
 _CREDENTIALS_FILE = "credentials"
+_READER_CREDENTIALS_FILE = "reader-credentials"
 _LOG_FILE = "server.log"
 _MIN_PASSWORD = 8  # ArcadeDB refuses shorter root passwords
 
@@ -52,6 +66,7 @@ class ServerInfo:
     user: str
     database: str
     data_dir: Path
+    reader: str | None = None  # None: started by a version without the read-only user
 
     @property
     def uri(self) -> str:
@@ -59,6 +74,16 @@ class ServerInfo:
 
     def password(self) -> str:
         return local_password(self.data_dir)
+
+    def reader_auth(self) -> tuple[str, str]:
+        """(user, password) of the read-only user, for consoles."""
+        path = self.data_dir / _READER_CREDENTIALS_FILE
+        if self.reader is None or not path.exists():
+            raise BackendError(
+                f"the Bolt server in {self.data_dir} has no read-only user (started by an older version): "
+                f"restart it with `kg neo4j stop --data {self.data_dir}` and `kg neo4j start --data {self.data_dir}`"
+            )
+        return self.reader, path.read_text(encoding="utf-8").strip()
 
 
 def local_password(data_dir: Path) -> str:
@@ -89,6 +114,17 @@ def _ensure_password(data_dir: Path) -> str:
         if len(from_env) < _MIN_PASSWORD:
             raise BackendError(f"{PASSWORD_ENV} must have at least {_MIN_PASSWORD} characters for the local server")
         return from_env
+    return _generate_secret(path)
+
+
+def _ensure_reader_password(data_dir: Path) -> str:
+    path = data_dir / _READER_CREDENTIALS_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    return _generate_secret(path)
+
+
+def _generate_secret(path: Path) -> str:
     password = secrets.token_urlsafe(18)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -138,7 +174,8 @@ def running(data_dir: Path | None = None) -> ServerInfo | None:
         return None  # still starting: server.json is written once it listens
     if info.get("pid") != pid:
         return None
-    return ServerInfo(pid, int(info["port"]), int(info["http_port"]), info["user"], info["database"], data_dir)
+    return ServerInfo(pid, int(info["port"]), int(info["http_port"]), info["user"], info["database"], data_dir,
+                      info.get("reader"))
 
 
 def _port_free(port: int) -> bool:
@@ -176,10 +213,12 @@ def start(
     command_timeout_s: float = 60.0,
     databases: tuple[str, ...] = (DEFAULT_DATABASE,),
     watch_pid: int | None = None,
+    query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
 ) -> ServerInfo:
     """Start the server in the background (or return the one already running there) and wait for Bolt.
 
-    With ``watch_pid`` the server stops by itself once that process is gone (test sessions use it,
+    Queries of the read-only user are terminated after ``query_timeout_s``. With ``watch_pid`` the
+    server stops by itself once that process is gone (test sessions use it,
     so a killed test run leaves no server behind).
     """
     data_dir = Path(data_dir or default_data_dir()).resolve()
@@ -195,6 +234,7 @@ def start(
     password = _ensure_password(data_dir)
     env = dict(os.environ)
     env[_CHILD_PASSWORD_ENV] = password
+    env[_CHILD_READER_ENV] = _ensure_reader_password(data_dir)
     env.pop(PASSWORD_ENV, None)
     # Put this worktree's kg first on the child's path, wherever it is started from.
     package_root = str(Path(__file__).resolve().parent.parent)
@@ -203,7 +243,7 @@ def start(
         sys.executable, "-m", "kg.bolt_server", "serve",
         "--data", str(data_dir), "--port", str(port), "--http-port", str(http_port),
         "--heap", heap, "--command-timeout-ms", str(int(command_timeout_s * 1000)),
-        "--databases", ",".join(databases),
+        "--databases", ",".join(databases), "--query-timeout-s", str(query_timeout_s),
     ]
     if watch_pid is not None:
         args += ["--watch-pid", str(watch_pid)]
@@ -278,12 +318,13 @@ def _reap(pid: int) -> None:
 
 def serve(
     data_dir: Path, port: int, http_port: int, heap: str, command_timeout_ms: int, databases: list[str],
-    watch_pid: int | None = None,
+    watch_pid: int | None = None, query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
 ) -> None:
     """Run the server in this process until SIGTERM (the JVM's shutdown hook stops it cleanly)."""
     password = os.environ.pop(_CHILD_PASSWORD_ENV, None)
-    if not password:
-        raise SystemExit(f"{_CHILD_PASSWORD_ENV} not set: start the server with `kg neo4j start`")
+    reader_password = os.environ.pop(_CHILD_READER_ENV, None)
+    if not password or not reader_password:
+        raise SystemExit(f"{_CHILD_PASSWORD_ENV} or {_CHILD_READER_ENV} not set: start the server with `kg neo4j start`")
     os.chdir(data_dir)  # ArcadeDB writes ./log relative to the working directory
     from arcadedb_embedded.jvm import start_jvm
 
@@ -307,7 +348,10 @@ def serve(
     for name in databases:
         if not (data_dir / "databases" / name).exists():
             server.create_database(name)
-    info = {"pid": os.getpid(), "port": port, "http_port": http_port, "user": DEFAULT_USER, "database": databases[0]}
+    _ensure_reader(server, reader_password)
+    _start_watchdog(server, query_timeout_s)
+    info = {"pid": os.getpid(), "port": port, "http_port": http_port, "user": DEFAULT_USER, "database": databases[0],
+            "reader": READER_USER, "query_timeout_s": query_timeout_s}
     tmp = data_dir / (_INFO_FILE + ".tmp")
     tmp.write_text(json.dumps(info), encoding="utf-8")
     tmp.replace(data_dir / _INFO_FILE)
@@ -319,6 +363,43 @@ def serve(
     finally:
         server.stop()
         (data_dir / _INFO_FILE).unlink(missing_ok=True)
+
+
+def _ensure_reader(server, password: str) -> None:
+    """The read-only group and user, (re)set at every start so a changed group file is put right."""
+    import jpype
+
+    security = server._java_server.getSecurity()
+    json_object = jpype.JClass("com.arcadedb.serializer.json.JSONObject")
+    security.saveGroup("*", READER_GROUP, json_object(_READER_GROUP_JSON))
+    if security.existsUser(READER_USER):
+        security.dropUser(READER_USER)  # a fresh entry also resets its database -> group mapping
+    user = json_object().put("name", READER_USER).put("password", security.encodePassword(password))
+    security.createUser(user.put("databases", json_object(json.dumps({"*": [READER_GROUP]}))))
+
+
+def _start_watchdog(server, query_timeout_s: float) -> None:
+    """Terminate queries of the read-only user that run past ``query_timeout_s``.
+
+    ArcadeDB's Bolt plugin ignores the transaction timeout a driver sends and keeps computing after
+    the client hangs up; a terminated query stops at its next check.
+    """
+    import threading
+
+    registry = server._java_server.getRunningQueries()
+    limit_ms = int(query_timeout_s * 1000)
+
+    def loop() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                for query in list(registry.getRunning()):
+                    if str(query.getUser()) == READER_USER and query.getElapsedMillis() > limit_ms and not query.isTerminated():
+                        query.terminate(f"kg.bolt_server (ran past {query_timeout_s:g} s)")
+            except Exception as error:  # a query that ended meanwhile; keep watching
+                print(f"kg.bolt_server: watchdog: {error}", flush=True)
+
+    threading.Thread(target=loop, name="kg-bolt-watchdog", daemon=True).start()
 
 
 def _main(argv: list[str]) -> None:
@@ -334,9 +415,12 @@ def _main(argv: list[str]) -> None:
     run.add_argument("--command-timeout-ms", type=int, default=60000)
     run.add_argument("--databases", default=DEFAULT_DATABASE, help="comma-separated; the first is the default")
     run.add_argument("--watch-pid", type=int, default=None, help="stop when this process is gone")
+    run.add_argument("--query-timeout-s", type=float, default=DEFAULT_QUERY_TIMEOUT_S,
+                     help="terminate queries of the read-only user after this long")
     args = parser.parse_args(argv)
     names = [name for name in args.databases.split(",") if name]
-    serve(args.data.resolve(), args.port, args.http_port, args.heap, args.command_timeout_ms, names, args.watch_pid)
+    serve(args.data.resolve(), args.port, args.http_port, args.heap, args.command_timeout_ms, names, args.watch_pid,
+          args.query_timeout_s)
 
 
 if __name__ == "__main__":

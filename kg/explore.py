@@ -8,6 +8,7 @@ so every page's content is unit-testable without Streamlit. The UI files in
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -183,11 +184,17 @@ def inert(text: object) -> str:
 
 
 def store_under(path: str, root: str | Path) -> Path | None:
-    """``path`` (relative paths are taken from ``root``) with links resolved, if it lies under
-    ``root``; else None."""
+    """``path`` (relative paths are taken from ``root``; ``..`` taken lexically) with the links of its
+    folder resolved, if it and what it points to lie under ``root``; else None."""
     root = Path(root).resolve()
-    resolved = (root / Path(path).expanduser()).resolve()
-    return resolved if resolved.is_relative_to(root) else None
+    lexical = Path(os.path.normpath(root / Path(path).expanduser()))
+    if lexical == root:
+        return root
+    # The last component stays a name: a store is a link to its current version, and the app must
+    # keep following the link to see rebuilds. Both it and its target must lie under the root.
+    chosen = lexical.parent.resolve() / lexical.name
+    inside = chosen.parent.is_relative_to(root) and chosen.resolve().is_relative_to(root)
+    return chosen if inside else None
 
 
 def claim_summary(claim: Claim, *, links: bool = False) -> str:
@@ -665,11 +672,12 @@ def query_parameters(text: str) -> tuple[str, ...]:
 
 @dataclass
 class CypherConsole:
-    """A read-only Cypher connection (kg.cypher's guards: write clauses refused, READ mode, rollback)."""
+    """A read-only Cypher connection (kg.cypher's guards: writes refused, read-only user, READ mode, rollback)."""
 
     driver: object
     database: str | None
     where: str
+    probe: object = None
 
     def run(self, text: str, params: dict[str, str], *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
         import time
@@ -677,7 +685,8 @@ class CypherConsole:
         from . import cypher
 
         started = time.perf_counter()
-        result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit)
+        result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit,
+                                   probe=self.probe)
         return QueryResult(result.to_dataframe(), result.truncated, time.perf_counter() - started)
 
     @staticmethod
@@ -691,8 +700,8 @@ class CypherConsole:
 def cypher_console() -> CypherConsole | None:
     """A Cypher console when the Neo4j integration is installed and a Bolt server answers, else None.
 
-    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``), else
-    the local server started with ``kg neo4j start``.
+    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``; give that
+    user the ``reader`` role), else the local server started with ``kg neo4j start``, as its read-only user.
     """
     import os
 
@@ -701,8 +710,9 @@ def cypher_console() -> CypherConsole | None:
         return None
     from neo4j import GraphDatabase
 
-    from . import bolt_server
+    from . import bolt_server, cypher
 
+    probe = None
     try:
         uri = os.environ.get("NEO4J_URI")
         if uri:
@@ -712,12 +722,13 @@ def cypher_console() -> CypherConsole | None:
             server = bolt_server.running()
             if server is None:
                 return None
-            uri, auth, database = server.uri, (server.user, server.password()), server.database
+            uri, auth, database = server.uri, server.reader_auth(), server.database
+            probe = cypher.wal_probe(server.data_dir / "databases" / database)
         driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3.0)
         driver.verify_connectivity()
-    except Exception:  # not configured, not running or refusing us: no Cypher tab
+    except Exception:  # not configured, not running, no read-only user or refusing us: no Cypher tab
         return None
-    return CypherConsole(driver, database, uri)
+    return CypherConsole(driver, database, uri, probe)
 
 
 # ------------------------------------------------------------------ export

@@ -16,6 +16,7 @@ The same names, parameters and columns are used by the Cypher twins (``<name>.cy
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,7 @@ def load_named(name: str) -> NamedQuery:
 # ---------------------------------------------------------------- read-only gate
 
 _FORBIDDEN_NODES = {"ServiceGraphPattern": "SERVICE (remote queries) is not allowed"}
+PARSER_LOCK = threading.Lock()  # rdflib's pyparsing grammar is not thread-safe (concurrent reads failed to parse)
 
 
 def check_read_only(query: str) -> str:
@@ -100,15 +102,10 @@ def check_read_only(query: str) -> str:
     ADD, MOVE, COPY) is refused, and so is text neither grammar accepts. The store is also opened
     read-only and only ever asked to *query*, never to update.
     """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    try:
-        tree = parseQuery(query)
-    except (ParseException, Exception) as query_error:
-        try:
-            update = parseUpdate(query)
-        except Exception:
+    with PARSER_LOCK:
+        tree, query_error, update = _parse(query)
+    if tree is None:
+        if update is None:
             raise QueryError(f"not a valid SPARQL query: {_first_line(query_error)}") from None
         if update.get("request"):
             kinds = sorted({getattr(r, "name", "update") for r in update["request"]})
@@ -119,6 +116,19 @@ def check_read_only(query: str) -> str:
             raise QueryError(message)
     form = getattr(tree[1], "name", "Query")
     return form.replace("Query", "").upper() or "QUERY"
+
+
+def _parse(query: str) -> tuple[Any, Exception | None, Any]:
+    """(query tree, its parse error, update tree) - the trees None where that grammar refused the text."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(query), None, None
+    except Exception as query_error:
+        try:
+            return None, query_error, parseUpdate(query)
+        except Exception:
+            return None, query_error, None
 
 
 def _contains(node: Any, name: str) -> bool:

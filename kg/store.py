@@ -1,9 +1,15 @@
 """The graph store: a directory with the records checkpoint, an on-disk Oxigraph store and meta.json.
 
-Layout of ``<store>/``: ``records.jsonl`` (one PaperRecord per line), ``oxigraph/`` (pyoxigraph
-RocksDB store holding the RDF of those records) and ``meta.json`` (counts, versions, build time).
-A store is always written into a sibling temporary directory and then swapped in, so a failed or
-killed build leaves the previous store as it was.
+A store version holds ``records.jsonl`` (one PaperRecord per line), ``oxigraph/`` (pyoxigraph
+RocksDB store holding the RDF of those records) and ``meta.json`` (counts, versions, build time;
+written last, so its presence marks a complete version). Versions live in ``.<store>.versions/``
+next to the store; ``<store>`` itself is a symlink to the current one, switched atomically
+(``os.replace``) once a new version is complete. So a failed or killed build leaves the previous
+store as it was, and a reader sees one complete version, old or new: it resolves the link once and
+holds a shared ``flock`` on its version directory while it reads; a build deletes an old version
+only when it can take that lock exclusively. Builds serialise on ``.<store>.lock``.
+A store directory of the older layout (the files in ``<store>/`` itself) keeps working and is moved
+into ``.<store>.versions/`` by the next build.
 
 Two query backends share one interface (:class:`Backend`): ``oxigraph`` (default, on disk) and
 ``rdflib`` (rdflib's in-memory ``Memory`` store, rebuilt from ``records.jsonl``).
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+import fcntl
 import gc
 import json
 import os
@@ -184,8 +191,9 @@ class OxigraphBackend(Backend):
                 self.store = ox.Store(str(path))
             else:
                 self.store = ox.Store.read_only(str(path))
-        except OSError as error:
-            raise StoreError(f"cannot open the Oxigraph store at {path} ({error}); rebuild it with `kg build`") from error
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"cannot open the Oxigraph store at {path} ({_first_line(error)}); "
+                             "rebuild it with `kg build`") from error
 
     def add(self, triples: Iterable[Any]) -> None:
         import pyoxigraph as ox
@@ -264,9 +272,15 @@ class RdflibBackend(Backend):
     def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
         from rdflib import Variable
 
+        from rdflib.plugins.sparql import prepareQuery
+
+        from .queries import PARSER_LOCK
+
         init = {Variable(name): _rdflib_term(value) for name, value in bindings.items()}
         try:
-            result = self.graph.query(query, initBindings=init)
+            with PARSER_LOCK:
+                prepared = prepareQuery(query)
+            result = self.graph.query(prepared, initBindings=init)
         except Exception as error:  # rdflib raises pyparsing errors for bad syntax
             raise QueryError(f"SPARQL error: {error}") from error
         if result.type == "ASK":
@@ -355,26 +369,105 @@ def backend_from_records(records: list[PaperRecord], name: str) -> Backend:
 # ---------------------------------------------------------------- the store directory
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _complete(folder: Path) -> bool:
+    return (folder / META_FILE).is_file() and (folder / OXIGRAPH_DIR).is_dir() and (folder / RECORDS_FILE).is_file()
+
+
+def _versions_dir(store: Path) -> Path:
+    return store.parent / f".{store.name}.versions"
+
+
+def _lock_path(store: Path) -> Path:
+    return store.parent / f".{store.name}.lock"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One complete store version, held open (shared lock) until :meth:`close`."""
+
+    path: Path
+    fd: int | None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            try:
+                os.close(self.fd)  # releases the shared lock
+            except OSError:
+                pass
+
+    def __enter__(self) -> "Version":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _hold(folder: Path) -> int | None:
+    """A shared lock on ``folder`` (None when it cannot be opened: it is gone)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def open_version(store: str | Path, attempts: int = 20) -> Version:
+    """The store's current version, locked against deletion; StoreError when there is none."""
+    store = Path(store)
+    for _ in range(attempts):
+        _recover(store)
+        folder = Path(os.path.realpath(store))
+        fd = _hold(folder) if folder.is_dir() else None
+        if fd is not None and _complete(folder):
+            return Version(folder, fd)
+        if fd is not None:
+            os.close(fd)
+        if Path(os.path.realpath(store)) == folder and not _busy(store):
+            break
+        time.sleep(0.05)  # a build switched or is switching versions: look again
+    raise StoreError(f"no graph store at {store}; build one with `kg build --store {store}`")
+
+
+def _busy(store: Path) -> bool:
+    """True when a build holds the store's write lock."""
+    try:
+        fd = os.open(_lock_path(store), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def exists(store: str | Path) -> bool:
     """True when ``store`` holds a complete store (meta.json is written last)."""
     store = Path(store)
     _recover(store)
-    return (store / META_FILE).is_file() and (store / OXIGRAPH_DIR).is_dir() and (store / RECORDS_FILE).is_file()
+    return _complete(Path(os.path.realpath(store)))
 
 
 def require(store: str | Path) -> Path:
-    store = Path(store)
-    if not exists(store):
-        raise StoreError(f"no graph store at {store}; build one with `kg build --store {store}`")
-    return store
+    """The folder of the store's current version (StoreError when there is none)."""
+    with open_version(store) as version:
+        return version.path
 
 
 def read_meta(store: str | Path) -> dict[str, Any]:
-    path = require(store) / META_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise StoreError(f"{path} is unreadable ({error}); rebuild the store with `kg build`") from error
+    with open_version(store) as version:
+        path = version.path / META_FILE
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise StoreError(f"{path} is unreadable ({error}); rebuild the store with `kg build`") from error
 
 
 def read_records_file(path: str | Path, on_problem: Callable[[str], None] | None = None) -> list[PaperRecord]:
@@ -398,87 +491,198 @@ def read_records_file(path: str | Path, on_problem: Callable[[str], None] | None
 
 
 def read_records(store: str | Path) -> list[PaperRecord]:
-    return read_records_file(require(store) / RECORDS_FILE)
+    with open_version(store) as version:
+        return read_records_file(version.path / RECORDS_FILE)
 
 
 def open_backend(store: str | Path, backend: str = "oxigraph") -> Backend:
-    """A read-only view of a built store through the named backend.
+    """A read-only view of a built store (or of one version's folder) through the named backend.
 
     ``oxigraph``: the on-disk store itself. ``oxigraph-memory``: the on-disk store copied into an
     in-memory Oxigraph store (a few seconds per million triples; queries several times faster).
     ``rdflib``: rdflib's Memory store rebuilt from records.jsonl.
     """
-    store = require(store)
-    if backend == "oxigraph":
-        return OxigraphBackend(store / OXIGRAPH_DIR)
-    if backend == "oxigraph-memory":
-        disk = OxigraphBackend(store / OXIGRAPH_DIR)
-        memory = OxigraphBackend()
-        memory.store.bulk_extend(disk.store.quads_for_pattern(None, None, None, None))
-        disk.close()
-        return memory
     if backend not in BACKENDS:
         raise StoreError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    return backend_from_records(read_records(store), backend)
+    with open_version(store) as version:
+        folder = version.path
+        if backend == "oxigraph":
+            return OxigraphBackend(folder / OXIGRAPH_DIR)
+        if backend == "oxigraph-memory":
+            disk = OxigraphBackend(folder / OXIGRAPH_DIR)
+            memory = OxigraphBackend()
+            memory.store.bulk_extend(disk.store.quads_for_pattern(None, None, None, None))
+            disk.close()
+            return memory
+        return backend_from_records(read_records_file(folder / RECORDS_FILE), backend)
+
+
+# ---------------------------------------------------------------- writing: versions behind a link
+
+
+class _WriteLock:
+    """The store's build lock (flock on ``.<store>.lock``); blocking, or ``try_only``."""
+
+    def __init__(self, store: Path, try_only: bool = False):
+        self.path, self.try_only, self.fd = _lock_path(store), try_only, None
+
+    def __enter__(self) -> bool:
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return False  # a read-only location: nobody can build there either
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if self.try_only else 0))
+        except OSError:
+            return False
+        return True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
 
 
 def write_store(records: list[PaperRecord], store: str | Path, *, extra_meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write ``records`` as a complete store at ``store``: built aside, then swapped in."""
-    from . import __version__
-    from .rdf import records_to_triples
-
+    """Write ``records`` as a new version of ``store`` and switch the store to it."""
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
-    _recover(store)
-    building = store.parent / f".{store.name}.building-{os.getpid()}"
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir()
-    try:
-        write_jsonl(building / RECORDS_FILE, (to_dict(r) for r in records))
-        backend = OxigraphBackend(building / OXIGRAPH_DIR, writable=True)
-        backend.add(records_to_triples(records))
-        backend.store.flush()
-        triples = len(backend)
-        backend.close()
-        del backend
-        entities = collect_entities(records)
-        meta = {
-            "format": STORE_FORMAT,
-            "kg_version": __version__,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "papers": len(records),
-            "claims": sum(len(r.claims) for r in records),
-            "mentions": sum(len(r.mentions) for r in records),
-            "entities": {label: sum(1 for e in entities if e.label == label) for label in ("method", "dataset", "metric", "task")},
-            "triples": triples,
-            "extractors": sorted({r.extractor for r in records if r.extractor}),
-            **(extra_meta or {}),
-        }
-        (building / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        _swap(building, store)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+    with _WriteLock(store):
+        _check_target(store)
+        _recover_locked(store)
+        versions = _versions_dir(store)
+        versions.mkdir(exist_ok=True)
+        building = versions / f".building-{os.getpid()}-{time.time_ns()}"
+        try:
+            meta = _write_version(records, building, extra_meta)
+            version = versions / f"v{time.time_ns():020d}-{os.getpid()}"
+            building.rename(version)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        _point(store, version)
+        _collect_garbage(store)
     return meta
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target``; the old one is removed only once the new one is in."""
-    if not target.exists():
-        new.rename(target)
+def _write_version(records: list[PaperRecord], folder: Path, extra_meta: dict[str, Any] | None) -> dict[str, Any]:
+    from . import __version__
+    from .rdf import records_to_triples
+
+    folder.mkdir()
+    write_jsonl(folder / RECORDS_FILE, (to_dict(r) for r in records))
+    backend = OxigraphBackend(folder / OXIGRAPH_DIR, writable=True)
+    backend.add(records_to_triples(records))
+    backend.store.flush()
+    triples = len(backend)
+    backend.close()
+    del backend
+    entities = collect_entities(records)
+    meta = {
+        "format": STORE_FORMAT,
+        "kg_version": __version__,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "papers": len(records),
+        "claims": sum(len(r.claims) for r in records),
+        "mentions": sum(len(r.mentions) for r in records),
+        "entities": {label: sum(1 for e in entities if e.label == label) for label in ("method", "dataset", "metric", "task")},
+        "triples": triples,
+        "extractors": sorted({r.extractor for r in records if r.extractor}),
+        **(extra_meta or {}),
+    }
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def _check_target(store: Path) -> None:
+    if store.is_dir() and not store.is_symlink() and not _complete(store) and any(store.iterdir()):
+        raise StoreError(f"{store} exists but is not a graph store; choose another --store or remove it")
+
+
+def _point(store: Path, version: Path) -> None:
+    """Switch the link ``store`` to ``version`` in one rename (a directory of the older layout is moved aside first)."""
+    if store.is_dir() and not store.is_symlink():
+        if _complete(store):
+            store.rename(version.parent / f"v{(store / META_FILE).stat().st_mtime_ns:020d}-moved")
+        else:
+            store.rmdir()  # empty (checked before building)
+    link = store.parent / f".{store.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(version, store.parent))
+    os.replace(link, store)
+
+
+def _collect_garbage(store: Path) -> None:
+    """Delete versions no reader holds (but the current one), and what crashed builds left."""
+    current = Path(os.path.realpath(store))
+    for folder in _versions_dir(store).iterdir():
+        if folder == current or not folder.is_dir():
+            continue
+        if folder.name.startswith(".building-"):
+            shutil.rmtree(folder, ignore_errors=True)  # we hold the write lock: no build is running
+            continue
+        _delete_if_free(folder)
+    for leftover in store.parent.glob(f".{store.name}.building-*"):  # of the older layout
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in store.parent.glob(f".{store.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in store.parent.glob(f".{store.name}.link-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _delete_if_free(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
         return
-    if target.exists() and not (target / META_FILE).exists() and any(target.iterdir()):
-        raise StoreError(f"{target} exists but is not a graph store; choose another --store or remove it")
-    old = target.parent / f".{target.name}.old-{os.getpid()}-{int(time.time())}"
-    target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return  # a reader holds it: a later build deletes it
+    try:
+        (folder / META_FILE).unlink(missing_ok=True)  # first, so a half-deleted version is never "complete"
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- recovery
 
 
 def _recover(store: Path) -> None:
-    """If a build was killed between the two renames of a swap, put the previous store back."""
-    if store.exists() or not store.parent.is_dir():
+    """Point a missing or broken store at its newest complete version, if a build is not running."""
+    if _complete(Path(os.path.realpath(store))) or not _recoverable(store):
         return
-    olds = sorted(store.parent.glob(f".{store.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if olds and (olds[-1] / META_FILE).exists():
-        olds[-1].rename(store)
+    with _WriteLock(store, try_only=True) as locked:
+        if locked:
+            _recover_locked(store)
+
+
+def _recoverable(store: Path) -> bool:
+    """Whether there is anything to recover from (so a mere look at a missing store writes nothing)."""
+    if not store.parent.is_dir():
+        return False
+    return (store.is_symlink() or _versions_dir(store).is_dir()
+            or any(store.parent.glob(f".{store.name}.old-*")) or any(store.parent.glob(f".{store.name}.building-*")))
+
+
+def _recover_locked(store: Path) -> None:
+    """Under the write lock: after crashes, switch to the newest complete copy and clean up."""
+    if _complete(Path(os.path.realpath(store))):
+        return
+    if store.is_dir() and not store.is_symlink() and any(store.iterdir()):
+        return  # not ours (write_store refuses it) or an incomplete store of the older layout
+    candidates = [f for f in _versions_dir(store).glob("v*") if _complete(f)]
+    candidates += [f for f in store.parent.glob(f".{store.name}.old-*") if _complete(f)]
+    if not candidates:
+        return
+    newest = max(candidates, key=lambda f: (f / META_FILE).stat().st_mtime_ns)
+    if newest.parent != _versions_dir(store):  # an .old-* copy of the older layout
+        _versions_dir(store).mkdir(exist_ok=True)
+        moved = _versions_dir(store) / f"v{(newest / META_FILE).stat().st_mtime_ns:020d}-recovered"
+        newest.rename(moved)
+        newest = moved
+    if store.is_dir() and not store.is_symlink():
+        store.rmdir()
+    _point(store, newest)
+    _collect_garbage(store)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 FIXTURE_RECORDS = Path(__file__).parent / "fixtures" / "records_neo4j.jsonl"
+READER_QUERY_TIMEOUT_S = 4.0  # the server's watchdog ends queries of its read-only user after this
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +26,7 @@ def bolt_server(tmp_path_factory):
     saved = os.environ.pop(bolt_server.PASSWORD_ENV, None)  # the server generates its own password
     try:
         info = bolt_server.start(data, bolt_server.free_port(), heap="512m", databases=("kg", "scratch", "seeds", "conflicts"),
-                                 watch_pid=os.getpid())
+                                 watch_pid=os.getpid(), query_timeout_s=READER_QUERY_TIMEOUT_S)
         yield info
     finally:
         bolt_server.stop(data)
@@ -38,6 +39,16 @@ def bolt_driver(bolt_server):
     from neo4j import GraphDatabase
 
     driver = GraphDatabase.driver(bolt_server.uri, auth=(bolt_server.user, bolt_server.password()))
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def reader_driver(bolt_server):
+    """A driver logged in as the server's read-only user, as the consoles are."""
+    from neo4j import GraphDatabase
+
+    driver = GraphDatabase.driver(bolt_server.uri, auth=bolt_server.reader_auth())
     yield driver
     driver.close()
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
@@ -152,6 +155,34 @@ def test_timeout_stops_a_long_query(graph):
     assert not any(t.name == "kg-query" for t in threading.enumerate()), "the abandoned query kept running"
 
 
+def _busy_query_children():
+    """Child processes of this one running kg.query_process that are computing (idle ones sleep)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] == "R" and b"kg.query_process" in cmdline:
+            found.append(stat.parent.name)
+    return found
+
+
+def test_timeout_stops_an_aggregate_query(graph):
+    """Issue 13, finding 2: an aggregate computes before its first row; on timeout its work must stop."""
+    with pytest.raises(QueryError, match="timeout"):
+        graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=0.5)
+    deadline = time.monotonic() + 5  # a bound for a stuck process, not a speed assertion
+    while any(t.name == "kg-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "kg-query" for t in threading.enumerate()), "the abandoned query kept running"
+    while _busy_query_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _busy_query_children() == []  # its process was ended; other graphs' idle ones sleep
+    assert graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [5]
+
+
 def test_updates_are_refused(graph):
     with pytest.raises(QueryError, match="refused"):
         graph.sparql("DELETE WHERE { ?s ?p ?o }")
@@ -179,7 +210,7 @@ def test_rebuild_gives_the_same_triples(tmp_path, records):
     first = kg_store.write_store(records, path)["triples"]
     second = kg_store.write_store(kg_store.read_records(path), path)["triples"]
     assert first == second
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]  # no leftover temp directories
+    assert _only_current_version(tmp_path, "s")  # no leftover temp directories or old versions
 
 
 def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
@@ -197,15 +228,78 @@ def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
     with kg.open(path) as handle:
         assert len(handle) == before
     assert len(kg_store.read_records(path)) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+    assert _only_current_version(tmp_path, "s")
+
+
+def _only_current_version(parent, name):
+    versions = sorted(p.name for p in (parent / f".{name}.versions").iterdir())
+    current = os.path.basename(os.path.realpath(parent / name))
+    ours = sorted(p.name for p in parent.iterdir() if p.name == name or p.name.startswith(f".{name}."))
+    return ours == [f".{name}.lock", f".{name}.versions", name] and versions == [current]
+
+
+def _legacy_copy(records, folder, scratch):
+    """A complete store folder of the older layout (files directly inside), written to ``folder``."""
+    kg_store.write_store(records, scratch)
+    shutil.copytree(os.path.realpath(scratch), folder)
+    return folder
 
 
 def test_interrupted_swap_is_recovered(tmp_path, records):
     path = tmp_path / "s"
-    kg_store.write_store(records, path)
-    path.rename(tmp_path / ".s.old-1-1")  # as if killed between the two renames of a swap
+    _legacy_copy(records, tmp_path / ".s.old-1-1", tmp_path / "other")  # killed between the two renames of a swap
     assert kg_store.exists(path)
     assert len(kg_store.read_records(path)) == 5
+
+
+def test_two_crashes_in_a_row_recover_the_newest_complete_copy(tmp_path, records):
+    """Issue 13, finding 6: killed while deleting an old copy, then between the renames of the next swap."""
+    path = tmp_path / "s"
+    complete = _legacy_copy(records[:3], tmp_path / ".s.old-2-2", tmp_path / "other")
+    half_deleted = _legacy_copy(records, tmp_path / ".s.old-1-1", tmp_path / "other")
+    (half_deleted / "meta.json").unlink()  # rmtree got this far; the folder is newer than the complete one
+    shutil.rmtree(half_deleted / "oxigraph")
+    os.utime(complete / "meta.json", ns=(1, 1))
+    os.utime(complete, ns=(1, 1))
+    building = _legacy_copy(records, tmp_path / ".s.building-999", tmp_path / "other")
+    assert kg_store.exists(path)
+    assert len(kg_store.read_records(path)) == 3
+    with kg.open(path) as handle:
+        assert handle.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [3]
+    assert not half_deleted.exists() and not building.exists()
+    kg_store.write_store(records, path)
+    assert _only_current_version(tmp_path, "s")
+
+
+def test_dangling_link_falls_back_to_the_newest_complete_version(tmp_path, records):
+    path = tmp_path / "s"
+    kg_store.write_store(records[:2], path)
+    older = os.path.realpath(path)
+    with kg.open(path):  # a reader holds the older version, so the next build keeps it
+        kg_store.write_store(records, path)
+    shutil.rmtree(os.path.realpath(path))  # the current version lost (deleted by hand)
+    assert kg_store.exists(path) and os.path.realpath(path) == older
+    assert len(kg_store.read_records(path)) == 2
+
+
+def test_older_layout_store_is_read_and_moved_by_the_next_build(tmp_path, records):
+    path = _legacy_copy(records[:2], tmp_path / "s", tmp_path / "other")
+    with kg.open(path) as handle:
+        assert len(handle.records()) == 2
+    kg_store.write_store(records, path)
+    assert path.is_symlink() and len(kg_store.read_records(path)) == 5
+
+
+def test_a_reader_keeps_its_version_through_rebuilds(tmp_path, records):
+    path = tmp_path / "s"
+    kg_store.write_store(records[:2], path)
+    with kg.open(path) as handle:
+        kg_store.write_store(records, path)
+        kg_store.write_store(records[:4], path)
+        assert len(handle.records()) == 2 and len(handle) == handle.meta()["triples"]
+        assert handle.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }")["n"].tolist() == [2]
+    kg_store.write_store(records, path)
+    assert _only_current_version(tmp_path, "s")  # released: collected by the next build
 
 
 def test_missing_store_is_a_clear_error(tmp_path):
@@ -226,3 +320,19 @@ def test_bad_checkpoint_lines_are_reported(tmp_path):
 def test_unknown_backend(built):
     with pytest.raises(StoreError, match="unknown backend"):
         kg.open(built[0], backend="neo4j")
+
+
+def test_looking_at_a_missing_store_writes_nothing(tmp_path):
+    assert not kg_store.exists(tmp_path / "nowhere")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_store_picker_keeps_the_link_to_the_current_version(tmp_path, records):
+    from kg.explore import store_under
+
+    path = tmp_path / "s"
+    kg_store.write_store(records, path)
+    assert store_under("s", tmp_path) == path  # not the version folder: the app must see rebuilds
+    assert store_under(os.path.realpath(path), tmp_path) is not None
+    (tmp_path / "out").symlink_to("/etc")
+    assert store_under("out", tmp_path) is None and store_under("s/../../x", tmp_path) is None

@@ -101,7 +101,8 @@ def named(name: str, **params: str):
 
 def store_root() -> Path:
     """The folder the sidebar may open stores under: $KG_STORE_ROOT, else the configured store's folder."""
-    return Path(os.environ.get("KG_STORE_ROOT") or Path(default_store()).resolve().parent).resolve()
+    # abspath, not resolve: the store is a link into .<store>.versions/, its folder is where it sits
+    return Path(os.environ.get("KG_STORE_ROOT") or Path(os.path.abspath(default_store())).parent).resolve()
 
 
 def pick_store() -> str:

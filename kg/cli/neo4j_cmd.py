@@ -35,13 +35,18 @@ def _data_dir(data: Optional[Path]) -> Path:
     return data or default_data_dir()
 
 
-def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], database: Optional[str]):
-    """(driver, database, where) for --uri, else for the local server."""
+def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], database: Optional[str],
+             *, read_only: bool = False):
+    """(driver, database, where, probe) for --uri, else for the local server.
+
+    ``read_only``: the local server's read-only user, and a probe of its write-ahead log.
+    """
     import os
 
     from neo4j import GraphDatabase
 
     from ..bolt_server import PASSWORD_ENV, running
+    from ..cypher import wal_probe
 
     if uri:
         password = os.environ.get(PASSWORD_ENV)
@@ -49,14 +54,16 @@ def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], data
             raise BackendError(f"set {PASSWORD_ENV} to the password of {user or 'neo4j'} on {uri}")
         driver = GraphDatabase.driver(uri, auth=(user or "neo4j", password), connection_timeout=10.0,
                                       max_transaction_retry_time=5.0)
-        return driver, database, uri
+        return driver, database, uri, None
     folder = _data_dir(data)
     server = running(folder)
     if server is None:
         raise BackendError(f"no local Bolt server is running in {folder}: run `kg neo4j start` or pass --uri")
-    driver = GraphDatabase.driver(server.uri, auth=(user or server.user, server.password()), connection_timeout=10.0,
-                                  max_transaction_retry_time=5.0)
-    return driver, database or server.database, server.uri
+    auth = server.reader_auth() if read_only else (user or server.user, server.password())
+    driver = GraphDatabase.driver(server.uri, auth=auth, connection_timeout=10.0, max_transaction_retry_time=5.0)
+    db = database or server.database
+    probe = wal_probe(server.data_dir / "databases" / db) if read_only else None
+    return driver, db, server.uri, probe
 
 
 @neo4j_app.command("start")
@@ -73,7 +80,9 @@ def start_command(
     began = time.monotonic()
     server = start(folder, port, heap=heap)
     verb = "already running" if already else f"started in {time.monotonic() - began:.1f} s"
-    typer.echo(f"Bolt server {verb}: {server.uri} (database {server.database}, user {server.user}, pid {server.pid}, data {server.data_dir})")
+    reader = f", read-only user {server.reader}" if server.reader else ""
+    typer.echo(f"Bolt server {verb}: {server.uri} (database {server.database}, user {server.user}{reader}, "
+               f"pid {server.pid}, data {server.data_dir})")
 
 
 @neo4j_app.command("stop")
@@ -130,7 +139,7 @@ def load_command(
     store = store or default_store()
     records, skipped = _read_store_records(store)
     rows = rows_for(records)
-    driver, db, where = _connect(uri, user, data, database)
+    driver, db, where, _ = _connect(uri, user, data, database)
     began = time.monotonic()
     try:
         if replace:
@@ -210,13 +219,14 @@ def cypher_command(
     named: Optional[str] = typer.Option(None, "--named", help="Run ontology/queries/NAME.cypher instead of QUERY."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
-    user: Optional[str] = typer.Option(None, "--user", help=_USER_HELP),
+    user: Optional[str] = typer.Option(
+        None, "--user", help="User name for --uri (default neo4j; give it the reader role); the local server's read-only user otherwise."),
     database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
     data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
     timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds before the query is abandoned."),
     limit: int = typer.Option(1000, "--limit", min=1, help="Most rows returned."),
 ) -> None:
-    """Run a read-only Cypher query (write clauses are refused) and print the rows."""
+    """Run a read-only Cypher query (writes and non-read-only functions are refused) and print the rows."""
     from ..cypher import check_read_only, run_cypher, run_named
 
     if fmt not in ("table", "csv", "json"):
@@ -229,12 +239,12 @@ def cypher_command(
             check_read_only(query)  # refuse before connecting
         except QueryError as error:
             fail(str(error))
-    driver, db, _ = _connect(uri, user, data, database)
+    driver, db, _, probe = _connect(uri, user, data, database, read_only=True)
     try:
         if named is not None:
-            result = run_named(driver, named, database=db, timeout_s=timeout, limit=limit, **params)
+            result = run_named(driver, named, database=db, timeout_s=timeout, limit=limit, probe=probe, **params)
         else:
-            result = run_cypher(driver, query, params, database=db, timeout_s=timeout, limit=limit)
+            result = run_cypher(driver, query, params, database=db, timeout_s=timeout, limit=limit, probe=probe)
     finally:
         driver.close()
     _print_result(result, fmt)
