@@ -100,6 +100,13 @@ def test_shaped_words_skip_urls_and_modifiers():
     assert not any("Kaiming" in w or "assisted" in w for w in words)
 
 
+def test_shaped_words_skip_mail_addresses_and_read_a_huge_token():
+    text = "Write to (KaimingHe@fb.com) about VanillaNet; " + "aB" * 50_000 + " ends here."
+    words = [text[s:e] for s, e in shaped_words(text)]
+    assert "VanillaNet" in words and not any("Kaiming" in w for w in words)
+    assert len(words) == 2  # the 100,000-character word is one shaped word, found in linear time
+
+
 @pytest.mark.parametrize(
     "phrase, label",
     [("inductive link prediction mechanism", "method"), ("generalization error", "metric"),

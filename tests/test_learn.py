@@ -89,3 +89,54 @@ def test_proposal_candidates_describe_each_method_name():
     assert llm["title"] == llm["rule"] == llm["region"] == llm["shaped"] == 0.0 and llm["lower"] == 1.0
     model = {"weights": {"title": 2.0, "lower": -1.0}, "bias": -1.0}
     assert score(hyper, model) > 0.7 > 0.2 > score(llm, model)
+
+
+def test_halves_tag_every_paper_with_an_ner_not_trained_on_it(gold):
+    from kg.extract.learn.fit import halves_of
+
+    halves = halves_of(gold)
+    assert [len(half) for half, _ in halves] == [155, 155]
+    for half, others in halves:
+        assert {r["id"] for r in half}.isdisjoint(r["id"] for r in others)
+        assert len(half) + len(others) == len(gold)
+    assert sorted(r["id"] for half, _ in halves for r in half) == sorted(r["id"] for r in gold)
+
+
+def test_proposal_candidates_read_the_words_before_a_name_and_its_place_in_the_title():
+    # the title of t010 and two abstract sentences of t268 (R3GAN), verbatim
+    title = "A Primal-Dual Method for Training Recurrent Neural Networks Constrained by the Echo-State Property"
+    first = ("Using StyleGAN2 as an example, we present a roadmap of simplification and modernization that "
+             "results in a new minimalist baseline -- R3GAN.")
+    second = "Despite being simple, our approach surpasses StyleGAN2 on FFHQ, ImageNet, CIFAR, and Stacked MNIST datasets."
+    text = title + "\n\n" + first + " " + second
+    cut = len(title)
+    at = text.index
+    second_at = at(second)
+
+    def mention(name: str, start: int = 0) -> tuple:
+        begin = text.index(name, start)
+        return (begin, begin + len(name), "method", "ner")
+
+    mentions = [mention("Primal-Dual Method"), mention("Recurrent Neural Networks"), mention("StyleGAN2"),
+                mention("R3GAN"), mention("StyleGAN2", second_at)]
+    sentences = [Sentence(at(first), at(first) + len(first), first), Sentence(second_at, second_at + len(second), second)]
+    cands = {c.key: c.features for c in proposal_candidates(text, cut, mentions, [], [], [], sentences, None)}
+    assert cands["primal dual method"]["title_head"] == 1.0 and cands["primal dual method"]["title_for"] == 0.0
+    assert cands["recurrent neural network"]["title_for"] == 1.0
+    assert cands["stylegan2"]["before_based"] == cands["stylegan2"]["before_compared"] == 1.0
+    assert cands["r3gan"]["before_new"] == 1.0 and cands["r3gan"]["before_compared"] == 0.0
+
+
+def test_ner_spans_lose_dangling_words_and_keep_glued_ones():
+    import spacy
+
+    from kg.extract.components import ner_candidates
+
+    nlp = spacy.blank("en")
+    doc = nlp("Deep residual nets are foundations of our submissions to ILSVRC & COCO 2015 competitions, "
+              "with gains on Tiny-ImageNet (up to 5.6%).")
+    words = [t.text for t in doc]
+    ilsvrc, tiny = words.index("ILSVRC"), words.index("Tiny")
+    doc.ents = [doc.char_span(doc[ilsvrc].idx, doc[ilsvrc + 1].idx + 1, "dataset"),
+                doc.char_span(doc[tiny].idx, doc[tiny + 1].idx + 1, "dataset")]
+    assert [doc.text[c.start:c.end] for c in ner_candidates(doc)] == ["ILSVRC", "Tiny-ImageNet"]

@@ -1,8 +1,9 @@
 """Quality floors on a fold nobody trained on: every trained part is fitted on folds 1-4 of the
 seed gold (248 papers) and the whole extractor is scored on fold 0 (62 papers) with the seed-gold
 scorer, exactly as one fold of `kg eval --cv 5`. Training is seeded, so the scores are
-repeatable; the floors sit under the measured fold-0 scores (entities 0.644, proposed 0.571, claims
-0.814 in `kg eval --cv 5`) and above the rules alone on the same fold (entities 0.557)."""
+repeatable; the floors sit under the measured fold-0 scores of extractor 0.8 (entities 0.646,
+proposed 0.643, claims 0.811, type 0.66, subject 0.58) and above the rules alone on the same fold
+(entities 0.556, proposed 0.487)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ def fold0_scores(tmp_path_factory):
 @pytest.mark.slow
 def test_held_out_fold_floors(fold0_scores):
     trained, _rules = fold0_scores
-    assert trained["entities"]["all"]["f1"] >= 0.58
-    assert trained["proposed"]["f1"] >= 0.45
-    assert trained["claims"]["f1"] >= 0.76
+    assert trained["entities"]["all"]["f1"] >= 0.61
+    assert trained["proposed"]["f1"] >= 0.57
+    assert trained["claims"]["f1"] >= 0.77
     assert trained["claim_attributes"]["type"] >= 0.62
-    assert trained["claim_attributes"]["subject"] >= 0.45
+    assert trained["claim_attributes"]["subject"] >= 0.52
 
 
 @pytest.mark.slow
@@ -42,4 +43,5 @@ def test_trained_parts_beat_the_rules_on_the_held_out_fold(fold0_scores):
     trained, rules = fold0_scores
     assert trained["entities"]["all"]["f1"] > rules["entities"]["all"]["f1"]
     assert trained["claims"]["f1"] > rules["claims"]["f1"]
+    assert trained["proposed"]["f1"] > rules["proposed"]["f1"]
     assert trained["claim_attributes"]["type"] > rules["claim_attributes"]["type"]

@@ -165,7 +165,7 @@ def is_name_shaped(word: str) -> bool:
 def shaped_words(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) of every name-shaped word of ``text`` (trailing '.', "'s" and plural 's' kept out)."""
     spans = []
-    urls = [(m.start(), m.end()) for m in re.finditer(r"https?://\S+|www\.\S+|\S+@\S+", text)]
+    urls = [(m.start(), m.end()) for m in re.finditer(r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@\S+", text)]
     for match in _SHAPE_WORD.finditer(text):
         word, start = match.group(0), match.start()
         if any(s <= start < e for s, e in urls):

@@ -61,6 +61,15 @@ def _spacy_train(config: str, train_docs, dev_docs, out: Path, overrides: dict |
     return out
 
 
+def _forget_paths(config_file: Path) -> None:
+    """Training paths (temporary files, this machine's checkout) mean nothing to a loaded model."""
+    from thinc.api import Config
+
+    config = Config().from_disk(config_file, interpolate=False)
+    config["paths"] = {key: None for key in config["paths"]}
+    config.to_disk(config_file)
+
+
 def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> Path:
     import spacy
 
@@ -115,6 +124,9 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
         from .proposed import fit_proposed
 
         fit_proposed(rows, out / "proposed.json", out, halves)
+    for config_file in [out / "ner" / "config.cfg", out / "claims" / "config.cfg", *halves.glob("half*/ner/config.cfg")]:
+        if config_file.exists():
+            _forget_paths(config_file)
     (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")
     return out
 
