@@ -130,7 +130,7 @@ def test_proposal_candidates_read_the_words_before_a_name_and_its_place_in_the_t
 def test_ner_spans_lose_dangling_words_and_keep_glued_ones():
     import spacy
 
-    from kg.extract.components import ner_candidates
+    from kg.extract.entities import seed_ner_candidates
 
     nlp = spacy.blank("en")
     doc = nlp("Deep residual nets are foundations of our submissions to ILSVRC & COCO 2015 competitions, "
@@ -139,4 +139,4 @@ def test_ner_spans_lose_dangling_words_and_keep_glued_ones():
     ilsvrc, tiny = words.index("ILSVRC"), words.index("Tiny")
     doc.ents = [doc.char_span(doc[ilsvrc].idx, doc[ilsvrc + 1].idx + 1, "dataset"),
                 doc.char_span(doc[tiny].idx, doc[tiny + 1].idx + 1, "dataset")]
-    assert [doc.text[c.start:c.end] for c in ner_candidates(doc)] == ["ILSVRC", "Tiny-ImageNet"]
+    assert [doc.text[c.start:c.end] for c in seed_ner_candidates(doc)] == ["ILSVRC", "Tiny-ImageNet"]

@@ -19,7 +19,8 @@ from spacy.tokens import Doc
 from . import claims as claim_rules
 from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, dataset_list_items,
                        head_candidates,
-                       is_evaluative, label_from_head, ner_candidate, resolve, shaped_words, trim_chunk)
+                       is_evaluative, label_from_head, ner_candidate, resolve, seed_ner_candidates, shaped_words,
+                       trim_chunk)
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features
 from .proposals import proposal_candidates
@@ -204,7 +205,7 @@ class EntityRules:
     def _trained(self, doc: Doc) -> Doc:
         state = _state(doc)
         text = doc_text(doc)
-        candidates = ner_candidates(doc)
+        candidates = seed_ner_candidates(doc)
         found = {text[c.start:c.end]: c.label for c in candidates}
         _candidates, pairs, _labels = acronym_candidates(text, lookup)
         kept_pairs = []
@@ -227,7 +228,7 @@ class EntityRules:
         state = _state(doc)
         text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
-        ner = ner_candidates(doc) if self.mode != "rules" else []
+        ner = seed_ner_candidates(doc) if self.mode != "rules" else []
         candidates.extend(ner)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
         cut = title_end(doc)
@@ -276,27 +277,6 @@ class EntityRules:
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
         return doc
-
-
-_DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
-
-
-def ner_candidates(doc: Doc) -> list[Candidate]:
-    """The NER's spans, without a dangling '&', 'and' or comma at either end ('ILSVRC &') and
-    with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
-    out = []
-    for ent in doc.ents:
-        start, end = ent.start, ent.end
-        if doc[end - 1].text in ("-", "/") and end < len(doc) and not doc[end - 1].whitespace_ \
-                and not (doc[end].is_punct or doc[end].is_space):
-            end += 1
-        while end > start and doc[end - 1].lower_ in _DANGLING:
-            end -= 1
-        while start < end and doc[start].lower_ in _DANGLING:
-            start += 1
-        if end > start:
-            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, "ner", 4))
-    return out
 
 
 def repeated_names(text: str, found: dict[str, str]) -> list[tuple[int, int, str]]:

@@ -423,6 +423,28 @@ def ner_candidate(ent) -> Candidate | None:
     return Candidate(span.start_char, span.end_char, ent.label_, "ner", 0)
 
 
+_DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
+
+
+def seed_ner_candidates(doc) -> list[Candidate]:
+    """Every span of the seed NER (``kg_seed_ner``; unlike :func:`ner_candidate`, nothing is
+    filtered: the mention decision judges them), without a dangling '&', 'and' or comma at either
+    end ('ILSVRC &') and with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
+    out = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if doc[end - 1].text in ("-", "/") and end < len(doc) and not doc[end - 1].whitespace_ \
+                and not (doc[end].is_punct or doc[end].is_space):
+            end += 1
+        while end > start and doc[end - 1].lower_ in _DANGLING:
+            end -= 1
+        while start < end and doc[start].lower_ in _DANGLING:
+            start += 1
+        if end > start:
+            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, "ner", 4))
+    return out
+
+
 # ---------------------------------------------------------------- names listed as datasets
 
 _PLURAL_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|corpora|data sets)\b", re.I)

@@ -73,9 +73,8 @@ def _forget_paths(config_file: Path) -> None:
 def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> Path:
     import spacy
 
-    from .gold import ner_docs
-
     from ..pipeline import NER_MODEL
+    from .gold import ner_docs
 
     nlp = spacy.blank("en")
     train_rows, dev_rows = _inner_split(rows)
@@ -98,6 +97,12 @@ def fit_halves(rows: list[dict[str, Any]], out: Path) -> list[Path]:
         fit_ner(others, out / f"half{index}" / "ner", {"training.max_steps": 1000})
         dirs.append(out / f"half{index}")
     return dirs
+
+
+def cross_fitted(rows: list[dict[str, Any]], halves: Path) -> list[tuple[list, Path]]:
+    """Each half of ``rows`` with the folder :func:`fit_halves` wrote its NER to (trained on the
+    other half): what the stacked decisions learn from."""
+    return [(half, halves / f"half{index}") for index, (half, _others) in enumerate(halves_of(rows))]
 
 
 PARTS = ("ner", "halves", "mentions", "claims", "proposed")

@@ -17,16 +17,13 @@ from ..evaluate import norm
 from .gold import LABEL_ORDER, gold_text
 
 
-def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path | None = None):
-    """(features, class) for every candidate name of every gold paper; with ``ner_dir``, the
-    candidates include the spans of that NER (which must not have been trained on ``rows``)."""
+def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path):
+    """(features, class) for every candidate name of every gold paper: the rules' names and the
+    spans of the NER in ``ner_dir`` (which must not have been trained on ``rows``)."""
     from ..pipeline import Options, load_pipeline
     from ..text import name_key
 
-    if ner_dir is not None:
-        options = Options(trained=str(ner_dir), entities="union", claims="rules", proposed="rules", keep_sentences=True)
-    else:
-        options = Options(keep_sentences=True)
+    options = Options(trained=str(ner_dir), entities="union", claims="rules", proposed="rules", keep_sentences=True)
     nlp = load_pipeline(options)
     texts = [gold_text(r) for r in rows]
     for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
@@ -43,10 +40,10 @@ def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path | None = None):
 def cross_fitted_rows(rows: list[dict[str, Any]], halves: Path):
     """Candidate rows in which the NER spans of every paper come from the NER of ``halves`` not
     trained on it (:func:`kg.extract.learn.fit.fit_halves`)."""
-    from .fit import halves_of
+    from .fit import cross_fitted
 
-    for index, (half, _others) in enumerate(halves_of(rows)):
-        yield from candidate_rows(half, halves / f"half{index}")
+    for half, ner_dir in cross_fitted(rows, halves):
+        yield from candidate_rows(half, ner_dir)
 
 
 def fit_mentions(rows: list[dict[str, Any]], out: Path, halves: Path, c: float = 1.0) -> Path:

@@ -13,15 +13,13 @@ from ..evaluate import norm
 from .gold import gold_text
 
 
-def candidate_rows(rows: list[dict[str, Any]], trained_dir: Path | None):
+def candidate_rows(rows: list[dict[str, Any]], trained_dir: Path):
     """(features, label) for every candidate of every gold paper, from the pipeline that will use
-    the decision (with the fold's NER when ``trained_dir`` holds one)."""
+    the decision: the NER and mention decision of ``trained_dir``."""
     from ..pipeline import Options, load_pipeline
 
-    has_ner = trained_dir is not None and (trained_dir / "ner" / "config.cfg").exists()
-    decided = has_ner and (trained_dir / "mentions.json").exists()
-    options = Options(trained=str(trained_dir) if has_ner else None, entities="decided" if decided else "trained",
-                      claims="rules", proposed="rules", keep_sentences=True)
+    options = Options(trained=str(trained_dir), entities="decided", claims="rules", proposed="rules",
+                      keep_sentences=True)
     nlp = load_pipeline(options)
     texts = [gold_text(r) for r in rows]
     for row, text, doc in zip(rows, texts, nlp.pipe(texts, batch_size=32)):
@@ -40,30 +38,24 @@ def cross_fitted_rows(rows: list[dict[str, Any]], trained_dir: Path, halves: Pat
     new papers, not the near-perfect ones of an NER on its own training papers."""
     import shutil
 
-    from .fit import halves_of
+    from .fit import cross_fitted
 
-    for index, (half, _others) in enumerate(halves_of(rows)):
-        half_dir = halves / f"half{index}"
+    for half, half_dir in cross_fitted(rows, halves):
         shutil.copyfile(trained_dir / "mentions.json", half_dir / "mentions.json")
         yield from candidate_rows(half, half_dir)
 
 
-def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path | None = None,
-                 halves: Path | None = None) -> Path:
+def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path, halves: Path) -> Path:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    if trained_dir is not None and halves is not None and (halves / "half0" / "ner").exists():
-        data = list(cross_fitted_rows(rows, trained_dir, halves))
-    else:
-        data = list(candidate_rows(rows, trained_dir))
+    data = list(cross_fitted_rows(rows, trained_dir, halves))
     vectorizer = DictVectorizer(sparse=False)
     x = vectorizer.fit_transform([f for f, _ in data])
     y = [label for _, label in data]
     model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
     weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
     out.write_text(json.dumps({"weights": weights, "bias": round(float(model.intercept_[0]), 6),
-                               "threshold": 0.5, "candidates": len(data), "positives": int(sum(y))},
+                               "candidates": len(data), "positives": int(sum(y))},
                               indent=1, sort_keys=True) + "\n")
     return out
-
