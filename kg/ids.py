@@ -90,6 +90,11 @@ def claim_iri(pid: str, field: str, start: int, end: int) -> str:
     return f"{RESOURCE_IRI}claim/{claim_id(pid, field, start, end)}"
 
 
+def measure_iri(pid: str, field: str, start: int, end: int, index: int) -> str:
+    """The ``index``-th value of a claim (in sentence order)."""
+    return f"{claim_iri(pid, field, start, end)}/value-{index}"
+
+
 def listing_iri(file_name: str) -> str:
     return f"{RESOURCE_IRI}listing/{slug(file_name)}"
 

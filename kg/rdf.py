@@ -10,8 +10,10 @@ import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, paper_iri, repository_iri
+from .ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, measure_iri, paper_iri, repository_iri
+from .metrics import direction as metric_direction
 from .records import Claim, PaperRecord, collect_entities
+from .values import Measure
 
 KG = ONTOLOGY_IRI
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -86,6 +88,8 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
         for alias in dict.fromkeys(a for e in group for a in e.aliases):
             if alias not in names:
                 yield Triple(node, iri(SKOS + "altLabel"), text(alias))
+        if first.label == "metric" and metric_direction(first.canonical):
+            yield Triple(node, iri(KG + "betterWhen"), text(metric_direction(first.canonical)))
 
     listings: dict[str, None] = {}
     repositories: dict[str, None] = {}
@@ -123,6 +127,10 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
                 continue
             seen_claims.add(claim_node)
             yield from _claim_triples(iri(claim_node), node, claim, known, iri, typed, Triple)
+            for index, measure in enumerate(claim.measures):
+                measure_node = iri(measure_iri(paper.id, claim.field, claim.start, claim.end, index))
+                yield Triple(iri(claim_node), iri(KG + "hasMeasure"), measure_node)
+                yield from _measure_triples(measure_node, measure, known, iri, typed, Triple)
 
     for name in listings:
         node = iri(listing_iri(name))
@@ -171,5 +179,39 @@ def _claim_triples(node, paper_node, claim: Claim, known, iri, typed, Triple) ->
         yield add("valueNumber", Literal(repr(float(claim.value_number)), datatype=typed["double"]))
     if claim.value_unit:
         yield add("valueUnit", Literal(claim.value_unit))
+    if claim.value_kind:
+        yield add("valueKind", Literal(claim.value_kind))
     if claim.direction:
         yield add("direction", Literal(claim.direction))
+
+
+def _measure_triples(node, measure: Measure, known, iri, typed, Triple) -> Iterator["Quad"]:  # noqa: F821, N803
+    from pyoxigraph import Literal
+
+    def add(prop: str, value) -> Triple:
+        return Triple(node, iri(KG + prop), value)
+
+    def number(value: float) -> Literal:
+        return Literal(repr(float(value)), datatype=typed["double"])
+
+    yield Triple(node, iri(RDF_TYPE), iri(KG + "Measure"))
+    yield add("measureKind", Literal(measure.kind))
+    yield add("measureText", Literal(measure.display))
+    yield add("measureOffset", Literal(str(int(measure.start)), datatype=typed["integer"]))
+    if measure.number is not None and math.isfinite(measure.number):
+        yield add("measureNumber", number(measure.number))
+    if measure.unit:
+        yield add("measureUnit", Literal(measure.unit))
+    if measure.baseline is not None and math.isfinite(measure.baseline):
+        yield add("measureBaseline", number(measure.baseline))
+    if measure.qualifier:
+        yield add("measureQualifier", Literal(measure.qualifier))
+    for label, name, name_prop, link_prop in (("metric", measure.metric, "measureMetricName", "measureOfMetric"),
+                                              ("dataset", measure.dataset, "measureDatasetName", "measureOnDataset")):
+        if name:
+            yield add(name_prop, Literal(name))
+            if (label, name) in known:
+                yield add(link_prop, iri(entity_iri(label, name)))
+    direction = metric_direction(measure.metric)
+    if direction:
+        yield add("measureDirection", Literal(direction))

