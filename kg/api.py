@@ -54,7 +54,42 @@ def to_frame(result: QueryResult):
     return frame
 
 
-class KnowledgeGraph:
+class _Queries:
+    """Read-only SPARQL on something that runs a checked query (:meth:`_run`): a store or an endpoint."""
+
+    def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
+              limit: int | None = None, trusted: bool = False) -> QueryResult:
+        """Run a read-only SPARQL query (updates and SERVICE refused) with a timeout (s) and a row limit."""
+        query = with_prefixes(query)
+        if not trusted:
+            check_read_only(query)
+        return self._run(query, bindings or {}, timeout=timeout, limit=limit)
+
+    def _run(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None) -> QueryResult:
+        raise NotImplementedError
+
+    def sparql(self, query: str, /, **bindings: Any):
+        """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
+
+        Strings bind as string literals, ints/floats/bools as typed literals, ``kg.store.IRI(...)``
+        as an IRI. Oxigraph needs every bound variable in the SELECT projection.
+        """
+        return to_frame(self.query(query, bindings))
+
+    def named(self, query_name: str, /, *, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
+              **params: Any):
+        """Run ``ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
+        named = load_named(query_name)
+        result = self.query(named.text, named.bindings(params), timeout=timeout, limit=limit, trusted=True)
+        frame = to_frame(result)
+        return frame[list(named.columns)] if named.columns else frame
+
+    @staticmethod
+    def named_queries() -> list[str]:
+        return named_queries()
+
+
+class KnowledgeGraph(_Queries):
     """A read-only handle on a built store (backend ``oxigraph`` by default, or ``rdflib``).
 
     It holds the version of the store that was current when it was opened (``path``), also while a
@@ -76,43 +111,19 @@ class KnowledgeGraph:
 
     # -------------------------------------------------------------- queries
 
-    def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
-              limit: int | None = None, trusted: bool = False) -> QueryResult:
-        """Run a read-only SPARQL query; bound variables must appear in the SELECT projection.
+    def _run(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None) -> QueryResult:
+        """Bound variables must appear in the SELECT projection (Oxigraph's substitutions).
 
         With a ``timeout`` it runs in a child process that is ended when the timeout passes, so the
         work stops (see :mod:`kg.query_process`); with ``timeout=None`` it runs in this process.
         """
-        query = with_prefixes(query)
-        if not trusted:
-            check_read_only(query)
         if timeout is None or timeout <= 0:
-            return self.backend.query(query, bindings or {}, timeout=None, limit=limit)
+            return self.backend.query(query, bindings, timeout=None, limit=limit)
         if self._pool is None:
             from .query_process import QueryPool
 
             self._pool = QueryPool(self.path, self.backend_name)
-        return self._pool.query(query, bindings or {}, timeout=timeout, limit=limit)
-
-    def sparql(self, query: str, /, **bindings: Any):
-        """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
-
-        Strings bind as string literals, ints/floats/bools as typed literals, ``kg.store.IRI(...)``
-        as an IRI. Oxigraph needs every bound variable in the SELECT projection.
-        """
-        return to_frame(self.query(query, bindings))
-
-    def named(self, query_name: str, /, *, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
-              **params: Any):
-        """Run ``ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
-        named = load_named(query_name)
-        result = self.query(named.text, named.bindings(params), timeout=timeout, limit=limit, trusted=True)
-        frame = to_frame(result)
-        return frame[list(named.columns)] if named.columns else frame
-
-    @staticmethod
-    def named_queries() -> list[str]:
-        return named_queries()
+        return self._pool.query(query, bindings, timeout=timeout, limit=limit)
 
     # -------------------------------------------------------------- views
 
@@ -165,9 +176,47 @@ class KnowledgeGraph:
         return f"KnowledgeGraph({str(self.path)!r}, backend={self.backend_name!r})"
 
 
+class SparqlEndpoint(_Queries):
+    """Read-only queries on a SPARQL 1.1 protocol endpoint (``kg serve sparql``, or any other).
+
+    The same queries, named queries, bindings, timeout and row limit as :class:`KnowledgeGraph`;
+    the bindings travel as a VALUES block (:func:`kg.remote.with_values`), the timeout bounds the
+    wait for the answer, the row limit stops reading it. Nothing is held open between queries.
+    """
+
+    def __init__(self, url: str):
+        from .remote import check_url
+
+        self.url = check_url(url)
+
+    def _run(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None) -> QueryResult:
+        from .remote import EndpointBackend
+        from .store import run_with_timeout
+
+        wait = timeout if timeout and timeout > 0 else None
+        return run_with_timeout(EndpointBackend(self.url, wait), query, bindings, timeout=wait, limit=limit)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "SparqlEndpoint":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SparqlEndpoint({self.url!r})"
+
+
+def endpoint(url: str) -> SparqlEndpoint:
+    """A read-only handle on the SPARQL endpoint at ``url`` (http or https)."""
+    return SparqlEndpoint(url)
+
+
 def open(store: str | Path | None = None, backend: str = "oxigraph") -> KnowledgeGraph:  # noqa: A001
     """Open a built store (default: $KG_STORE, else ./kg-store) read-only."""
     return KnowledgeGraph(store, backend)
 
 
-__all__ = ["IRI", "KnowledgeGraph", "open"]
+__all__ = ["IRI", "KnowledgeGraph", "SparqlEndpoint", "endpoint", "open"]

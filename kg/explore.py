@@ -634,7 +634,7 @@ class QueryResult:
 
 def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = None, limit: int = 1000,
                timeout: float = 10.0) -> QueryResult:
-    """A read-only SPARQL query on the store, bounded by the store's own timeout and row limit.
+    """A read-only SPARQL query on the store (or a :class:`kg.api.SparqlEndpoint`), bounded by its timeout and row limit.
 
     ``named``: run that named query with ``params``; else run ``text`` with each parameter
     bound to ``?param_<name>`` (the named queries' convention). Updates raise QueryError.

@@ -115,6 +115,14 @@ def _ox_term(value: Any) -> Any:
     raise QueryError(f"cannot bind a {type(value).__name__} value; use str, int, float, bool or kg.store.IRI")
 
 
+def sparql_term(value: Any) -> str:
+    """A binding value as SPARQL text: the RDF term pyoxigraph serialises, escaped (an IRI is checked)."""
+    try:
+        return str(_ox_term(value))
+    except ValueError as error:  # pyoxigraph refuses an invalid IRI
+        raise QueryError(f"cannot bind {value!r}: {error}") from error
+
+
 def _rdflib_value(term: Any) -> Any:
     from rdflib import BNode, Literal
 
@@ -143,6 +151,20 @@ def _rdflib_term(value: Any) -> Any:
             return Literal(value.value)
         return Literal(value.value, datatype=URIRef(datatype), normalize=False)
     return _rdflib_term(_ox_term(value))
+
+
+def ox_rows(result: Any) -> tuple[str, list[str], Iterator[tuple]]:
+    """(kind, columns, row iterator) of pyoxigraph results: a boolean, solutions or triples."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return "ask", ["ask"], iter([(bool(result),)])
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return "select", columns, (tuple(_ox_value(s[c]) for c in columns) for s in result)
+    return "graph", ["subject", "predicate", "object"], (
+        (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result
+    )
 
 
 # ---------------------------------------------------------------- backends
@@ -223,14 +245,7 @@ class OxigraphBackend(Backend):
                 raise QueryError(f"{error}: Oxigraph only binds variables that the query selects; "
                                  f"add them to SELECT (e.g. SELECT ?{next(iter(bindings))} ...)") from error
             raise
-        if isinstance(result, ox.QueryBoolean):
-            return "ask", ["ask"], iter([(bool(result),)])
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            return "select", columns, (tuple(_ox_value(s[c]) for c in columns) for s in result)
-        return "graph", ["subject", "predicate", "object"], (
-            (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result
-        )
+        return ox_rows(result)
 
     def triples(self) -> Iterator[tuple[Any, Any, Any]]:
         import pyoxigraph as ox

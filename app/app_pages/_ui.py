@@ -62,6 +62,11 @@ def default_store() -> str:
     return os.environ.get("KG_STORE") or "kg-store"
 
 
+def sparql_endpoint() -> str | None:
+    """``$KG_SPARQL_ENDPOINT``: a SPARQL endpoint the query console sends its queries to (else the store)."""
+    return os.environ.get("KG_SPARQL_ENDPOINT", "").strip() or None
+
+
 def _stamp(store: str) -> float:
     """Changes when the store is rebuilt, so the cache reloads it."""
     path = Path(store)

@@ -1,4 +1,5 @@
-"""Query console: read-only SPARQL over the embedded store (Cypher when a Bolt server answers)."""
+"""Query console: read-only SPARQL over the embedded store, or the endpoint of $KG_SPARQL_ENDPOINT
+(Cypher when a Bolt server answers)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ def _connect(uri: str, bolt_dir: str) -> explore.CypherConsole | None:
     return explore.cypher_console()
 
 
+def _sparql_target(graph):
+    """Where SPARQL queries go: the endpoint of $KG_SPARQL_ENDPOINT when set, else the store."""
+    from kg import api
+
+    endpoint = _ui.sparql_endpoint()
+    return api.endpoint(endpoint) if endpoint else graph
+
+
 def _cypher() -> explore.CypherConsole | None:
     import os
 
@@ -56,6 +65,8 @@ if loaded is not None:
     cypher = _cypher()
     tabs = st.tabs(["SPARQL", "Cypher"] if cypher is not None else ["SPARQL"])
     with tabs[0]:
+        if _ui.sparql_endpoint():
+            st.caption(f"Queries go to the SPARQL endpoint {_ui.inert(_ui.sparql_endpoint())} (`KG_SPARQL_ENDPOINT`).")
         examples = explore.example_queries()
         names = list(examples)
         wanted = _ui.param("example") or "methods_outperforming"
@@ -75,7 +86,7 @@ if loaded is not None:
                                                help=example.param_help.get(param) or None, key=f"sparql_{chosen}_{param}")
         if st.button("Run", type="primary", key="sparql_run", icon=":material/play_arrow:"):
             try:
-                result = explore.run_sparql(graph, text, values, named=None if edited else chosen,
+                result = explore.run_sparql(_sparql_target(graph), text, values, named=None if edited else chosen,
                                             limit=ROW_LIMIT, timeout=TIMEOUT_S)
             except Exception as error:  # a bad query is the user's to fix: say why, keep the console up
                 st.error(_ui.inert(f"{type(error).__name__}: {error}"))

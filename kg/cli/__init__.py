@@ -9,6 +9,7 @@ from . import ingest_cmd  # noqa: F401  (registers commands)
 from . import extract_cmd  # noqa: F401
 from . import graph_cmd  # noqa: F401
 from . import neo4j_cmd  # noqa: F401
+from . import serve_cmd  # noqa: F401
 from ._app import EXIT_ERROR, app
 
 

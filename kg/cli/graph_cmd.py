@@ -111,6 +111,8 @@ def query_command(
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is abandoned (0 = none)."),
     limit: int = typer.Option(1000, "--limit", help="At most this many rows (0 = no limit)."),
     backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk), oxigraph-memory (copied into memory first) or rdflib."),
+    endpoint: Optional[str] = typer.Option(
+        None, "--endpoint", help="URL of a SPARQL 1.1 endpoint to query instead of a store (e.g. `kg serve sparql`'s)."),
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query; updates are refused."""
     from .. import api
@@ -118,8 +120,10 @@ def query_command(
 
     if fmt not in ("table", "csv", "json"):
         fail(f"unknown --format {fmt!r}; choose table, csv or json")
+    if endpoint and (store or backend != "oxigraph"):
+        fail("--endpoint queries a server: leave out --store and --backend")
     params = _parse_params(param or [])
-    graph = api.open(store or default_store(), backend=backend)
+    graph = api.endpoint(endpoint) if endpoint else api.open(store or default_store(), backend=backend)
     try:
         row_limit = limit or None
         if query in named_queries():
