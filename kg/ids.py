@@ -90,9 +90,13 @@ def claim_iri(pid: str, field: str, start: int, end: int) -> str:
     return f"{RESOURCE_IRI}claim/{claim_id(pid, field, start, end)}"
 
 
-def measure_iri(pid: str, field: str, start: int, end: int, index: int) -> str:
+def measure_id(pid: str, field: str, start: int, end: int, index: int) -> str:
     """The ``index``-th value of a claim (in sentence order)."""
-    return f"{claim_iri(pid, field, start, end)}/value-{index}"
+    return f"{claim_id(pid, field, start, end)}-value-{index}"
+
+
+def measure_iri(pid: str, field: str, start: int, end: int, index: int) -> str:
+    return f"{RESOURCE_IRI}measure/{measure_id(pid, field, start, end, index)}"
 
 
 def listing_iri(file_name: str) -> str:

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import BackendError
-from .ids import claim_id, claim_iri, entity_iri, entity_key, listing_iri, paper_iri, repository_iri, slug
+from .ids import claim_id, claim_iri, entity_iri, entity_key, listing_iri, measure_id, measure_iri, paper_iri, repository_iri, slug
+from .metrics import direction as metric_direction
 from .records import PaperRecord, collect_entities
+from .values import Measure
 
 ENTITY_NODE_LABELS = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
 
@@ -31,6 +33,7 @@ NODE_KEYS: dict[str, str] = {
     "Task": "key",
     "GenericParty": "key",
     "Claim": "id",
+    "Measure": "id",
     "CodeRepository": "url",
     "Listing": "id",
 }
@@ -48,6 +51,9 @@ REL_ENDS: dict[str, tuple[str, str]] = {
     "ON_DATASET": ("Claim", "Dataset|GenericParty"),
     "WITH_METRIC": ("Claim", "Metric|GenericParty"),
     "FOR_TASK": ("Claim", "Task|GenericParty"),
+    "HAS_MEASURE": ("Claim", "Measure"),
+    "OF_METRIC": ("Measure", "Metric|GenericParty"),
+    "MEASURED_ON": ("Measure", "Dataset|GenericParty"),
     "HAS_CODE": ("Paper", "CodeRepository"),
     "LISTED_IN": ("Paper", "Listing"),
     "OUTPERFORMS": ("Method", "Method"),
@@ -65,6 +71,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Task", "name"),
     ("GenericParty", "name"),
     ("Claim", "type"),
+    ("Measure", "kind"),
 )
 
 
@@ -195,6 +202,7 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
                 "value": claim.value,
                 "value_number": claim.value_number,
                 "value_unit": claim.value_unit,
+                "value_kind": claim.value_kind,
                 "direction": claim.direction,
                 "confidence": claim.confidence,
                 "extractor": claim.extractor or None,
@@ -217,6 +225,9 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
                 b.rel("WITH_METRIC", c, b.party("metric", name, known))
             for name in filter(None, claim.task):
                 b.rel("FOR_TASK", c, b.party("task", name, known))
+            for index, measure in enumerate(claim.measures):
+                _measure_rows(b, c, measure, measure_id(paper.id, claim.field, claim.start, claim.end, index),
+                              measure_iri(paper.id, claim.field, claim.start, claim.end, index), known)
             both_methods = subject and baseline and subject[0] == baseline[0] == "Method"
             if claim.type == "outperforms" and both_methods and subject != baseline:
                 for dataset_name in tuple(filter(None, claim.dataset)) or (None,):
@@ -230,6 +241,20 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
                             "claim": cid,
                         }, key=f"{cid}|{dataset_name or ''}|{metric_name or ''}")
     return b.rows()
+
+
+def _measure_rows(b: "_Builder", claim: tuple[str, str], measure: Measure, mid: str, iri: str,
+                  known: set[tuple[str, str]]) -> None:
+    m = ("Measure", b.node("Measure", mid, {
+        "kind": measure.kind, "text": measure.display, "offset": measure.start, "number": measure.number,
+        "unit": measure.unit, "baseline": measure.baseline, "qualifier": measure.qualifier,
+        "direction": metric_direction(measure.metric), "iri": iri,
+    }))
+    b.rel("HAS_MEASURE", claim, m)
+    if measure.metric:
+        b.rel("OF_METRIC", m, b.party("metric", measure.metric, known))
+    if measure.dataset:
+        b.rel("MEASURED_ON", m, b.party("dataset", measure.dataset, known))
 
 
 # --- Cypher --------------------------------------------------------------------------------------

@@ -200,4 +200,4 @@ def _score_conflicts(records: list[PaperRecord]) -> list[Conflict]:
                     first, second = sorted((a, b), key=lambda r: r.paper_id)
                     out.append(Conflict("score", method, method, dataset, metric, first.paper_id, second.paper_id,
                                         first.value, second.value, first.sentence, second.sentence))
-    return out
+    return sorted(out, key=lambda c: (c.method_a, c.dataset, c.metric, c.paper_a, c.paper_b))

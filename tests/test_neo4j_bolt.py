@@ -94,15 +94,15 @@ def test_method_results(bolt_driver, loaded_graph):
 
 def test_leaderboard_filters(bolt_driver, loaded_graph):
     everything = run_named(bolt_driver, "leaderboard", database="kg")
-    assert everything.columns == ["method", "value", "value_number", "unit", "dataset", "metric", "task",
-                                  "paper_id", "paper_title", "sentence"]
-    # 8 valued claims, BiPer's on two datasets, less FBNet's efficiency claim (not a result level)
-    assert len(everything.rows) == 8
-    assert "efficiency" not in {row[-1] for row in everything.rows}
+    assert everything.columns == ["method", "value", "value_number", "unit", "direction", "dataset", "metric",
+                                  "paper_id", "paper_title", "date", "sentence"]
+    # scores only: BiPer's gains, FBNet's range and ratios, ResNet's 8x and 28% relative improvement are no scores
+    assert [(row[0], row[1], row[5], row[6]) for row in everything.rows] == [
+        ("ResNet", "3.57%", "ImageNet", "error"), ("MEAL V2", "80.67%", "ImageNet", "top-1 accuracy"),
+        ("FBNet-B", "74.1%", "ImageNet", "top-1 accuracy")]
     top1 = run_named(bolt_driver, "leaderboard", database="kg", dataset="ImageNet", metric="top-1 accuracy")
-    assert [(row[0], row[2]) for row in top1.rows] == [("MEAL V2", 80.67), ("FBNet-B", 74.1)]
-    detection = run_named(bolt_driver, "leaderboard", database="kg", task="object detection")
-    assert [(row[0], row[1], row[4]) for row in detection.rows] == [("ResNet", "28%", "COCO")]
+    assert [(row[0], row[2], row[4]) for row in top1.rows] == [("MEAL V2", 80.67, "higher"), ("FBNet-B", 74.1, "higher")]
+    assert run_named(bolt_driver, "leaderboard", database="kg", task="object detection").rows == []
 
 
 def test_papers_of_method(bolt_driver, loaded_graph):
