@@ -24,7 +24,7 @@ KINDS = ("score", "delta", "ratio", "amount", "range", "bound")
 UNITS = ("%", "points", "x", "count", "s", "bytes", "dB")
 
 _NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
-_UNIT = (r"(?:\s?\\?%|\s?(?:x|×|X)(?![a-zA-Z])|-fold\b|\s?(?:points?|pp|dB|ms|s|seconds|minutes|hours|GB|MB|TB|M|B|K|k|"
+_UNIT = (r"(?:\s?\\?%|\s?(?:x|×|X)(?![a-zA-Z\d])|-fold\b|\s?(?:points?|pp|dB|ms|s|seconds|minutes|hours|GB|MB|TB|M|B|K|k|"
          r"billion|million|times)\b)")
 # qualifiers that belong to a value as written ('up to 230times', 'over 8x', 'at least 5.7%', '~254x')
 _QUALIFIER = r"(?:(?:up\s+to|over|at\s+least|at\s+most|more\s+than|less\s+than|nearly|almost|around|about|" \
@@ -96,7 +96,7 @@ def parse_value(raw: str) -> tuple[float | None, str | None]:
     unit = None
     if "%" in raw:
         unit = "%"
-    elif re.search(r"\d\s?(x|×)|-fold\b", raw):
+    elif re.search(r"\d\s?(x|×|X)|-fold\b", raw):
         unit = "x"
     else:
         found = re.search(r"\d\s?(points?|pp|dB|ms|seconds|minutes|hours|GB|MB|TB|billion|million|times|M|B|K|k|s)\b", raw)
@@ -166,7 +166,8 @@ def value_kind(text: str, unit: str | None, before: str, after: str) -> str:
         return "amount"
     if unit == "points" or text.lstrip().startswith("+") or _DELTA_AFTER.match(after) or _DELTA_BEFORE.search(before):
         return "delta"
-    if _BOUND.search(text.strip()) or re.search(r"(?:over|more than|at least|above|>|≥)\s*$", before, re.I):
+    if (_BOUND.search(text.strip()) or _UP_TO.match(text.strip())
+            or re.search(r"(?:over|more than|at least|above|up to|>|≥)\s*$", before, re.I)):
         return "bound"
     return "score"
 
@@ -250,7 +251,8 @@ def measures(sentence: str, metrics: list[Span] = (), datasets: list[Span] = ())
 
 
 def _is_list(text: str) -> bool:
-    return bool(re.search(r"\d\s*%?\s*(?:,|\band\b|\bor\b|/)\s*\d", text.replace("\\%", "%")))
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text.replace("\\%", "%"))  # '4,000' is one number
+    return bool(re.search(r"\d\s*%?\s*(?:,|\band\b|\bor\b|/)\s*\d", text))
 
 
 def _orders_of_magnitude(text: str) -> float | None:
@@ -331,10 +333,10 @@ def _dataset_for(start: int, end: int, stretch: tuple[int, int], datasets: list[
 
 
 def _single_metric_fallback(out: list[Measure], metrics: list[Span]) -> list[Measure]:
-    """One metric and one level in the sentence: the level is of that metric."""
+    """One metric and one value in the sentence: a level or a gain is of that metric."""
     names = {m[2] for m in metrics}
     levels = [i for i, m in enumerate(out) if m.kind in ("score", "delta", "bound")]
-    if len(names) != 1 or len(levels) != 1 or out[levels[0]].metric:
+    if len(names) != 1 or len(out) != 1 or len(levels) != 1 or out[levels[0]].metric:
         return out
     from dataclasses import replace
 
