@@ -219,6 +219,7 @@ class Measure:
 
 Span = tuple[int, int, str]  # (start, end, name) of a mention inside the sentence
 
+_PRIOR = re.compile(r"\b(?:previous|prior|former|earlier|old|baseline's|record)\b[\w\s-]*$", re.I)
 _BARE_AFTER = re.compile(r"^\s*(?:of|is|was|=|:|reaches|reached|to)?\s*(?:only\s+|just\s+)?(-?\d+(?:\.\d+)?)(?![\w.%×])")
 _BARE_BEFORE = re.compile(r"(?<![\w.,/-])(\d+(?:\.\d+)?)\s*$")
 
@@ -246,7 +247,7 @@ def measures(sentence: str, metrics: list[Span] = (), datasets: list[Span] = ())
         stretch = (found[index - 1][1] if index else 0, found[index + 1][0] if index + 1 < len(found) else len(sentence))
         metric = _metric_for(sentence, start, end, metrics)
         out.append(Measure(text, start, kind, number, unit, baseline, qualifier_of(text), metric,
-                           _dataset_for(start, end, stretch, datasets)))
+                           _dataset_for(sentence, start, end, stretch, datasets)))
     return _single_metric_fallback(out, metrics)
 
 
@@ -272,6 +273,8 @@ def _outermost(spans: list[Span]) -> list[Span]:
 def _bare_scores(sentence: str, metrics: list[Span], taken: list[tuple[int, int]]):
     """'BLEU of 28.4', 'BLEU 28.4' and '28.4 BLEU': numbers without a unit written beside a metric."""
     for start, end, _name in metrics:
+        if _PRIOR.search(sentence[max(0, start - 25):start]):
+            continue  # 'the previous record FID of 2.41': the baseline's level, not this paper's
         for at, number_text in _bare_near(sentence, start, end):
             stop = at + len(number_text)
             if _YEARISH.match(number_text.strip("(")) or any(s <= at < e for s, e in taken):
@@ -324,11 +327,13 @@ def _metric_for(sentence: str, start: int, end: int, metrics: list[Span]) -> str
     return None
 
 
-def _dataset_for(start: int, end: int, stretch: tuple[int, int], datasets: list[Span]) -> str | None:
+def _dataset_for(sentence: str, start: int, end: int, stretch: tuple[int, int], datasets: list[Span]) -> str | None:
+    before = [d for d in datasets if d[1] <= start]
+    if before and re.fullmatch(r"\s*\(\s*", sentence[before[-1][1]:start]):
+        return before[-1][2]  # 'CIFAR-10 (4.62% error)'
     after = [d for d in datasets if end <= d[0] < stretch[1]]
     if after:
         return after[0][2]
-    before = [d for d in datasets if d[1] <= start]
     return before[-1][2] if before else None
 
 

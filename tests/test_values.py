@@ -128,3 +128,16 @@ def test_metric_directions_come_from_the_sourced_table():
     assert direction("top-5 test error") == "lower"  # by its tail, 'test error'
     assert direction("FID") == "lower" and direction("BLEU") == "higher" and direction("perplexity") == "lower"
     assert direction("designability") is None and metric_info("") is None
+
+
+def test_a_value_in_brackets_belongs_to_the_dataset_before_them():  # seed paper 'Identity Mappings ...'
+    sentence = ("We report improved results using a 1001-layer ResNet on CIFAR-10 (4.62% error) and CIFAR-100, "
+                "and a 200-layer ResNet on ImageNet.")
+    assert read(sentence, ["error"], ["CIFAR-10", "CIFAR-100", "ImageNet"]) == [
+        ("4.62%", "score", 4.62, "%", "error", "CIFAR-10")]
+
+
+def test_a_previous_record_is_not_this_papers_score():  # seed paper 'Analyzing and Improving ... Diffusion Models'
+    sentence = ("Our modifications improve the previous record FID of 2.41 in ImageNet-512 synthesis to 1.81, "
+                "achieved using fast deterministic sampling.")
+    assert read(sentence, ["FID"], ["ImageNet-512"]) == []
