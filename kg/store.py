@@ -630,7 +630,8 @@ def _collect_garbage(store: Path) -> None:
     """Delete versions no reader holds (but the current one), and what crashed builds left."""
     current = Path(os.path.realpath(store))
     for folder in _versions_dir(store).iterdir():
-        if folder == current or not folder.is_dir():
+        # compare real paths: with a relative store path ('kg-store') the listing is relative too
+        if Path(os.path.realpath(folder)) == current or not folder.is_dir():
             continue
         if folder.name.startswith(".building-"):
             shutil.rmtree(folder, ignore_errors=True)  # we hold the write lock: no build is running

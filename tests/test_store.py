@@ -213,6 +213,16 @@ def test_rebuild_gives_the_same_triples(tmp_path, records):
     assert _only_current_version(tmp_path, "s")  # no leftover temp directories or old versions
 
 
+def test_a_store_given_by_a_relative_path_keeps_its_version(tmp_path, records, monkeypatch):
+    """'kg build --store kg-store' (as `make demo` runs it): the version just built must stay."""
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        triples = kg_store.write_store(records, Path("s"))["triples"]
+        with kg.open("s") as graph:
+            assert len(graph) == triples
+    assert _only_current_version(tmp_path, "s")
+
+
 def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
     path = tmp_path / "s"
     before = kg_store.write_store(records[:2], path)["triples"]
