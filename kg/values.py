@@ -264,6 +264,22 @@ def _orders_of_magnitude(text: str) -> float | None:
     return 10.0 ** (int(word) if word.isdigit() else _WORD_NUMBERS[word])
 
 
+def claim_measures(sentence: str, metrics: list[str] = (), datasets: list[str] = ()) -> list[Measure]:
+    """:func:`measures` of a claim's sentence given the names of its metrics and datasets (each found
+    wherever it is written in the sentence); a value tied to no dataset takes the claim's dataset when
+    it has exactly one (it may be named in the sentence before)."""
+    from dataclasses import replace
+
+    from .extract.text import verbatim_occurrences
+
+    def spans(names) -> list[Span]:
+        return [(s, e, name) for name in dict.fromkeys(names) for s, e in verbatim_occurrences(sentence, name)]
+
+    only = list(dict.fromkeys(datasets))
+    found = measures(sentence, spans(metrics), spans(datasets))
+    return [m if m.dataset or len(only) != 1 else replace(m, dataset=only[0]) for m in found]
+
+
 def _outermost(spans: list[Span]) -> list[Span]:
     """Spans not inside a longer one ('CIFAR-10' inside 'CIFAR-10.1' goes), sorted by start."""
     spans = sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0])))
