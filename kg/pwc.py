@@ -70,7 +70,8 @@ class PaperLinks:
 def paper_links(paper: Paper) -> PaperLinks:
     """Where a paper is, from what its input said (a PwC dump's fields, kept as metadata) or its arXiv id."""
     meta = paper.metadata
-    arxiv = _text(meta.get("arxiv_id")) or arxiv_id(paper.id)
+    given = _text(meta.get("arxiv_id"))
+    arxiv = (arxiv_id(given) or given) if given else arxiv_id(paper.id)
     url_abs = _text(meta.get("url_abs")) or (f"https://arxiv.org/abs/{arxiv}" if arxiv else "")
     url_pdf = _text(meta.get("url_pdf")) or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else "")
     page = _text(meta.get("paper_url"))
@@ -82,8 +83,12 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    return [v for v in _list(value) if isinstance(v, str)]
 
 
 # ---------------------------------------------------------------- evaluation-tables.json
@@ -162,8 +167,8 @@ def _names(record: PaperRecord, label: str) -> list[str]:
 
 def _methods(record: PaperRecord, introduced: dict[str, Paper]) -> list[dict[str, Any]]:
     """PwC's methods of the paper (from a dump) then the methods it mentions or proposes."""
-    given = [{key: m.get(key) for key in METHOD_FIELDS} for m in record.paper.metadata.get("methods") or []
-             if isinstance(m, dict) and isinstance(m.get("name"), str)]
+    given = [{key: m.get(key) for key in METHOD_FIELDS} for m in _list(record.paper.metadata.get("methods"))
+             if isinstance(m, dict) and _text(m.get("name"))]
     known = {m["name"] for m in given}
     return given + [_method(name, introduced.get(name)) for name in _names(record, "method") if name not in known]
 

@@ -56,6 +56,13 @@ def exported(records, tmp_path_factory):
     return base / "out"
 
 
+def test_python_api_writes_the_same_files(exported, tmp_path):
+    with kg.open(exported.parent / "store") as graph:
+        written = graph.export("pwc", tmp_path / "api")
+    assert [p.name for p in written] == list(FILES)
+    assert all(p.read_bytes() == (exported / p.name).read_bytes() for p in written)
+
+
 def _load(folder, name):
     return json.loads((folder / name).read_text(encoding="utf-8"))
 
@@ -196,3 +203,21 @@ def test_export_into_a_file_is_refused(records, tmp_path):
     target.write_text("x")
     with pytest.raises(kg.KGError, match="is a file"):
         write_pwc(records, target)
+
+
+def test_a_read_pwc_paper_is_exported_with_what_pwc_said(tmp_path):
+    from kg.pwc import links_to_code, papers_with_abstracts
+
+    papers = [p for p in parse_pwc(json.dumps(ENTRIES), "dump.json") if isinstance(p, kg.Paper)]
+    records = [kg.PaperRecord(p) for p in papers]
+    entries = papers_with_abstracts(records)
+    schema = json.loads(schema_path(PAPERS).read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(entries))
+    attention = entries[0]
+    assert {k: attention[k] for k in ("paper_url", "arxiv_id", "url_abs", "proceeding", "authors", "tasks", "date")} == {
+        k: ENTRIES[0][k] if k != "arxiv_id" else "1706.03762"
+        for k in ("paper_url", "arxiv_id", "url_abs", "proceeding", "authors", "tasks", "date")}
+    assert [m["name"] for m in attention["methods"]] == ["Transformer"]
+    assert entries[2]["paper_url"].endswith("/paper/named-by-its-title") and entries[2]["url_abs"] == ""
+    (link,) = links_to_code(records)
+    assert (link["paper_url"], link["paper_arxiv_id"]) == (ENTRIES[0]["paper_url"], "1706.03762")
