@@ -1,4 +1,5 @@
-"""Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD and CSV node/edge tables.
+"""Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD, CSV node/edge tables and
+the three JSON files of Papers with Code's dumps (:mod:`kg.pwc`).
 
 GEXF and GraphML come from the networkx view (:mod:`kg.nx_view`) and are made valid against the
 official grammars (``shared/data/schemas``): networkx's GEXF 1.3 output gets the two documented
@@ -9,22 +10,27 @@ Every file is written aside and renamed into place.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import KGError
 
-FORMATS = ("gexf", "graphml", "ttl", "nt", "jsonld", "csv")
+FORMATS = ("gexf", "graphml", "ttl", "nt", "jsonld", "csv", "pwc")
 _WRONG_XSI = b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"'
 _RIGHT_XSI = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
 
 
 def export(kg: Any, fmt: str, out: str | Path) -> list[Path]:
-    """Write the graph of ``kg`` (a :class:`kg.api.KnowledgeGraph`) as ``fmt``; returns the files written."""
+    """Write the graph of ``kg`` (a :class:`kg.api.KnowledgeGraph`) as ``fmt``; returns the files written.
+    ``pwc`` writes into the folder ``out``."""
     out = Path(out)
     if fmt not in FORMATS:
         raise KGError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "pwc":
+        return write_pwc(kg.records(), out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("ttl", "nt", "jsonld"):
         return [_atomic(out, lambda tmp: _dump_rdf(kg, fmt, tmp))]
@@ -45,6 +51,23 @@ def _atomic(path: Path, write) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def write_pwc(records: Iterable[Any], folder: str | Path) -> list[Path]:
+    """evaluation-tables.json, papers-with-abstracts.json and links-between-papers-and-code.json of
+    ``records`` (PaperRecords) in ``folder``, each written aside and renamed into place."""
+    from .pwc import pwc_files
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise KGError(f"{folder} is a file; the pwc export writes three files into a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    return [_atomic(folder / name, lambda tmp, rows=rows: _write_json(rows, tmp))
+            for name, rows in pwc_files(records).items()]
+
+
+def _write_json(rows: Any, path: Path) -> None:
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
 
 def _dump_rdf(kg: Any, fmt: str, tmp: Path) -> None:

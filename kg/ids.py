@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import unquote, urlsplit
 
 BASE_IRI = "https://w3id.org/papers-kg/"
 ONTOLOGY_IRI = BASE_IRI + "ontology#"
@@ -17,6 +18,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 _SLUG_SAFE = re.compile(r"[a-z0-9 ]*")
 _TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"()\[\]{}]+$")
 _LEADING_PUNCT = re.compile(r"^[\s.,;:!?'\"()\[\]{}]+")
+# new-style (2401.12345) and old-style (cs/0101001, math.AG/0309136) arXiv identifiers, version optional
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
 
 def normalise_title(title: str) -> str:
@@ -66,6 +69,25 @@ def paper_id(title: str, given_id: str | None = None) -> str:
     readable = slug(title, max_length=60)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return f"paper-{digest}" if readable == "x" else f"{readable}-{digest}"
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv identifier ``text`` is, without its version ('1706.03762v5' -> '1706.03762'), else None."""
+    match = _ARXIV_ID.fullmatch(text.strip())
+    return match.group(1) if match else None
+
+
+def listed_paper_id(arxiv: str | None = None, page_url: str | None = None) -> str | None:
+    """The id of a paper a dump lists by its arXiv id or by its page's URL (Papers with Code): the
+    arXiv id (without version), else the URL's last path segment
+    ('https://paperswithcode.com/paper/attention-is-all-you-need' -> 'attention-is-all-you-need');
+    None when neither is given, and the paper is named by its title (:func:`paper_id`)."""
+    if isinstance(arxiv, str) and arxiv.strip():
+        return arxiv_id(arxiv) or arxiv.strip()
+    if isinstance(page_url, str) and page_url.strip():
+        segment = unquote(urlsplit(page_url.strip()).path.rstrip("/").rsplit("/", 1)[-1]).strip()
+        return (arxiv_id(segment) or segment) if segment else None  # an arXiv abstract page: its id
+    return None
 
 
 def entity_key(label: str, canonical: str) -> str:

@@ -1,7 +1,8 @@
 """Paper listings -> :class:`~kg.records.Paper` records.
 
-Formats: the Hugging Face daily-papers text dumps, JSON Lines and CSV. Bad input is
-reported as :class:`Problem` items (file, line, message) and never stops the batch.
+Formats: the Hugging Face daily-papers text dumps, JSON Lines, JSON lists, Papers with Code's
+papers-with-abstracts.json and CSV. Bad input is reported as :class:`Problem` items (file, line,
+message) and never stops the batch.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from .ids import normalise_title, paper_id
+from .ids import listed_paper_id, normalise_title, paper_id
 from .records import Paper, Source
 
 LISTING_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
@@ -284,6 +285,10 @@ def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
 
 
 def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
+    """A JSON list of records, or ``{"papers": [...]}``."""
+    if text.lstrip().startswith("["):
+        yield from _parse_list(text, file, lambda entry: entry)
+        return
     try:
         data = json.loads(text, strict=False)
     except json.JSONDecodeError as error:
@@ -292,12 +297,107 @@ def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
     except (ValueError, RecursionError) as error:
         yield Problem(file, 1, f"unreadable JSON ({_first_line(error)}); file skipped")
         return
-    records = data if isinstance(data, list) else data.get("papers") if isinstance(data, dict) else None
+    records = data.get("papers") if isinstance(data, dict) else None
     if not isinstance(records, list):
         yield Problem(file, 1, "JSON file is neither a list of papers nor {'papers': [...]}; skipped")
         return
     for position, record in enumerate(records, start=1):
         yield from _record_to_paper(record, Source(file, position, position))
+
+
+def parse_pwc(text: str, file: str) -> Iterator[Paper | Problem]:
+    """Papers with Code's papers-with-abstracts.json: a list of {paper_url, arxiv_id, title, abstract,
+    authors, date, tasks, methods, ...}. Its sibling files (links to code, evaluation tables) are
+    recognised and skipped as a whole."""
+    sibling = _pwc_sibling(_first_entry(text))
+    if sibling:
+        yield Problem(file, 1, f"a Papers with Code {sibling} file, not a list of papers; skipped")
+        return
+    yield from _parse_list(text, file, _from_pwc)
+
+
+def _from_pwc(entry: Any) -> Any:
+    """A Papers with Code paper as a JSON record: id from ``arxiv_id`` (else ``paper_url``, else the
+    title), ``published`` from ``date``, ``author_count`` from a non-empty ``authors`` list. Fields
+    already in the record's own shape win; every other field stays as metadata."""
+    if not isinstance(entry, dict):
+        return entry
+    record = dict(entry)
+    if record.get("id") is None or str(record["id"]).strip() == "":
+        given = listed_paper_id(record.get("arxiv_id"), record.get("paper_url"))
+        if given:
+            record["id"] = given
+    if "published" not in record and "date" in record:
+        record["published"] = record.pop("date")
+    authors = record.get("authors")
+    if record.get("author_count") is None and isinstance(authors, list) and authors:
+        record["author_count"] = len(authors)
+    return record
+
+
+_PWC_PAPER_KEYS = {"paper_url", "arxiv_id", "abstract"}
+
+
+def _pwc_sibling(entry: Any) -> str | None:
+    """'links-between-papers-and-code' or 'evaluation-tables' when ``entry`` is an entry of one."""
+    if not isinstance(entry, dict) or "abstract" in entry or "title" in entry:
+        return None
+    if "repo_url" in entry:
+        return "links-between-papers-and-code"
+    return "evaluation-tables" if "task" in entry and "datasets" in entry else None
+
+
+def _parse_list(text: str, file: str, to_record: Callable[[Any], Any]) -> Iterator[Paper | Problem]:
+    """The papers of a JSON list, each located by its line and entry index: a bad entry costs that
+    entry alone; broken JSON costs the entries from there on."""
+    index, line = 0, 1
+    try:
+        for line, entry in _json_list(text):
+            index += 1
+            for item in _record_to_paper(to_record(entry), Source(file, line, index)):
+                yield replace(item, message=f"entry {index}: {item.message}") if isinstance(item, Problem) else item
+    except json.JSONDecodeError as error:
+        yield Problem(file, error.lineno, f"broken JSON ({error.msg} at column {error.colno}){_rest(index)}")
+    except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits, nesting too deep
+        yield Problem(file, line, f"unreadable JSON ({_first_line(error)}){_rest(index)}")
+
+
+def _rest(entries_read: int) -> str:
+    return f" after entry {entries_read}; the rest of the file skipped" if entries_read else "; file skipped"
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_list(text: str) -> Iterator[tuple[int, Any]]:
+    """(line, entry) of every entry of the JSON list ``text`` holds, decoded one at a time; raises
+    ``json.JSONDecodeError`` where the list's JSON breaks."""
+    decoder = json.JSONDecoder(strict=False)  # control characters inside strings are text
+    at = _JSON_SPACE.match(text).end()
+    if not text.startswith("[", at):
+        raise json.JSONDecodeError("Expecting '['", text, at)
+    at = _JSON_SPACE.match(text, at + 1).end()
+    line, counted = 1, 0
+    while not text.startswith("]", at):
+        entry, end = decoder.raw_decode(text, at)
+        line, counted = line + text.count("\n", counted, at), at
+        yield line, entry
+        at = _JSON_SPACE.match(text, end).end()
+        if text.startswith(",", at):
+            at = _JSON_SPACE.match(text, at + 1).end()
+        elif not text.startswith("]", at):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+    at = _JSON_SPACE.match(text, at + 1).end()
+    if at < len(text):
+        raise json.JSONDecodeError("Extra data after the list", text, at)
+
+
+def _first_entry(text: str) -> Any:
+    """The first entry of a JSON list, or None when ``text`` does not start one."""
+    try:
+        return next(_json_list(text), None)[1]
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
@@ -401,12 +501,15 @@ _PARSERS: dict[str, Callable[[str, str], Iterator[Paper | Problem]]] = {
     "listing": parse_listing,
     "jsonl": parse_jsonl,
     "json": parse_json,
+    "pwc": parse_pwc,
     "csv": parse_csv,
 }
 
 
 def detect_format(path: Path, text: str) -> str:
-    """Format by suffix, falling back to content sniffing."""
+    """Format by suffix, falling back to content sniffing. A ``.json`` list whose first entry has a
+    ``paper_url``, ``arxiv_id`` or ``abstract`` (or is an entry of the other two Papers with Code
+    dumps) is read as Papers with Code's papers-with-abstracts."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -414,7 +517,11 @@ def detect_format(path: Path, text: str) -> str:
         return "csv"
     stripped = text.lstrip()
     if suffix == ".json":
-        return "jsonl" if stripped.startswith("{") and "\n{" in stripped else "json"
+        if stripped.startswith("{") and "\n{" in stripped:
+            return "jsonl"
+        first = _first_entry(stripped) if stripped.startswith("[") else None
+        is_pwc = isinstance(first, dict) and (_PWC_PAPER_KEYS & first.keys() or _pwc_sibling(first))
+        return "pwc" if is_pwc else "json"
     if stripped.startswith("{"):
         return "jsonl"
     return "listing"

@@ -154,14 +154,25 @@ def validate_command(store: Optional[Path] = typer.Option(None, "--store", help=
 
 @app.command("export")
 def export_command(
-    fmt: str = typer.Option(..., "--format", "-f", help="gexf, graphml, ttl, nt, jsonld, csv or neo4j-csv."),
+    fmt: str = typer.Option(..., "--format", "-f", help="gexf, graphml, ttl, nt, jsonld, csv, neo4j-csv or pwc."),
     out: Path = typer.Option(
         ..., "--out", "-o",
-        help="File to write (csv also writes OUT-stem.nodes.csv; neo4j-csv: a folder for neo4j-admin import)."),
+        help="File to write (csv also writes OUT-stem.nodes.csv; neo4j-csv: a folder for neo4j-admin import; "
+             "pwc: a folder for the three Papers with Code JSON files)."),
     store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
 ) -> None:
-    """Export the graph for Gephi (gexf, graphml, csv), as RDF (ttl, nt, jsonld) or for neo4j-admin (neo4j-csv)."""
+    """Export the graph for Gephi (gexf, graphml, csv), as RDF (ttl, nt, jsonld), for neo4j-admin (neo4j-csv)
+    or in Papers with Code's dump formats (pwc)."""
     from .. import api
+
+    if fmt == "pwc":
+        from ..export import write_pwc
+        from ..store import read_records
+
+        records = read_records(store or default_store())
+        files = write_pwc(records, out)
+        info(f"{len(records)} papers -> {', '.join(str(f) for f in files)}")
+        return
 
     if fmt == "neo4j-csv":
         from ..neo4j_sink import write_neo4j_csv
