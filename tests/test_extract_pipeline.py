@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import kg
 from kg.cli import app
 from kg.extract import EXTRACTOR_VERSION, extract_papers, output_row
 from kg.extract.evaluate import gold_papers, read_jsonl
@@ -133,6 +134,20 @@ def test_cli_extract_writes_the_contract(tmp_path):
         for claim in row["claims"]:
             assert claim["type"] in ("outperforms", "improves", "achieves", "efficiency", "theory", "other")
             assert {"sentence", "subject", "object", "dataset", "metric", "task", "value", "confidence"} <= set(claim)
+
+
+def test_cli_extract_output_feeds_build_records(tmp_path):
+    """`kg extract … --out x.jsonl && kg build --records x.jsonl`: one record format."""
+    out, store = tmp_path / "pred.jsonl", tmp_path / "store"
+    assert CliRunner().invoke(app, ["extract", str(KAN_PAPERS), "--out", str(out)]).exit_code == 0
+    result = CliRunner().invoke(app, ["build", "--records", str(out), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    with kg.open(store) as graph:
+        records = graph.records()
+    assert [r.paper.id for r in records] == [r["id"] for r in rows]
+    assert [len(r.claims) for r in records] == [len(r["claims"]) for r in rows]
+    assert [[m.text for m in r.mentions] for r in records] == [[e["text"] for e in r["entities"]] for r in rows]
 
 
 def test_cli_extract_warns_on_bad_lines_and_goes_on(tmp_path):

@@ -552,22 +552,11 @@ def _copy(draft: _Draft) -> _Draft:
 
 
 def output_row(record: PaperRecord) -> dict[str, Any]:
-    """One line of ``kg extract --out`` (the contract in shared/specs/extraction-output.md)."""
-    return {
-        "id": record.paper.id,
-        "title": record.paper.title,
-        "entities": [
-            {"text": m.text, "label": m.label, "canonical": m.canonical, "field": m.field, "start": m.start, "end": m.end}
-            for m in record.mentions
-        ],
-        "proposed": list(record.proposed),
-        "claims": [
-            {"sentence": c.sentence, "field": c.field, "start": c.start, "end": c.end, "type": c.type,
-             "subject": c.subject, "object": c.object, "dataset": list(c.dataset), "metric": list(c.metric),
-             "task": list(c.task), "value": c.value, "value_number": c.value_number, "value_unit": c.value_unit,
-             "value_kind": c.value_kind, "direction": c.direction,
-             "measures": [to_dict(m) for m in c.measures], "confidence": c.confidence, "extractor": c.extractor}
-            for c in record.claims
-        ],
-        "extractor": record.extractor,
-    }
+    """One line of ``kg extract --out``: the contract of shared/specs/extraction-output.md (``id``,
+    ``title``, ``entities``, ``proposed``, ``claims``) on top of the whole record (``paper``,
+    ``mentions``, ``written``, ...), so the same line feeds ``kg build --records``. The contract's
+    claim fields are a subset of a record's claim fields."""
+    row = to_dict(record)
+    entities = [{"text": m.text, "label": m.label, "canonical": m.canonical, "field": m.field, "start": m.start,
+                 "end": m.end} for m in record.mentions]
+    return {"id": record.paper.id, "title": record.paper.title, "entities": entities, **row}
