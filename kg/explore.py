@@ -609,10 +609,10 @@ def sota_frame(index: Index, board: Board) -> "pd.DataFrame":
 
 
 def _method_pairs(index: Index) -> Iterator[tuple[str, str]]:
-    """(subject, baseline) of every claim relating two different methods."""
+    """(subject, baseline) of every claim relating two different methods (not "baselines", "SOTA", …)."""
     for row in index.claims:
         subject, baseline = row.claim.subject, row.claim.object
-        if subject and baseline and subject != baseline:
+        if subject and baseline and subject != baseline and not {subject.lower(), baseline.lower()} & GENERIC_BASELINES:
             yield subject, baseline
 
 

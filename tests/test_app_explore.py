@@ -415,3 +415,14 @@ def test_conflict_heading_links_and_escapes(results_index):
     out = explore.conflict_heading(hostile, links=True)
     assert "<b>" not in out and 'href="./method?method=%3Cb%3E%5Bx%5D%28y%29%3C%2Fb%3E"' in out
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == explore.conflict_heading(hostile)
+
+
+def test_generic_baselines_are_not_methods_to_compare():
+    from kg.records import Paper
+
+    text = "X beats the baselines. X beats Y."
+    claims = (Claim("X beats the baselines.", "abstract", 0, 22, "outperforms", "X", "baselines"),
+              Claim("X beats Y.", "abstract", 23, 33, "outperforms", "X", "Y"))
+    index = explore.build_index([PaperRecord(Paper("p", "T", text), claims=claims)])
+    assert explore.compared_methods(index) == ["X", "Y"]
+    assert explore.opponents(index, "X") == ["Y"]

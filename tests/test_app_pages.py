@@ -236,10 +236,11 @@ def test_sota_chart_has_every_dated_score_and_the_best_so_far(open_results):
 
 def test_board_choice_and_metric_direction(open_results):
     at = open_results("entity", task="image classification", by="error")
-    assert at.selectbox(key="board_pick").value == 1  # the CIFAR-10 error board, picked by ?by=
+    assert at.selectbox(key="board_pick").value == "error on CIFAR-10 (%)"  # picked by ?by=
+    assert at.selectbox(key="board_pick").options == ["top-1 accuracy on ImageNet (%) · 5 results", "error on CIFAR-10 (%) · 2 results"]
     assert list(at.dataframe[0].value["value"]) == ["2.5%", "3.1%"]  # lower error first
     assert list(chart_rows(at)["best"]) == [3.1, 2.5]
-    at.selectbox(key="board_pick").select(0).run()
+    at.selectbox(key="board_pick").select("top-1 accuracy on ImageNet (%)").run()
     assert len(at.dataframe[0].value) == 5
     at = open_results("entity", metric="top-1 accuracy")
     assert {m.label: m.value for m in at.metric}["Better is"] == "higher ↑"

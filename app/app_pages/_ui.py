@@ -292,10 +292,14 @@ def pick_board(boards, *, key: str, by: str = ""):
     """The board to show: a choice when there are several, ``by`` (a metric or dataset) first."""
     if len(boards) == 1:
         return boards[0]
+    by_title = {board.title: board for board in boards}  # a title left over from another page is not an option
+
+    def label(title: str) -> str:
+        rows = len(by_title[title].rows) if title in by_title else 0
+        return f"{title} · {rows} result{'s' if rows != 1 else ''}"
+
     preferred = next((i for i, b in enumerate(boards) if by in (b.metric, b.dataset)), 0)
-    chosen = st.selectbox("Leaderboard", range(len(boards)), index=preferred, key=key,
-                          format_func=lambda i: f"{boards[i].title} · {len(boards[i].rows)} result{'s' if len(boards[i].rows) != 1 else ''}")
-    return boards[chosen]
+    return by_title[st.selectbox("Board", list(by_title), index=preferred, key=key, format_func=label)]
 
 
 def results_section(index, boards, gains, *, key: str, by: str = "") -> None:

@@ -27,7 +27,7 @@ if loaded is not None:
     wanted = _ui.param("method")
     if wanted and wanted not in involved:
         st.info(f"No conflicting claims involve “{_ui.inert(wanted)}”.")
-    method = st.selectbox("Method", ["", *involved], key="conflict_method",
+    method = st.selectbox("Method", ["", *involved], key="conflict_method", format_func=lambda m: m or "every method",
                           index=1 + involved.index(wanted) if wanted in involved else 0) if involved else ""
     found = explore.conflicts_of(index, method)
     if not found:
