@@ -18,6 +18,8 @@ pages = {
         st.Page("app_pages/method.py", title="Methods", icon=":material/extension:", url_path="method"),
         st.Page("app_pages/entity.py", title="Datasets, tasks, metrics", icon=":material/dataset:", url_path="entity"),
         st.Page("app_pages/claims.py", title="Claims", icon=":material/balance:", url_path="claims"),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page("app_pages/conflicts.py", title="Conflicts", icon=":material/error:", url_path="conflicts"),
     ],
     "Tools": [
         st.Page("app_pages/query.py", title="Query console", icon=":material/terminal:", url_path="query"),

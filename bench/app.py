@@ -51,6 +51,8 @@ def pages(index) -> list[tuple[str, str, dict[str, str]]]:
         ("dataset", "entity", {"dataset": top("dataset")}),
         ("metric", "entity", {"metric": top("metric")}),
         ("claims", "claims", {}),
+        ("compare", "compare", {"a": next(iter(explore.compared_methods(index)), "")}),
+        ("conflicts", "conflicts", {}),
         ("query", "query", {}),
         ("export", "export", {}),
     ]

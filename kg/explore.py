@@ -12,15 +12,20 @@ import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from . import results
 from .ids import normalise_name, normalise_title, slug
+from .metrics import direction as metric_direction
 from .records import ENTITY_LABELS, Claim, Entity, Paper, PaperRecord, collect_entities
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import pandas as pd
+
+    from .values import Measure
 
 KINDS = ("method", "dataset", "task", "metric", "paper")
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]|^[ \t]")  # every ASCII punctuation mark; a leading blank
@@ -49,6 +54,16 @@ class Index:
     claims: list[ClaimRow] = field(default_factory=list)
     label_of: dict[str, str] = field(default_factory=dict)  # canonical -> label (first seen)
     _choices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (text, kind, key, normalised text)
+
+    @cached_property
+    def conflicts(self) -> list[results.Conflict]:
+        """Every conflict of the corpus (:func:`kg.results.conflicts`), computed once."""
+        return results.conflicts(self.records.values())
+
+    @cached_property
+    def contradicted(self) -> dict[tuple[str, str, int, int], list[str]]:
+        """Claim key -> ids of the papers whose claims contradict it (:attr:`conflicts`)."""
+        return contradicted_claims(self.claims, self.conflicts)
 
 
 def build_index(records: Iterable[PaperRecord], entities: Iterable[Entity] | None = None) -> Index:
@@ -160,7 +175,7 @@ def home_stats(index: Index) -> dict[str, int]:
         "papers": len(index.records),
         **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
         "claims": len(index.claims),
-        "conflicts": len(conflicting_pairs(index)),
+        "conflicts": len(index.conflicts),
     }
 
 
@@ -202,10 +217,7 @@ def claim_summary(claim: Claim, *, links: bool = False) -> str:
 
     With ``links``: inert HTML (:func:`inert`) where every entity name links to its page."""
     def name(kind: str, text: str) -> str:
-        if not links:
-            return text
-        href = html.escape(entity_url(kind, text), quote=True)
-        return f'<a class="kg-link" href="{href}" target="_self">{inert(text)}</a>'
+        return entity_anchor(kind, text) if links else text
 
     def plain(text: str) -> str:
         return inert(text) if links else text
@@ -217,6 +229,12 @@ def claim_summary(claim: Claim, *, links: bool = False) -> str:
         text += plain(" on ") + plain(", ").join(name("dataset", d) for d in claim.dataset)
     details = [name("metric", m) for m in claim.metric] + ([plain(claim.value)] if claim.value else [])
     return text + (plain(" (") + plain(", ").join(details) + plain(")") if details else "")
+
+
+def entity_anchor(kind: str, name: str) -> str:
+    """An HTML link to an entity's page (a paper's, by id), its text :func:`inert`."""
+    href = html.escape(entity_url(kind, name), quote=True)
+    return f'<a class="kg-link" href="{href}" target="_self">{inert(name)}</a>'
 
 
 def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]:
@@ -349,42 +367,42 @@ def _join(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
-def conflicting_pairs(index: Index) -> dict[tuple[str, str, int, int], list[ClaimRow]]:
-    """Claims contradicted by another paper: A beats B in one, B beats A in another, on a
-    compatible dataset and metric (shared, or stated by one side only), as ``conflicting_claims``."""
-    beats: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
-    for row in index.claims:
-        c = row.claim
-        if c.type == "outperforms" and c.subject and c.object and c.object.lower() not in GENERIC_BASELINES:
-            beats[(c.subject, c.object)].append(row)
-
-    def shared(x: tuple[str, ...], y: tuple[str, ...]) -> bool:  # as the conflicting_claims query:
-        return not x or not y or bool(set(x) & set(y))  # stated by one side only = compatible
-
-    found: dict[tuple[str, str, int, int], list[ClaimRow]] = defaultdict(list)
-    for (a, b), rows in beats.items():
-        for row in rows:
-            for other in beats.get((b, a), ()):
-                if other.paper.id != row.paper.id and shared(row.claim.dataset, other.claim.dataset) and shared(
-                    row.claim.metric, other.claim.metric
-                ):
-                    found[row.key].append(other)
+def contradicted_claims(rows: Iterable[ClaimRow],
+                        conflicts: Iterable[results.Conflict]) -> dict[tuple[str, str, int, int], list[str]]:
+    """Claim key -> ids of the papers contradicting it: the claims a :class:`kg.results.Conflict` was
+    found in (its paper, sentence and subject; for opposite orderings, the "outperforms" claim of the pair)."""
+    by_sentence: dict[tuple[str, str, str | None], list[ClaimRow]] = defaultdict(list)
+    for row in rows:
+        by_sentence[(row.paper.id, row.claim.sentence, row.claim.subject)].append(row)
+    found: dict[tuple[str, str, int, int], list[str]] = defaultdict(list)
+    for c in conflicts:
+        for paper, sentence, method, other, against in ((c.paper_a, c.sentence_a, c.method_a, c.method_b, c.paper_b),
+                                                         (c.paper_b, c.sentence_b, c.method_b, c.method_a, c.paper_a)):
+            for row in by_sentence.get((paper, sentence, method), ()):
+                if c.kind != "order" or (row.claim.type == "outperforms" and row.claim.object == other):
+                    if against not in found[row.key]:
+                        found[row.key].append(against)
     return dict(found)
 
 
-CLAIM_COLUMNS = ["type", "method", "baseline", "dataset", "metric", "task", "value", "direction",
+CLAIM_COLUMNS = ["type", "method", "baseline", "dataset", "metric", "task", "value", "kind", "values", "direction",
                  "paper_id", "paper_title", "sentence", "confidence", "conflict"]
+
+
+def measure_text(measure: "Measure") -> str:
+    """One value of a claim with what it means: '1.93% (score, error, CIFAR-10)'."""
+    meaning = [measure.kind, *(x for x in (measure.qualifier, measure.metric, measure.dataset) if x)]
+    return f"{measure.display} ({', '.join(meaning)})"
 
 
 def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> "pd.DataFrame":
     """One row per claim, with every column the claim tables need."""
     import pandas as pd
 
-    conflicts = conflicting_pairs(index)
     data = []
     for row in rows:
         c = row.claim
-        against = conflicts.get(row.key, [])
+        against = index.contradicted.get(row.key, [])
         data.append({
             "type": c.type,
             "method": c.subject or "",
@@ -393,15 +411,17 @@ def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> "pd.DataFrame":
             "metric": _join(c.metric),
             "task": _join(c.task),
             "value": c.value or "",
+            "kind": c.value_kind or "",
+            "values": "; ".join(measure_text(m) for m in c.measures),
             "value_number": c.value_number,
             "direction": c.direction or "",
             "paper_id": row.paper.id,
             "paper_title": row.paper.title,
             "sentence": c.sentence,
             "confidence": round(c.confidence, 2),
-            "conflict": "; ".join(f"contradicted by {o.paper.id}" for o in against),
+            "conflict": "; ".join(f"contradicted by {paper_id}" for paper_id in against),
         })
-    return pd.DataFrame(data, columns=[*CLAIM_COLUMNS[:7], "value_number", *CLAIM_COLUMNS[7:]])
+    return pd.DataFrame(data, columns=[*CLAIM_COLUMNS[:9], "value_number", *CLAIM_COLUMNS[9:]])
 
 
 def claim_filter_options(index: Index) -> dict[str, list[str]]:
@@ -420,14 +440,13 @@ def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", 
                   metric: str = "", conflicts_only: bool = False) -> list[ClaimRow]:
     """Claims matching every given filter (empty = any); ``method`` matches subject or baseline."""
     types = set(types)
-    conflicts = conflicting_pairs(index) if conflicts_only else {}
     return [
         row for row in index.claims
         if (not types or row.claim.type in types)
         and (not method or method in (row.claim.subject, row.claim.object))
         and (not dataset or dataset in row.claim.dataset)
         and (not metric or metric in row.claim.metric)
-        and (not conflicts_only or row.key in conflicts)
+        and (not conflicts_only or row.key in index.contradicted)
     ]
 
 
@@ -447,8 +466,10 @@ class EntityView:
     papers: "pd.DataFrame"  # paper_id, paper_title, relation, published
     beats: "pd.DataFrame"  # claims where it is the subject
     beaten_by: "pd.DataFrame"  # claims where it is the baseline
-    leaderboard: "pd.DataFrame"  # claims on this dataset/metric/task (non-methods)
-    direction: str  # "higher" / "lower" / "" (metrics, when known)
+    claims: "pd.DataFrame"  # every claim naming it (datasets, metrics, tasks; empty for methods)
+    boards: list["Board"]  # leaderboards of scores on it (datasets, metrics, tasks; none for methods)
+    gains: "pd.DataFrame"  # gains over a baseline on it (:func:`gains_frame`; beside the boards)
+    direction: str | None  # "higher" / "lower" is better (metrics, when kg.metrics knows)
     timeline: "pd.DataFrame"  # listing_date, papers
     related: list[tuple[str, str, int]]  # (other, label, shared papers)
 
@@ -485,12 +506,17 @@ def entity_view(index: Index, label: str, name: str) -> EntityView | None:
         papers_df = papers_df.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
     rows = [r for r in index.claims if _claim_touches(r.claim, label, name)]
     frame = claims_frame(index, rows)
-    beats = frame[frame["method"] == name].reset_index(drop=True) if label == "method" else frame.iloc[0:0]
-    beaten = frame[frame["baseline"] == name].reset_index(drop=True) if label == "method" else frame.iloc[0:0]
-    board = frame.iloc[0:0] if label == "method" else leaderboard(frame)
-    direction = metric_direction(index, name) if label == "metric" else ""
+    if label == "method":
+        beats = frame[frame["method"] == name].reset_index(drop=True)
+        beaten = frame[frame["baseline"] == name].reset_index(drop=True)
+        claims, board_list, gain_rows = frame.iloc[0:0], [], pd.DataFrame(columns=GAIN_COLUMNS)
+    else:
+        beats = beaten = frame.iloc[0:0]
+        claims, board_list, gain_rows = frame, boards(index, **{label: name}), gains_frame(index, **{label: name})
+    direction = metric_direction(name) if label == "metric" else None
     return EntityView(label, name, tuple(a for a in entity.aliases if a != name), papers_df.reset_index(drop=True),
-                      beats, beaten, board, direction, timeline(index, label, name), related_entities(index, label, name))
+                      beats, beaten, claims, board_list, gain_rows, direction, timeline(index, label, name),
+                      related_entities(index, label, name))
 
 
 def _claim_touches(claim: Claim, label: str, name: str) -> bool:
@@ -499,37 +525,140 @@ def _claim_touches(claim: Claim, label: str, name: str) -> bool:
     return name in getattr(claim, label)
 
 
-def leaderboard(frame: "pd.DataFrame", metric: str = "") -> "pd.DataFrame":
-    """Claims ranked as a leaderboard: only ``metric``'s when given; claims with a value first,
-    grouped by metric (the most reported first) and unit, best value first within a group
-    (lower first where lower is better), then the rest by confidence."""
+# ------------------------------------------------------------------ results (kg.results, laid out)
+
+
+@dataclass(frozen=True)
+class Board:
+    """One leaderboard: the score rows of :func:`kg.results.leaderboard` for one dataset, metric and
+    unit, best first."""
+
+    dataset: str
+    metric: str
+    unit: str | None
+    rows: tuple[results.Result, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.metric} on {self.dataset}" + (f" ({self.unit})" if self.unit else "")
+
+
+DIRECTION_TEXT = {"higher": "higher is better", "lower": "lower is better"}
+
+
+def direction_text(metric: str | None) -> str:
+    """Which way is better for a metric, in words, from :func:`kg.metrics.direction`."""
+    return DIRECTION_TEXT.get(metric_direction(metric), "direction unknown")
+
+
+def boards(index: Index, *, dataset: str = "", metric: str = "", task: str = "") -> list[Board]:
+    """The leaderboards on a dataset, metric and task (empty = any), the one with the most rows first."""
+    from itertools import groupby
+
+    rows = results.leaderboard(index.records.values(), dataset, metric, task)
+    found = [Board(d, m, u or None, tuple(group))
+             for (d, m, u), group in groupby(rows, key=lambda r: (r.dataset, r.metric, r.unit or ""))]
+    return sorted(found, key=lambda board: -len(board.rows))
+
+
+BOARD_COLUMNS = ["rank", "method", "value", "dataset", "metric", "task", "paper_id", "paper_title", "date", "sentence"]
+
+
+def board_frame(board: Board) -> "pd.DataFrame":
+    """A board as a table; equal values share a rank (1, 2, 2, 4)."""
     import pandas as pd
 
-    board = frame.copy()
-    if metric:
-        board = board[[metric in m.split(", ") for m in board["metric"]]]
-    numbers = pd.to_numeric(board["value_number"], errors="coerce")
-    has_value = numbers.notna()
-    group_size = board["metric"].map(board.loc[has_value, "metric"].value_counts()).fillna(0)
-    board["_valued"] = has_value
-    board["_group"] = group_size
-    board["_unit"] = board["value"].str.extract(r"([%x×]|points?|BLEU)\s*$", expand=False).fillna("")
-    board["_rank"] = numbers.where(board["direction"] != "lower", -numbers)
-    board = board.sort_values(["_valued", "_group", "metric", "_unit", "_rank", "confidence"],
-                              ascending=[False, False, True, True, False, False], na_position="last")
-    return board.drop(columns=["_valued", "_group", "_unit", "_rank"]).reset_index(drop=True)
+    data, rank = [], 0
+    for position, row in enumerate(board.rows, 1):
+        if position == 1 or row.signed != board.rows[position - 2].signed:
+            rank = position
+        data.append({"rank": rank, "method": row.method, "value": row.value, "dataset": row.dataset,
+                     "metric": row.metric, "task": _join(row.tasks), "paper_id": row.paper_id,
+                     "paper_title": row.paper_title, "date": row.date or "", "sentence": row.sentence})
+    return pd.DataFrame(data, columns=BOARD_COLUMNS)
 
 
-def leaderboard_metrics(frame: "pd.DataFrame") -> list[str]:
-    """Metrics named by the claims in a table, the most reported first."""
-    counts = Counter(m for cell in frame["metric"] for m in cell.split(", ") if m)
-    return [m for m, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))]
+GAIN_COLUMNS = ["method", "baseline", "kind", "value", "metric", "dataset", "paper_id", "paper_title", "sentence"]
 
 
-def metric_direction(index: Index, metric: str) -> str:
-    """"higher" or "lower" is better for a metric, when the claims that use it agree."""
-    seen = {row.claim.direction for row in index.claims if metric in row.claim.metric and row.claim.direction}
-    return seen.pop() if len(seen) == 1 else ""
+def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str = "", method: str = "") -> "pd.DataFrame":
+    """:func:`kg.results.gains` (deltas, ratios, ranges over a baseline) as a table, never ranked."""
+    import pandas as pd
+
+    rows = results.gains(index.records.values(), dataset, metric, task, method)
+    data = [{"method": r.method, "baseline": r.baseline or "", "kind": r.kind, "value": r.value,
+             "metric": r.metric or "", "dataset": r.dataset or "", "paper_id": r.paper_id,
+             "paper_title": r.paper_title, "sentence": r.sentence} for r in rows]
+    return pd.DataFrame(data, columns=GAIN_COLUMNS)
+
+
+SOTA_COLUMNS = ["date", "method", "number", "value", "best", "record", "paper_id", "paper_title"]
+
+
+def sota_frame(index: Index, board: Board) -> "pd.DataFrame":
+    """:func:`kg.results.sota_over_time` of a board's dataset, metric and unit: every dated score in date
+    order, ``record`` where it was the best so far, ``best`` the best so far on that date."""
+    import pandas as pd
+
+    data, best = [], None
+    for step in results.sota_over_time(index.records.values(), board.dataset, board.metric, board.unit):
+        best = step.number if step.is_record else best
+        data.append({"date": step.date, "method": step.method, "number": step.number, "value": step.value,
+                     "best": best, "record": step.is_record, "paper_id": step.paper_id, "paper_title": step.paper_title})
+    return pd.DataFrame(data, columns=SOTA_COLUMNS)
+
+
+def _method_pairs(index: Index) -> Iterator[tuple[str, str]]:
+    """(subject, baseline) of every claim relating two different methods (not "baselines", "SOTA", …)."""
+    for row in index.claims:
+        subject, baseline = row.claim.subject, row.claim.object
+        if subject and baseline and subject != baseline and not {subject.lower(), baseline.lower()} & GENERIC_BASELINES:
+            yield subject, baseline
+
+
+def _most_first(counts: Counter[str]) -> list[str]:
+    return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))]
+
+
+def compared_methods(index: Index) -> list[str]:
+    """Methods that a claim relates to another method, the most such claims first."""
+    return _most_first(Counter(name for pair in _method_pairs(index) for name in pair))
+
+
+def opponents(index: Index, method: str) -> list[str]:
+    """The methods a claim relates to ``method`` (either way), the most claims first."""
+    return _most_first(Counter(b if a == method else a for a, b in _method_pairs(index) if method in (a, b)))
+
+
+def compare_claims(index: Index, method_a: str, method_b: str) -> list[ClaimRow]:
+    """Every claim relating two methods, both ways (:func:`kg.results.compare`)."""
+    return [ClaimRow(record.paper, claim) for record, claim in results.compare(index.records.values(), method_a, method_b)]
+
+
+def conflicts_of(index: Index, method: str = "") -> list[results.Conflict]:
+    """The corpus's conflicts (:attr:`Index.conflicts`), those involving ``method`` when given."""
+    return [c for c in index.conflicts if not method or method in (c.method_a, c.method_b)]
+
+
+CONFLICT_KINDS = {"order": "Opposite orderings", "score": "Different scores"}
+
+
+def conflict_heading(conflict: results.Conflict, *, links: bool = False) -> str:
+    """One line: "Opposite orderings: AlphaNet vs BetaNet on ImageNet (top-1 accuracy)".
+
+    With ``links``: inert HTML where every entity name links to its page, as :func:`claim_summary`."""
+    def name(kind: str, text: str) -> str:
+        return entity_anchor(kind, text) if links else text
+
+    def plain(text: str) -> str:
+        return inert(text) if links else text
+
+    text = plain(f"{CONFLICT_KINDS.get(conflict.kind, conflict.kind)}: ") + name("method", conflict.method_a)
+    if conflict.method_b != conflict.method_a:
+        text += plain(" vs ") + name("method", conflict.method_b)
+    if conflict.dataset:
+        text += plain(" on ") + name("dataset", conflict.dataset)
+    return text + (plain(" (") + name("metric", conflict.metric) + plain(")") if conflict.metric else "")
 
 
 def _listing_dates(paper: Paper) -> list[str]:

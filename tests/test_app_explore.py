@@ -63,7 +63,7 @@ def test_home_stats_count_the_corpus(index, records):
     assert stats["papers"] == len(records) == 11
     assert stats["claims"] == sum(len(r.claims) for r in records)
     assert stats["methods"] == len([e for e in index.entities if e[0] == "method"])
-    assert stats["conflicts"] == 2  # KAN > MLP vs MLP > KAN, both directions
+    assert stats["conflicts"] == 1  # KAN > MLP vs MLP > KAN: one conflict (kg.results.conflicts), two claims
 
 
 def test_annotated_html_escapes_everything_but_its_own_tags():
@@ -120,13 +120,18 @@ def test_method_view_beats_and_beaten_by(index):
     assert explore.entity_view(index, "method", "No Such Method") is None
 
 
-def test_dataset_leaderboard_ranks_by_direction(index):
+def test_dataset_leaderboard_ranks_scores_by_direction(index):
     view = explore.entity_view(index, "dataset", "CIFAR-10")
-    error_rows = view.leaderboard[view.leaderboard["metric"] == "error"]
-    assert list(error_rows["value"])[:2] == ["1.93%", "4.62%"]  # lower error is better
-    assert list(error_rows["method"])[:2] == ["sharpDARTS", "ResNet"]
-    assert explore.entity_view(index, "metric", "error").direction == "lower"
-    assert explore.entity_view(index, "metric", "accuracy").direction == ""
+    [board] = view.boards  # the 20-30% relative improvement is a range: a gain, not a score
+    assert (board.title, explore.direction_text(board.metric)) == ("error on CIFAR-10 (%)", "lower is better")
+    frame = explore.board_frame(board)
+    assert list(zip(frame["rank"], frame["method"], frame["value"])) == [(1, "sharpDARTS", "1.93%"), (2, "ResNet", "4.62%")]
+    assert list(frame.columns) == explore.BOARD_COLUMNS
+    assert list(zip(view.gains["method"], view.gains["kind"], view.gains["value"])) == [("sharpDARTS", "range", "20-30%")]
+    assert len(view.claims) == 5  # every claim naming CIFAR-10 is still listed
+    assert explore.entity_view(index, "metric", "error").direction == "lower"  # from kg.metrics' table
+    assert explore.entity_view(index, "metric", "accuracy").direction == "higher"
+    assert explore.entity_view(index, "method", "KAN").boards == []
 
 
 def test_filter_claims(index):
@@ -231,20 +236,21 @@ def test_exports_whole_graph_and_neighbourhood(graph, fmt):
 
 def test_conflicts_agree_with_the_named_query(graph, index):
     named = graph.named("conflicting_claims")
-    pairs = {frozenset([(r.method_a, r.paper_a), (r.method_b, r.paper_b)]) for r in named.itertuples()}
-    ours = {frozenset([(row.claim.subject, row.paper.id), (other.claim.subject, other.paper.id)])
-            for key, others in explore.conflicting_pairs(index).items()
-            for row in index.claims if row.key == key for other in others}
+    pairs = {(r.method_a, r.method_b, r.paper_a, r.paper_b) for r in named.itertuples()}
+    ours = {(c.method_a, c.method_b, c.paper_a, c.paper_b) for c in index.conflicts if c.kind == "order"}
     assert ours == pairs and len(pairs) == 1
+    assert len(index.contradicted) == 2  # both claims of the pair are flagged
 
 
-def test_leaderboard_rows_with_values_agree_with_the_named_query(graph, index):
-    for label, name in (("dataset", "CIFAR-10"), ("metric", "error"), ("metric", "IoU")):
-        named = graph.named("leaderboard", **{label: name})
-        board = explore.entity_view(index, label, name).leaderboard
-        valued = board[board["value"] != ""]
-        assert sorted(set(zip(named["method"], named["value"], named["paper_id"]))) == \
-            sorted(set(zip(valued["method"], valued["value"], valued["paper_id"]))), name
+def test_boards_are_kg_results_leaderboards_of_the_store(graph, index):
+    """The pages' boards are kg.results.leaderboard on the store's records, cut per dataset, metric and unit."""
+    from kg import results
+
+    stored = explore.build_index(graph.records(), graph.entities())
+    for label, name in (("dataset", "CIFAR-10"), ("metric", "error"), ("metric", "IoU"), ("dataset", "CIFAR-10.1")):
+        rows = [row for board in explore.entity_view(stored, label, name).boards for row in board.rows]
+        assert sorted(rows, key=repr) == sorted(results.leaderboard(graph.records(), **{label: name}), key=repr), name
+    assert [len(b.rows) for b in explore.boards(stored)] == [2, 1]  # CIFAR-10 error, CIFAR-10.1 error; IoU has a delta only
 
 
 def test_timeline_agrees_with_the_named_query(graph, index):
@@ -293,12 +299,13 @@ def test_claim_summary_links_every_entity_and_escapes():
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == explore.claim_summary(claim)
 
 
-def test_leaderboard_groups_by_metric_and_filters(index):
-    board = explore.entity_view(index, "dataset", "CIFAR-10").leaderboard
-    assert list(board["metric"])[:3] == ["error"] * 3 and board.loc[3, "value"] == ""
-    assert explore.leaderboard_metrics(board) == ["error", "accuracy"]
-    only = explore.leaderboard(board, "accuracy")
-    assert list(only["method"]) == ["Wide ResNet"]
+def test_claims_frame_has_the_kind_and_every_value(index):
+    frame = explore.filter_claims(index, method="sharpDARTS").set_index("type")
+    assert frame.loc["achieves", "kind"] == "score"
+    assert frame.loc["achieves", "values"] == "1.93% (score, error, CIFAR-10); 5.5% (score, error, CIFAR-10.1)"
+    assert frame.loc["outperforms", "values"] == "50% (delta); 20-30% (range, error, CIFAR-10)"
+    matrix = explore.filter_claims(index, method="MatrixKAN").iloc[0]
+    assert (matrix["kind"], matrix["values"]) == ("ratio", "approximately 40x (ratio, about)")
 
 
 def test_adjacent_claim_sentences_get_their_own_marks():
@@ -308,3 +315,114 @@ def test_adjacent_claim_sentences_get_their_own_marks():
     assert out.count("<mark") == 2 and out.count("</mark>") == 2
     touching = [Claim("One.", "abstract", 0, 4, "other", None), Claim(" Two.", "abstract", 4, 9, "other", None)]
     assert explore.annotate_html(text, [], touching).count("</mark><mark") == 1
+
+
+# ------------------------------------------------------------------ results: leaderboards, gains, SOTA, compare, conflicts
+
+RESULTS = Path(__file__).parent / "fixtures" / "records_results.jsonl"
+
+
+@pytest.fixture(scope="module")
+def results_index() -> explore.Index:
+    return explore.build_index(PaperRecord.from_dict(json.loads(line)) for line in RESULTS.read_text().splitlines())
+
+
+def test_boards_rank_scores_only_one_unit_each(results_index):
+    imagenet, cifar = explore.boards(results_index)
+    assert imagenet.title == "top-1 accuracy on ImageNet (%)" and cifar.title == "error on CIFAR-10 (%)"
+    frame = explore.board_frame(imagenet)
+    assert list(zip(frame["rank"], frame["method"], frame["value"])) == [
+        (1, "DeltaNet", "85.0%"), (2, "BetaNet", "82.5%"), (3, "GammaNet", "81.0%"), (4, "AlphaNet", "80.1%"), (5, "AlphaNet", "78.1%")]
+    assert list(frame["date"]) == ["", "2022-06-01", "2023-01-15", "2021-03-01", "2022-06-01"]
+    assert "80%+" not in set(frame["value"]) and "5.7M" not in set(frame["value"])  # a bound and an amount
+    assert list(explore.board_frame(cifar)["method"]) == ["GammaNet", "AlphaNet"]  # lower error first
+    assert [b.title for b in explore.boards(results_index, metric="error")] == ["error on CIFAR-10 (%)"]
+    assert explore.boards(results_index, dataset="ImageNet", task="no such task") == []
+
+
+def test_equal_scores_share_a_rank(results_index):
+    from dataclasses import replace
+
+    board = explore.boards(results_index)[0]
+    tied = replace(board, rows=(board.rows[0], replace(board.rows[1], number=85.0), *board.rows[2:]))
+    assert list(explore.board_frame(tied)["rank"]) == [1, 1, 3, 4, 5]
+
+
+def test_direction_text_comes_from_kg_metrics():
+    assert explore.direction_text("top-1 accuracy") == "higher is better"
+    assert explore.direction_text("top-5 test error") == "lower is better"
+    assert explore.direction_text("made-up metric") == explore.direction_text(None) == "direction unknown"
+
+
+def test_gains_are_a_separate_table(results_index):
+    gains = explore.gains_frame(results_index)
+    assert list(gains.columns) == explore.GAIN_COLUMNS
+    assert list(zip(gains["method"], gains["baseline"], gains["kind"], gains["value"])) == [
+        ("AlphaNet", "BetaNet", "delta", "1.2%"), ("GammaNet", "AlphaNet", "ratio", "10x")]
+    assert list(explore.gains_frame(results_index, dataset="ImageNet")["method"]) == ["AlphaNet"]
+    assert len(explore.gains_frame(results_index, method="BetaNet")) == 1  # as the baseline
+
+
+def test_sota_over_time_marks_new_bests(results_index):
+    imagenet, cifar = explore.boards(results_index)
+    frame = explore.sota_frame(results_index, imagenet)
+    assert list(frame.columns) == explore.SOTA_COLUMNS
+    assert list(zip(frame["date"], frame["method"], frame["record"], frame["best"])) == [
+        ("2021-03-01", "AlphaNet", True, 80.1), ("2022-06-01", "BetaNet", True, 82.5),
+        ("2022-06-01", "AlphaNet", False, 82.5), ("2023-01-15", "GammaNet", False, 82.5)]  # DeltaNet: no date
+    lower = explore.sota_frame(results_index, cifar)
+    assert list(zip(lower["method"], lower["record"], lower["best"])) == [("AlphaNet", True, 3.1), ("GammaNet", True, 2.5)]
+
+
+def test_sota_needs_publication_dates(index):
+    [board] = explore.boards(index, dataset="CIFAR-10")
+    assert explore.sota_frame(index, board).empty  # the seed papers have listing dates only
+
+
+def test_compare_lists_claims_both_ways(results_index):
+    rows = explore.compare_claims(results_index, "AlphaNet", "BetaNet")
+    assert [(r.claim.subject, r.claim.object, r.paper.id) for r in rows] == [
+        ("AlphaNet", "BetaNet", "alphanet-scaling-convolutions"), ("BetaNet", "AlphaNet", "betanet-v2-better-baselines")]
+    assert explore.compare_claims(results_index, "BetaNet", "AlphaNet") == rows
+    assert explore.compare_claims(results_index, "AlphaNet", "DeltaNet") == []
+    assert explore.compared_methods(results_index) == ["AlphaNet", "BetaNet", "GammaNet"]
+    assert explore.opponents(results_index, "AlphaNet") == ["BetaNet", "GammaNet"]
+
+
+def test_conflicts_flag_both_claims_of_each(results_index):
+    order, score = results_index.conflicts
+    assert (order.kind, order.method_a, order.method_b, order.dataset, order.metric) == (
+        "order", "AlphaNet", "BetaNet", "ImageNet", "top-1 accuracy")
+    assert (score.kind, score.value_a, score.value_b) == ("score", "80.1%", "78.1%")
+    flagged = explore.filter_claims(results_index, conflicts_only=True)
+    assert sorted(zip(flagged["method"], flagged["value"], flagged["conflict"])) == [
+        ("AlphaNet", "1.2%", "contradicted by betanet-v2-better-baselines"),
+        ("AlphaNet", "78.1%", "contradicted by alphanet-scaling-convolutions"),
+        ("AlphaNet", "80.1%", "contradicted by betanet-v2-better-baselines"),
+        ("BetaNet", "82.5%", "contradicted by alphanet-scaling-convolutions")]
+    assert explore.conflicts_of(results_index, "BetaNet") == [order]
+    assert explore.conflicts_of(results_index, "GammaNet") == []
+    assert explore.home_stats(results_index)["conflicts"] == 2
+
+
+def test_conflict_heading_links_and_escapes(results_index):
+    order, score = results_index.conflicts
+    assert explore.conflict_heading(order) == "Opposite orderings: AlphaNet vs BetaNet on ImageNet (top-1 accuracy)"
+    assert explore.conflict_heading(score) == "Different scores: AlphaNet on ImageNet (top-1 accuracy)"
+    from dataclasses import replace
+
+    hostile = replace(order, method_b="<b>[x](y)</b>", dataset="")
+    out = explore.conflict_heading(hostile, links=True)
+    assert "<b>" not in out and 'href="./method?method=%3Cb%3E%5Bx%5D%28y%29%3C%2Fb%3E"' in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == explore.conflict_heading(hostile)
+
+
+def test_generic_baselines_are_not_methods_to_compare():
+    from kg.records import Paper
+
+    text = "X beats the baselines. X beats Y."
+    claims = (Claim("X beats the baselines.", "abstract", 0, 22, "outperforms", "X", "baselines"),
+              Claim("X beats Y.", "abstract", 23, 33, "outperforms", "X", "Y"))
+    index = explore.build_index([PaperRecord(Paper("p", "T", text), claims=claims)])
+    assert explore.compared_methods(index) == ["X", "Y"]
+    assert explore.opponents(index, "X") == ["Y"]

@@ -12,12 +12,15 @@ import pytest
 from app_support import ENTRY, FIXTURE, build_store, page_runner
 
 from kg.records import Claim, Mention, Paper, PaperRecord, Source, to_dict
+from kg.values import Measure
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
 EVIL = "[Click here](https://evil.example/x) ![](https://evil.example/pixel.png) `code` :red[red] $x$"
 HOSTILE_ID = "evil`id`[id](https://evil.example/id)"
 METHOD = "[Method](https://evil.example/m)`m`"
+BASE = "[Base](https://evil.example/b)"
+VALUE = "[1](https://evil.example/v)%"
 DATASET = "![Data](https://evil.example/d.png)"
 ABSTRACT = f"We revisit KAN on data.\n\n{EVIL}\n\n<b>bold</b> and `tick`."
 
@@ -31,16 +34,28 @@ def hostile_record() -> dict:
         sources=(Source("data/list`ing`[f](evil.example).txt", 1, 1, "Mar 1 [date](https://evil.example/t)"),),
     )
     mentions = (Mention("KAN", "method", METHOD, "abstract", 11, 14), Mention("data", "dataset", DATASET, "abstract", 18, 22))
-    claim = Claim("We revisit KAN on data.", "abstract", 0, 23, "outperforms", METHOD, "[Base](https://evil.example/b)",
-                  dataset=(DATASET,), metric=("accuracy",), value="[1](https://evil.example/v)%")
+    claim = Claim("We revisit KAN on data.", "abstract", 0, 23, "outperforms", METHOD, BASE,
+                  dataset=(DATASET,), metric=("accuracy",), value=VALUE, value_kind="score",
+                  measures=(Measure(VALUE, 0, "score", 1.0, "%", metric="accuracy", dataset=DATASET),))
     return to_dict(PaperRecord(paper, mentions, (METHOD,), (claim,), "hand-annotated-fixture"))
+
+
+def hostile_rival() -> dict:
+    """A second hostile paper: the baseline beats the method (a conflict) with a gain, and scores it 5 points lower."""
+    paper = Paper(id=f"{HOSTILE_ID}-2", title=f"Rival {EVIL}", abstract="The rival wins on data.", published="2024-01-02")
+    beats = Claim("The rival wins on data.", "abstract", 0, 23, "outperforms", BASE, METHOD, dataset=(DATASET,),
+                  metric=("accuracy",), value=VALUE, value_kind="delta",
+                  measures=(Measure(VALUE, 0, "delta", 1.0, "%", metric="accuracy", dataset=DATASET),))
+    scores = Claim("The rival wins on data.", "abstract", 0, 23, "achieves", METHOD, dataset=(DATASET,),
+                   metric=("accuracy",), value="-4%", measures=(Measure("-4%", 0, "score", -4.0, "%", metric="accuracy", dataset=DATASET),))
+    return to_dict(PaperRecord(paper, (), (), (beats, scores), "hand-annotated-fixture"))
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     directory = tmp_path_factory.mktemp("markdown")
     records = directory / "records.jsonl"
-    records.write_text(FIXTURE.read_text() + json.dumps(hostile_record()) + "\n")
+    records.write_text(FIXTURE.read_text() + json.dumps(hostile_record()) + "\n" + json.dumps(hostile_rival()) + "\n")
     return build_store(directory, records)
 
 
@@ -78,12 +93,24 @@ def test_entity_pages_show_hostile_names_as_text(open_page):
 
 
 def test_claims_and_home_show_hostile_claims_as_text(open_page):
-    assert_inert(open_page("claims", method=METHOD), "[Base](https://evil.example/b)")
+    assert_inert(open_page("claims", method=METHOD), BASE)
     assert_inert(open_page("search"))
 
 
+def test_results_views_show_hostile_names_as_text(open_page):
+    at = open_page("entity", dataset=DATASET)  # a leaderboard, its SOTA chart, a gain, all with hostile names
+    assert_inert(at, f"accuracy on {DATASET} (%)")
+    assert list(at.dataframe[0].value["value"]) == [VALUE, "-4%"]
+    assert_inert(open_page("compare", a=METHOD, b=BASE), METHOD, BASE)
+    at = open_page("conflicts")
+    assert_inert(at, METHOD, BASE, DATASET)
+    headings = [unescape(re.sub(r"<[^>]+>", "", v)) for v in rendered(at) if v.startswith('<div class="kg-summary">')]
+    assert f"Opposite orderings: {BASE} vs {METHOD} on {DATASET} (accuracy)" in headings
+    assert f"Different scores: {METHOD} on {DATASET} (accuracy)" in headings
+
+
 @pytest.mark.parametrize("page, param", [("paper", "paper"), ("method", "method"), ("entity", "dataset"),
-                                         ("search", "q")])
+                                         ("search", "q"), ("compare", "a"), ("conflicts", "method")])
 def test_url_parameters_are_shown_as_text(open_page, page, param):
     at = open_page(page, **{param: EVIL})
     assert_inert(at, EVIL)

@@ -3,7 +3,9 @@ search "KAN" -> the KAN method page -> a claim against it -> that claim's paper.
 
 from __future__ import annotations
 
+import re
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from app_support import ENTRY, ROOT, XSS_ID, XSS_TITLE, build_store, page_runner
@@ -11,7 +13,7 @@ from app_support import ENTRY, ROOT, XSS_ID, XSS_TITLE, build_store, page_runner
 streamlit_testing = pytest.importorskip("streamlit.testing.v1")
 AppTest = streamlit_testing.AppTest
 
-PAGES = ["search", "paper", "method", "entity", "claims", "query", "export"]
+PAGES = ["search", "paper", "method", "entity", "claims", "compare", "conflicts", "query", "export"]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,8 @@ def test_home_shows_the_corpus_in_numbers(open_page):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Papers"] == "11" and metrics["Claims"] == "13"
     assert any(params.get("method") == "KAN" for _, params in links(at))
+    assert at.warning[0].value.startswith("1 conflict between papers")
+    assert ("Review the conflicts", {}) in links(at)
 
 
 def test_search_kan_method_claim_paper(open_page):
@@ -88,13 +92,20 @@ def test_xss_title_is_escaped(open_page):
 
 def test_dataset_page_is_a_leaderboard(open_page):
     at = open_page("entity", dataset="CIFAR-10")
-    board = at.dataframe[0].value
-    errors = board[board["metric"] == "error"]
-    assert list(errors["value"])[:2] == ["1.93%", "4.62%"]
-    at.selectbox(key="board_metric").select("accuracy").run()
-    assert list(at.dataframe[0].value["method_link"]) == ["./method?method=Wide+ResNet"]
+    board = at.dataframe[0].value  # scores only: the 20-30% relative improvement is a gain
+    assert list(zip(board["rank"], board["method_link"], board["value"])) == [
+        (1, "./method?method=sharpDARTS", "1.93%"), (2, "./method?method=ResNet", "4.62%")]
+    assert board["paper"][0] == "./paper?paper=sharpdarts-faster-and-more-accurate-differentiable-architecture-search#" + quote(
+        "sharpDARTS: Faster and More Accurate Differentiable Architecture Search", safe="")
+    assert "error on CIFAR-10 (%): lower is better." in text_of(at)
+    assert "Only papers with a publication date can be placed in time" in at.info[0].value  # no dated scores
+    gains = at.dataframe[1].value
+    assert list(zip(gains["method_link"], gains["kind"], gains["value"])) == [("./method?method=sharpDARTS", "range", "20-30%")]
+    assert len(at.dataframe[2].value) == 5  # every claim naming CIFAR-10
     at = open_page("entity", metric="error")
     assert {m.label: m.value for m in at.metric}["Better is"] == "lower ↓"
+    at = open_page("entity", metric="IoU")  # a delta only: no board, the gain is shown
+    assert "No scores here." in text_of(at) and list(at.dataframe[0].value["value"]) == ["2%"]
 
 
 def test_claims_browser_filters_and_flags_conflicts(open_page):
@@ -102,6 +113,7 @@ def test_claims_browser_filters_and_flags_conflicts(open_page):
     assert len(at.dataframe[0].value) == 13
     at.multiselect(key="f_type").select("efficiency").run()
     assert list(at.dataframe[0].value["value"]) == ["40x"]
+    assert list(at.dataframe[0].value["kind"]) == ["ratio"]
     at = open_page("claims", conflicts="1")
     frame = at.dataframe[0].value
     assert len(frame) == 2 and frame["conflict"].str.startswith("contradicted by").all()
@@ -122,11 +134,13 @@ def test_missing_store_explains_how_to_build(monkeypatch, tmp_path):
     assert "kg build" in at.info[0].value
 
 
-@pytest.mark.parametrize("page", ["method", "paper"])
-def test_page_runs_on_its_own(store, monkeypatch, page):
+@pytest.mark.parametrize("page, params", [("method", {"method": "KAN"}), ("paper", {"paper": XSS_ID}),
+                                          ("compare", {"a": "KAN", "b": "MLP"}), ("conflicts", {}),
+                                          ("entity", {"dataset": "CIFAR-10"})])
+def test_page_runs_on_its_own(store, monkeypatch, page, params):
     monkeypatch.setenv("KG_STORE", str(store))
     at = AppTest.from_file(str(ROOT / "app" / "app_pages" / f"{page}.py"), default_timeout=60)
-    at.query_params.update({"method": "KAN"} if page == "method" else {"paper": XSS_ID})
+    at.query_params.update(params)
     at.run()
     assert not at.exception and not at.error
     assert not at.get("page_link")  # not routed: names are shown, not linked
@@ -165,3 +179,127 @@ def test_index_pages_list_entities_with_links(open_page):
     assert set(at.dataframe[0].value["name"]) == {"./method?method=" + m for m in ("KAN", "U-KAN", "MatrixKAN")}
     at = open_page("entity")
     assert [t.label for t in at.tabs] == ["Datasets (8)", "Tasks (5)", "Metrics (6)"]
+
+
+# ------------------------------------------------------------------ results views, on papers whose results disagree
+
+RESULTS = ROOT / "tests" / "fixtures" / "records_results.jsonl"
+
+
+@pytest.fixture(scope="module")
+def results_store(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("results"), RESULTS)
+
+
+@pytest.fixture
+def open_results(results_store, monkeypatch):
+    return page_runner(results_store, monkeypatch)
+
+
+def summaries(at: AppTest) -> list[str]:
+    """The text of the page's summary lines (claims, conflicts)."""
+    return [unescape(re.sub(r"<[^>]+>", "", m.value)) for m in at.markdown if m.value.startswith('<div class="kg-summary">')]
+
+
+def chart_rows(at: AppTest):
+    """The data of the page's one Altair chart."""
+    import pyarrow as pa
+
+    [chart] = at.get("vega_lite_chart")
+    [data] = chart.proto.datasets
+    return pa.ipc.open_stream(data.data.data).read_pandas()
+
+
+def test_leaderboard_ranks_scores_and_links_paper_titles(open_results):
+    at = open_results("entity", dataset="ImageNet")
+    board = at.dataframe[0].value
+    assert list(zip(board["rank"], board["method_link"].str.split("=").str[1], board["value"])) == [
+        (1, "DeltaNet", "85.0%"), (2, "BetaNet", "82.5%"), (3, "GammaNet", "81.0%"), (4, "AlphaNet", "80.1%"), (5, "AlphaNet", "78.1%")]
+    assert list(board.columns) == ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
+    assert board["paper"][2] == "./paper?paper=gammanet-small-and-fast#GammaNet%3A%20Small%20%26%20Fast%20%3CNets%3E"
+    assert "top-1 accuracy on ImageNet (%): higher is better." in text_of(at)
+    gains = at.dataframe[1].value
+    assert list(zip(gains["method_link"], gains["baseline_link"], gains["kind"], gains["value"])) == [
+        ("./method?method=AlphaNet", "./method?method=BetaNet", "delta", "1.2%")]
+
+
+def test_sota_chart_has_every_dated_score_and_the_best_so_far(open_results):
+    at = open_results("entity", dataset="ImageNet")
+    rows = chart_rows(at)
+    assert list(rows["method"]) == ["AlphaNet", "BetaNet", "AlphaNet", "GammaNet"]  # DeltaNet has no date
+    assert list(rows["best"]) == [80.1, 82.5, 82.5, 82.5]
+    assert list(rows["status"]) == ["new best", "new best", "not a new best", "not a new best"]
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"interpolate": "step-after"' in spec
+    assert "Not shown: 1 of the board's scores, from papers without a publication date" in text_of(at)
+
+
+def test_board_choice_and_metric_direction(open_results):
+    at = open_results("entity", task="image classification", by="error")
+    assert at.selectbox(key="board_pick").value == "error on CIFAR-10 (%)"  # picked by ?by=
+    assert at.selectbox(key="board_pick").options == ["top-1 accuracy on ImageNet (%) · 5 results", "error on CIFAR-10 (%) · 2 results"]
+    assert list(at.dataframe[0].value["value"]) == ["2.5%", "3.1%"]  # lower error first
+    assert list(chart_rows(at)["best"]) == [3.1, 2.5]
+    at.selectbox(key="board_pick").select("top-1 accuracy on ImageNet (%)").run()
+    assert len(at.dataframe[0].value) == 5
+    at = open_results("entity", metric="top-1 accuracy")
+    assert {m.label: m.value for m in at.metric}["Better is"] == "higher ↑"
+
+
+def test_claims_page_shows_the_board_of_its_filters(open_results):
+    at = open_results("claims")
+    at.selectbox(key="f_dataset").select("CIFAR-10").run()
+    assert len(at.dataframe[0].value) == 2  # the claims
+    assert list(at.dataframe[1].value["method_link"]) == ["./method?method=GammaNet", "./method?method=AlphaNet"]
+    assert "No gains over a baseline." in text_of(at)
+
+
+def test_method_page_tables_say_the_kind_of_each_value(open_results):
+    at = open_results("method", method="AlphaNet")
+    beaten_by, beats = at.dataframe[0].value, at.dataframe[1].value
+    assert list(zip(beaten_by["method_link"], beaten_by["value"], beaten_by["kind"])) == [
+        ("./method?method=BetaNet", "82.5%", "score"), ("./method?method=GammaNet", "10x", "ratio")]
+    assert list(beats["kind"]) == ["score", "delta", "score", "score"]
+    assert beats["values"][1] == "1.2% (delta, top-1 accuracy, ImageNet)"
+    assert ("BetaNet", {"a": "AlphaNet", "b": "BetaNet"}) in links(at)
+
+
+def test_compare_shows_claims_both_ways(open_results):
+    at = open_results("compare", a="AlphaNet", b="BetaNet")
+    frame = at.dataframe[0].value
+    assert list(zip(frame["method_link"], frame["baseline_link"])) == [
+        ("./method?method=AlphaNet", "./method?method=BetaNet"), ("./method?method=BetaNet", "./method?method=AlphaNet")]
+    assert [m.value for m in at.metric] == ["1", "1"]
+    quotes = [m.value for m in at.markdown if m.value.startswith('<div class="kg-quote">')]
+    assert [unescape(q) for q in quotes] == [f'<div class="kg-quote">{s}</div>' for s in frame["sentence"]]
+    at.selectbox(key="a").select("GammaNet").run()
+    assert at.selectbox(key="b").options == ["AlphaNet"]
+    assert list(at.dataframe[0].value["value"]) == ["10x"]
+
+
+def test_conflicts_side_by_side(open_results):
+    at = open_results("conflicts")
+    assert summaries(at) == ["Opposite orderings: AlphaNet vs BetaNet on ImageNet (top-1 accuracy)",
+                         "Different scores: AlphaNet on ImageNet (top-1 accuracy)"]
+    quotes = [unescape(m.value) for m in at.markdown if m.value.startswith('<div class="kg-quote">')]
+    assert "AlphaNet reaches 80.1% top-1 accuracy on ImageNet." in quotes[2]
+    assert "In our reproduction, AlphaNet reaches 78.1% top-1 accuracy on ImageNet." in quotes[3]
+    assert [label for label, _ in links(at)] == ["AlphaNet: Scaling Convolutions", "BetaNet v2: Better Baselines"] * 2
+    at.selectbox(key="conflict_method").select("BetaNet").run()
+    assert len(summaries(at)) == 1
+
+
+def test_no_conflicts_is_an_answer(open_results, tmp_path, monkeypatch):
+    at = open_results("conflicts", method="GammaNet")
+    assert at.info[0].value == "No conflicting claims involve “GammaNet”."
+    assert len(summaries(at)) == 2  # the filter falls back to every conflict
+    one_paper = tmp_path / "records.jsonl"
+    one_paper.write_text(RESULTS.read_text().splitlines()[0] + "\n")
+    at = page_runner(build_store(tmp_path, one_paper), monkeypatch)("conflicts")
+    assert at.success[0].value.startswith("No conflicting claims") and not summaries(at)
+    assert not at.get("selectbox")
+
+
+def test_app_fixture_conflict_page(open_page):
+    at = open_page("conflicts")
+    assert summaries(at) == ["Opposite orderings: KAN vs MLP (accuracy)"]

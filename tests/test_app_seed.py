@@ -40,6 +40,8 @@ def test_every_page_renders_on_the_seed_graph(open_seed_page, seed_records):
         "method": {"method": method},
         "entity": {"dataset": datasets.most_common(1)[0][0]},
         "claims": {"method": method},
+        "compare": {"a": method},
+        "conflicts": {"method": method},
         "query": {},
         "export": {"method": method},
     }

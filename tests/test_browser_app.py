@@ -186,6 +186,8 @@ def test_sparql_example_runs(page, app_url):
         ("11-papers", "/paper", "Papers"),
         ("12-metric-error", "/entity?metric=error", "Leaderboard"),
         ("13-datasets-tasks-metrics", "/entity", "Datasets, tasks and metrics"),
+        ("14-compare-kan-mlp", "/compare?a=KAN&b=MLP", "Compare two methods"),
+        ("15-conflicts", "/conflicts", "Conflicting claims"),
     ],
 )
 def test_other_pages_render(page, app_url, name, path, expect):
@@ -204,3 +206,12 @@ def test_abstract_mentions_are_links(page, app_url):
     page.wait_for_url("**/method?method=MatrixKAN", timeout=WAIT_MS)
     page.get_by_role("heading", name="MatrixKAN", exact=True).wait_for(timeout=WAIT_MS)
     assert len(page.context.pages) == 1  # same tab
+
+
+def test_leaderboard_paper_links_open_their_paper(page, app_url):
+    """A leaderboard's paper cell links to the paper page with the title as the URL's fragment."""
+    page.goto(f"{app_url}/paper?paper=sharpdarts-faster-and-more-accurate-differentiable-architecture-search"
+              "#sharpDARTS%3A%20Faster%20and%20More%20Accurate%20Differentiable%20Architecture%20Search")
+    page.locator(".kg-title", has_text="sharpDARTS").first.wait_for(timeout=WAIT_MS)
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0

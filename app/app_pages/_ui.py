@@ -27,6 +27,8 @@ PAGE_FILES = {  # url path -> file, relative to app/
     "method": "app_pages/method.py",
     "entity": "app_pages/entity.py",
     "claims": "app_pages/claims.py",
+    "compare": "app_pages/compare.py",
+    "conflicts": "app_pages/conflicts.py",
     "query": "app_pages/query.py",
     "export": "app_pages/export.py",
 }
@@ -194,7 +196,7 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
     view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
-    columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "paper_link", "sentence"]
+    columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"]
     if "conflict" in view and view["conflict"].astype(bool).any():
         view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
         columns = ["flag", *columns, *(["conflict"] if "conflict" not in columns else [])]
@@ -204,11 +206,126 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
         "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
         "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
         "value_number": st.column_config.NumberColumn("value (number)"),
+        "kind": st.column_config.TextColumn("kind", help=KIND_HELP),
+        "values": st.column_config.TextColumn("every value (kind, metric, dataset)", width="large"),
         "conflict": st.column_config.TextColumn("conflict", width="medium"),
         "flag": st.column_config.TextColumn("⚠", width=28, help="contradicted by another paper"),
     }
     st.dataframe(pd.DataFrame(view[columns]), column_config=config, hide_index=True, width="stretch",
                  key=key, height=height or "auto")
+
+
+KIND_HELP = ("score: a level of a metric · delta: a gain or drop · ratio: a factor · range: two bounds · "
+             "bound: a level given as an inequality · amount: a count, duration or size")
+TITLE_TEXT = r"#(.*)$"  # a LinkColumn's display_text: the title a titled_paper_url carries
+
+
+def titled_paper_url(paper_id: str, title: str) -> str:
+    """The paper page's URL with the title as its fragment, for a LinkColumn that shows the title."""
+    from urllib.parse import quote
+
+    return f"{url('paper', paper=paper_id)}#{quote(title, safe='')}"
+
+
+def _result_links(frame):
+    """A results table with its method, baseline and paper cells as links."""
+    view = frame.assign(method_link=[entity_url("method", m) for m in frame["method"]],
+                        paper=[titled_paper_url(p, t) for p, t in zip(frame["paper_id"], frame["paper_title"])])
+    if "baseline" in view:
+        view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
+    return view
+
+
+RESULT_CONFIG = {
+    "rank": st.column_config.NumberColumn("rank", width=56),
+    "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
+    "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
+    "paper": st.column_config.LinkColumn("paper", display_text=TITLE_TEXT, width="medium"),
+    "kind": st.column_config.TextColumn("kind", help=KIND_HELP),
+    "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+}
+
+
+def board_table(frame, *, key: str) -> None:
+    """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence."""
+    columns = ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
+    st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
+                 height=min(35 * (len(frame) + 1) + 3, 560))
+
+
+def gains_table(frame, *, key: str) -> None:
+    """Gains over a baseline (explore.gains_frame), never ranked."""
+    if frame.empty:
+        st.caption("No gains over a baseline.")
+        return
+    columns = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
+    st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
+                 height=min(35 * (len(frame) + 1) + 3, 420))
+
+
+NO_TIME = "Only papers with a publication date can be placed in time; listing dates have no year."
+
+
+def sota_chart(frame, board) -> None:
+    """Every dated score of a board as a point, and a step line for the best so far (explore.sota_frame)."""
+    if len(frame) < 2:
+        shown = "one dated score" if len(frame) == 1 else "no dated scores"
+        st.info(f"{inert(board.title)} has {shown}: a chart over time needs two. {NO_TIME}")
+        return
+    import altair as alt
+    import pandas as pd
+
+    data = frame.assign(date=pd.to_datetime(frame["date"]),
+                        status=["new best" if record else "not a new best" for record in frame["record"]])
+    x = alt.X("date:T", title="publication date")
+    y_title = board.metric + (f" ({board.unit})" if board.unit else "")
+    line = alt.Chart(data).mark_line(interpolate="step-after", color="#d62728").encode(
+        x=x, y=alt.Y("best:Q", title=y_title, scale=alt.Scale(zero=False)))
+    points = alt.Chart(data).mark_circle(size=90, opacity=0.9).encode(
+        x=x, y=alt.Y("number:Q", title=y_title),
+        color=alt.Color("status:N", title="", scale=alt.Scale(domain=["new best", "not a new best"], range=["#d62728", "#4c78a8"])),
+        tooltip=[alt.Tooltip("method:N"), alt.Tooltip("value:N"), alt.Tooltip("date:T", title="published"),
+                 alt.Tooltip("paper_title:N", title="paper")])
+    st.altair_chart(alt.layer(line, points).properties(height=300), width="stretch")
+    undated = len(board.rows) - len(frame)
+    st.caption(f"{len(frame)} dated scores; the line is the best so far ({explore.direction_text(board.metric)})."
+               + (f" Not shown: {undated} of the board's scores, from papers without a publication date. {NO_TIME}"
+                  if undated else ""))
+
+
+def pick_board(boards, *, key: str, by: str = ""):
+    """The board to show: a choice when there are several, ``by`` (a metric or dataset) first."""
+    if len(boards) == 1:
+        return boards[0]
+    by_title = {board.title: board for board in boards}  # a title left over from another page is not an option
+
+    def label(title: str) -> str:
+        rows = len(by_title[title].rows) if title in by_title else 0
+        return f"{title} · {rows} result{'s' if rows != 1 else ''}"
+
+    preferred = next((i for i, b in enumerate(boards) if by in (b.metric, b.dataset)), 0)
+    return by_title[st.selectbox("Board", list(by_title), index=preferred, key=key, format_func=label)]
+
+
+def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
+    """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline."""
+    st.subheader("Leaderboard")
+    if not boards:
+        st.caption("No scores here. A leaderboard ranks score values only (a level of a metric, such as "
+                   "“80.67% top-1 accuracy”), never gains, ratios, ranges, bounds or amounts.")
+    else:
+        board = pick_board(boards, key=f"{key}_pick", by=by)
+        st.caption(inert(f"{board.title}: {explore.direction_text(board.metric)}. Scores only, one unit per board, "
+                         "the best row per method and paper; equal values share a rank."))
+        frame = explore.board_frame(board)
+        board_table(frame, key=f"{key}_table")
+        download_csv(frame, f"leaderboard-{explore.slug(board.title)}.csv", key=f"{key}_csv")
+        st.subheader("Best so far over time")
+        sota_chart(explore.sota_frame(index, board), board)
+    st.subheader(f"Gains over a baseline ({len(gains)})")
+    st.caption("By how much a method improves on a baseline (deltas, ratios, ranges), as written; "
+               "not ranked: a gain depends on its baseline.")
+    gains_table(gains, key=f"{key}_gains")
 
 
 def entity_index(label: str, index, *, key: str) -> None:

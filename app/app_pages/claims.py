@@ -1,4 +1,5 @@
-"""Claims browser: filter result claims; each row links to its paper and shows its evidence."""
+"""Claims browser: filter result claims (each row links to its paper and shows its evidence); the
+leaderboards and gains of the chosen dataset and metric (kg.results)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,7 @@ if loaded is not None:
                             unsafe_allow_html=True)
                 st.markdown(f'<div class="kg-quote">{_ui.inert(row.sentence)}</div>', unsafe_allow_html=True)
                 _ui.paper_link(row.paper_id, row.paper_title)
+    st.divider()
+    where = {k: v for k, v in (("dataset", dataset), ("metric", metric)) if v}
+    gains = explore.gains_frame(index, method=method, **where)
+    _ui.results_section(index, explore.boards(index, **where), gains, key="claims_board", by=metric)

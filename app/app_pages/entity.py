@@ -1,4 +1,4 @@
-"""Dataset / task / metric page: a leaderboard of the claims on it."""
+"""Dataset / task / metric page: its leaderboards (kg.results), the best over time, gains over a baseline, its claims."""
 
 from __future__ import annotations
 
@@ -34,23 +34,16 @@ if loaded is not None:
         st.caption(_ui.inert(view.label.capitalize() + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else "")))
         cols = st.columns(3)
         cols[0].metric("Papers", len(view.papers))
-        cols[1].metric("Claims", len(view.leaderboard))
+        cols[1].metric("Claims", len(view.claims))
         if view.label == "metric":
-            cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"))
-        st.subheader("Leaderboard")
-        board = view.leaderboard
-        metrics = explore.leaderboard_metrics(board) if view.label != "metric" else []
-        if metrics:
-            chosen = st.selectbox("Metric", ["all metrics", *metrics], key="board_metric",
-                                  index=1 + metrics.index(_ui.param("by")) if _ui.param("by") in metrics else 0)
-            if chosen != "all metrics":
-                board = explore.leaderboard(board, chosen)
-        st.caption("Claims with a value first, grouped by metric, best first (lower first where lower is better); "
-                   "click a header to sort.")
-        _ui.claim_table(board, key="leaderboard",
-                        columns=["method_link", "value", "metric", "dataset", "task", "direction", "type", "baseline_link", "paper_link", "sentence"])
-        if not board.empty:
-            _ui.download_csv(board, f"leaderboard-{explore.slug(view.name)}.csv", key="board_csv")
+            cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"),
+                           help="From kg/resources/metrics.tsv, each entry with the source of the metric's definition.")
+        else:
+            cols[2].metric("Leaderboards", len(view.boards))
+        _ui.results_section(index, view.boards, view.gains, key="board", by=_ui.param("by"))
+        with st.expander(f"Every claim naming {_ui.inert(view.name)} ({len(view.claims)})"):
+            _ui.claim_table(view.claims, key="entity_claims",
+                            columns=["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"])
         left, right = st.columns(2)
         with left:
             st.subheader("Papers")

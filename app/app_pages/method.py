@@ -37,10 +37,19 @@ if loaded is not None:
 
         st.subheader(f"Beaten by ({len(view.beaten_by)})")
         st.caption(f"Claims that another method outperforms {_ui.inert(view.name)}.")
-        _ui.claim_table(view.beaten_by, key="beaten_by")
+        values = ["dataset", "metric", "value", "kind", "values", "paper_link", "sentence"]
+        _ui.claim_table(view.beaten_by, key="beaten_by", columns=["type", "method_link", *values])
         st.subheader(f"Its results: what it beats, improves, achieves ({len(view.beats)})")
-        st.caption(f"Claims with {_ui.inert(view.name)} as the subject.")
-        _ui.claim_table(view.beats, key="beats")
+        st.caption(f"Claims with {_ui.inert(view.name)} as the subject. “kind” is the kind of the claim's value "
+                   "(a score, or a gain over the baseline: delta, ratio, range); “every value” lists each value "
+                   "of the sentence with its kind, metric and dataset.")
+        _ui.claim_table(view.beats, key="beats", columns=["type", "baseline_link", *values])
+        rivals = explore.opponents(index, view.name)
+        if rivals:
+            st.markdown("**Compare with**")
+            for col, rival in zip(st.columns(min(4, len(rivals))) * len(rivals), rivals[:12]):
+                with col:
+                    _ui.link("compare", rival, icon=":material/compare_arrows:", a=view.name, b=rival)
 
         claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
         if claims:

@@ -61,5 +61,6 @@ if loaded is not None:
                     _ui.paper_link(row.paper.id, row.paper.title)
         conflicts = stats["conflicts"]
         if conflicts:
-            st.warning(f"{conflicts} claim{'s are' if conflicts != 1 else ' is'} contradicted by another paper.")
-            _ui.link("claims", "Review conflicting claims", icon=":material/balance:", conflicts="1")
+            st.warning(f"{conflicts} conflict{'s' if conflicts != 1 else ''} between papers: opposite orderings of two "
+                       "methods, or one method's scores that disagree.")
+            _ui.link("conflicts", "Review the conflicts", icon=":material/error:")

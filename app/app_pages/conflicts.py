@@ -1,0 +1,49 @@
+"""Conflicts: papers that order two methods oppositely, or report one method's score differently
+(kg.results.conflicts), with both evidence sentences side by side."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # _ui, also when this page runs on its own
+    sys.path.insert(0, _HERE)
+
+import _ui  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from kg import explore  # noqa: E402
+
+loaded = _ui.setup("Conflicts", ":material/error:")
+if loaded is not None:
+    graph, index = loaded
+    st.title("Conflicting claims")
+    st.caption("Opposite orderings: one paper says A outperforms B, another that B outperforms A, on the same "
+               "dataset and metric (one named by only one side counts as the same). Different scores: two papers "
+               "report one method's score on the same dataset and metric more than half a point apart "
+               "(percentages, points), else more than 2 % apart.")
+    involved = sorted({m for c in index.conflicts for m in (c.method_a, c.method_b)}, key=str.lower)
+    wanted = _ui.param("method")
+    if wanted and wanted not in involved:
+        st.info(f"No conflicting claims involve “{_ui.inert(wanted)}”.")
+    method = st.selectbox("Method", ["", *involved], key="conflict_method", format_func=lambda m: m or "every method",
+                          index=1 + involved.index(wanted) if wanted in involved else 0) if involved else ""
+    found = explore.conflicts_of(index, method)
+    if not found:
+        st.success("No conflicting claims: no two papers order a pair of methods oppositely or disagree on a "
+                   "method's score, on the same dataset and metric.")
+    else:
+        st.caption(f"{len(found)} conflict{'s' if len(found) != 1 else ''}")
+    for conflict in found:
+        with st.container(border=True):
+            st.markdown(f'<div class="kg-summary">{explore.conflict_heading(conflict, links=True)}</div>', unsafe_allow_html=True)
+            sides = ((conflict.paper_a, conflict.method_a, conflict.value_a, conflict.sentence_a),
+                     (conflict.paper_b, conflict.method_b, conflict.value_b, conflict.sentence_b))
+            for col, (paper_id, subject, value, sentence) in zip(st.columns(2), sides):
+                with col:
+                    record = index.records.get(paper_id)
+                    _ui.paper_link(paper_id, record.paper.title if record else paper_id)
+                    if value:
+                        st.caption(_ui.inert(f"{subject}: {value}"))
+                    st.markdown(f'<div class="kg-quote">{_ui.inert(sentence)}</div>', unsafe_allow_html=True)
