@@ -133,6 +133,9 @@ class EndpointBackend:
             raise QueryError(f"the endpoint {self.url} answered HTTP {error.code}: {detail}") from None
         except (URLError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):  # it answers, just not in time: the query's timeout
+                raise QueryError(f"the endpoint {self.url} gave no answer within {self.timeout:g} s "
+                                 "(timeout; use --timeout to allow more)") from None
             raise QueryError(f"cannot reach the SPARQL endpoint {self.url} ({reason})") from None
 
 
