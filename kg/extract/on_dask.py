@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import partial
 
@@ -122,17 +122,27 @@ def draft_on_dask(
     on_progress: Callable[[int], None] | None = None,
 ) -> list[_Draft]:
     """The drafts of ``papers``, in their order, extracted on the Dask cluster at ``address``."""
-    pieces = chunks(papers, chunk_size, batch_size)
-    done: list[list[_Draft] | None] = [None] * len(pieces)
     options = _portable(options)
+    # (by partial: Client.map has a batch_size of its own)
+    task = partial(_draft_chunk, options=options, batch_size=batch_size, version=EXTRACTOR_VERSION)
     with connect(address) as client:
-        _load_on_workers(client, options)
-        task = partial(_draft_chunk, options=options, batch_size=batch_size, version=EXTRACTOR_VERSION)
-        futures = client.map(task, pieces, pure=False)  # (Client.map has a batch_size of its own)
-        place = {future.key: i for i, future in enumerate(futures)}
-        for future in as_completed(futures):
-            drafts = done[place[future.key]] = future.result()
-            future.release()
-            if on_progress:
-                on_progress(len(drafts))
+        try:
+            _load_on_workers(client, options)
+            return _gather(client, task, chunks(papers, chunk_size, batch_size), on_progress)
+        finally:  # workers that join the scheduler later need not load (nor import) the extractor
+            with suppress(Exception):
+                client.unregister_worker_plugin(PLUGIN)
+
+
+def _gather(client: Client, task: Callable, pieces: list[list[Paper]],
+            on_progress: Callable[[int], None] | None) -> list[_Draft]:
+    """One task per chunk; results taken as they complete, returned in the chunks' order."""
+    futures = client.map(task, pieces, pure=False)
+    place = {future.key: i for i, future in enumerate(futures)}
+    done: list[list[_Draft]] = [[] for _ in pieces]
+    for future in as_completed(futures):
+        drafts = done[place[future.key]] = future.result()
+        future.release()
+        if on_progress:
+            on_progress(len(drafts))
     return [draft for chunk in done for draft in chunk]
