@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExtractionError
+from .extract.workers import DASK_CHUNK, auto_processes
 from .ingest import Problem, ingest, merge_papers
 from .records import Paper, PaperRecord
 from .store import exists, read_records, read_records_file, write_store
@@ -44,10 +45,13 @@ def build(
     *,
     records_file: str | Path | None = None,
     n_process: int = 0,
+    dask: str | None = None,
+    chunk_size: int = DASK_CHUNK,
     on_stage: Callable[[str, int | None], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build (or update) the store at ``store``; see the module docstring."""
+    """Build (or update) the store at ``store``; see the module docstring. ``dask``: extract on the Dask
+    scheduler at this address, or on a LocalCluster (``"local"``), in chunks of ``chunk_size`` papers."""
     stage = on_stage or (lambda _name, _total: None)
     problems: list[str] = []
     if records_file is not None:
@@ -79,10 +83,9 @@ def build(
     todo = [kept[pid].paper for pid, draft in drafts.items() if draft is None]
     if todo:
         stage("Extracting", len(todo))
-        from .extract.workers import auto_processes
-
         processes = n_process or auto_processes(len(todo))
-        for draft in pipeline.draft_papers(todo, n_process=processes, on_progress=on_progress):
+        for draft in pipeline.draft_papers(todo, n_process=processes, on_progress=on_progress, dask=dask,
+                                           chunk_size=chunk_size):
             drafts[draft.paper.id] = draft
     stage("Naming", None)
     records = pipeline.canonicalise(list(drafts.values()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("spacy", "rdflib", "pyoxigraph", "neo4j", "streamlit", "pandas", "networkx", "torch")
+HEAVY = ("spacy", "rdflib", "pyoxigraph", "neo4j", "streamlit", "pandas", "networkx", "torch", "dask", "distributed")
 
 
 def _modules_after(code: str) -> set[str]:

@@ -24,6 +24,10 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3  # finished, but some input was skipped (each skip was warned about)
 
+DASK_HELP = ("Extract on a Dask cluster: a scheduler address (tcp://HOST:8786) whose workers have the same papers-kg "
+             "installed, or 'local' for a LocalCluster of one worker process per core. Same output as without.")
+CHUNK_HELP = "With --dask: papers per task (rounded up to whole spaCy batches)."
+
 
 def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)

