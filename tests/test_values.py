@@ -141,3 +141,21 @@ def test_a_previous_record_is_not_this_papers_score():  # seed paper 'Analyzing 
     sentence = ("Our modifications improve the previous record FID of 2.41 in ImageNet-512 synthesis to 1.81, "
                 "achieved using fast deterministic sampling.")
     assert read(sentence, ["FID"], ["ImageNet-512"]) == []
+
+
+def test_each_gain_takes_the_dataset_it_is_written_with():  # t247
+    sentence = ("For collaborative filtering, the approach is evaluated on the MovieLens 100K with a 5.1% improvement, "
+                "on MovieLens 1M with a 5.4% improvement and on Book-Crossing with a 2.8% improvement, while for link "
+                "prediction on the ogbl-ddi dataset with a 1.6% refinement with respect to the respective baselines.")
+    datasets = ["MovieLens 100K", "MovieLens 1M", "Book-Crossing", "ogbl-ddi dataset"]
+    assert [(t, k, d) for t, k, _n, _u, _m, d in read(sentence, [], datasets)] == [  # '1M' in a name is no amount
+        ("5.1%", "delta", "MovieLens 100K"), ("5.4%", "delta", "MovieLens 1M"), ("2.8%", "delta", "Book-Crossing"),
+        ("1.6%", "delta", "ogbl-ddi dataset")]
+
+
+def test_ranges_with_units_on_both_sides_and_numbers_without_any():  # seed sentences
+    assert read("The experimental results suggest that AP improves the performance by 3% - 4%.") == [
+        ("3% - 4%", "range", 4.0, "%", None, None)]
+    assert read("We find that AdvMoE achieves 1% ~ 4% adversarial robustness improvement over the dense CNN.",
+                ["adversarial robustness"]) == [("1% ~ 4%", "range", 4.0, "%", "adversarial robustness", None)]
+    assert read("We show a change of regime phenomenon of the norms when the width increases from 3 to 4.") == []
