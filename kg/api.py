@@ -78,7 +78,7 @@ class _Queries:
 
     def named(self, query_name: str, /, *, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
               **params: Any):
-        """Run ``ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
+        """Run ``kg/ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
         named = load_named(query_name)
         result = self.query(named.text, named.bindings(params), timeout=timeout, limit=limit, trusted=True)
         frame = to_frame(result)

@@ -783,7 +783,7 @@ def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = 
 
 
 def example_queries() -> dict[str, "object"]:
-    """The named SPARQL queries (``ontology/queries/*.rq``) with their parsed headers, by name."""
+    """The named SPARQL queries (``kg/ontology/queries/*.rq``) with their parsed headers, by name."""
     from .queries import load_named, named_queries
 
     return {name: load_named(name) for name in named_queries()}
@@ -820,7 +820,7 @@ class CypherConsole:
 
     @staticmethod
     def examples() -> dict[str, tuple[str, dict[str, str | None]]]:
-        """Named Cypher queries (``ontology/queries/*.cypher``): text and parameters (None = required)."""
+        """Named Cypher queries (``kg/ontology/queries/*.cypher``): text and parameters (None = required)."""
         from . import cypher
 
         return {name: cypher.named_query(name) for name in cypher.named_cypher_queries()}

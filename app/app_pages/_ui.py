@@ -102,7 +102,7 @@ def _named(store: str, stamp: float, name: str, params: tuple[tuple[str, str], .
 
 
 def named(name: str, **params: str):
-    """A named query's result (``ontology/queries/<name>.rq``), cached until the store is rebuilt."""
+    """A named query's result (``kg/ontology/queries/<name>.rq``), cached until the store is rebuilt."""
     return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
 
 

@@ -216,7 +216,7 @@ def _print_result(result, fmt: str) -> None:
 def cypher_command(
     query: Optional[str] = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
     param: List[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
-    named: Optional[str] = typer.Option(None, "--named", help="Run ontology/queries/NAME.cypher instead of QUERY."),
+    named: Optional[str] = typer.Option(None, "--named", help="Run kg/ontology/queries/NAME.cypher instead of QUERY."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
     user: Optional[str] = typer.Option(
