@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BackendError
+from .errors import BackendError, require
 
 DEFAULT_PORT = 7687
 DEFAULT_DATABASE = "kg"
@@ -222,6 +222,7 @@ def start(
     so a killed test run leaves no server behind).
     """
     data_dir = Path(data_dir or default_data_dir()).resolve()
+    require("neo4j", "neo4j", "arcadedb_embedded")
     data_dir.mkdir(parents=True, exist_ok=True)
     existing = running(data_dir)
     if existing is not None:
