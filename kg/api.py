@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .queries import check_read_only, load_named, named_queries
 from .records import Entity, PaperRecord, collect_entities
 from .store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
@@ -32,7 +32,8 @@ _PROLOGUE_PREFIXES = {
 
 
 def default_store() -> Path:
-    return Path(os.environ.get("KG_STORE") or "kg-store")
+    """``$KG_STORE`` when set, else ``./kg-store`` (see :mod:`kg.settings`)."""
+    return settings.store()
 
 
 def with_prefixes(query: str) -> str:

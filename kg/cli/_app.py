@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,8 +43,10 @@ def fail(message: str) -> None:
 
 
 def default_store() -> Path:
-    """``KG_STORE`` when set, else ``./kg-store``."""
-    return Path(os.environ.get("KG_STORE") or "kg-store")
+    """``KG_STORE`` when set, else ``./kg-store`` (see :mod:`kg.settings`)."""
+    from ..settings import store
+
+    return store()
 
 
 @contextmanager
