@@ -1,7 +1,9 @@
 """Shared frame for the explorer's pages: store loading, caching, links, styles.
 
-Every page imports this first; it works both under ``st.navigation`` (the entry
-``app/streamlit_app.py``) and when a page file is run on its own.
+Every page imports this first (``import _ui``, then lays out after ``_ui.setup``); it works both under
+``st.navigation`` (the entry ``app/streamlit_app.py`` puts this folder on the path) and when a page
+file is run on its own (Streamlit puts the page's folder on the path). It puts the checkout's ``kg``
+ahead of an installed copy, once for every page.
 """
 
 from __future__ import annotations
