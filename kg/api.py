@@ -31,11 +31,6 @@ _PROLOGUE_PREFIXES = {
 }
 
 
-def default_store() -> Path:
-    """``$KG_STORE`` when set, else ``./kg-store`` (see :mod:`kg.settings`)."""
-    return settings.store()
-
-
 def with_prefixes(query: str) -> str:
     """``query`` with PREFIX lines for the standard prefixes it uses but does not declare."""
     import re
@@ -98,7 +93,7 @@ class KnowledgeGraph(_Queries):
     """
 
     def __init__(self, store: str | Path | None = None, backend: str = "oxigraph"):
-        self._version = open_version(store if store is not None else default_store())
+        self._version = open_version(store if store is not None else settings.store())
         self.path = self._version.path
         self.backend_name = backend
         try:

@@ -833,12 +833,15 @@ def cypher_console() -> CypherConsole | None:
     ``$NEO4J_PASSWORD``; give that user the ``reader`` role), else the local server of
     ``kg neo4j start``, as its read-only user.
     """
+    connection = None
     try:
         from .bolt import connect
 
         connection = connect(read_only=True, timeout=3.0)
         connection.driver.verify_connectivity()
     except Exception:  # not installed, not configured, not running, no read-only user or refusing us: no Cypher tab
+        if connection is not None:
+            connection.driver.close()
         return None
     return CypherConsole(connection.driver, connection.database, connection.where, connection.probe)
 

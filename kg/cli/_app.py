@@ -9,6 +9,8 @@ from typing import Iterator
 
 import typer
 
+from ..settings import store as default_store  # noqa: F401  ($KG_STORE, else ./kg-store)
+
 app = typer.Typer(
     name="kg",
     help="papers-kg: a knowledge graph of ML papers, methods, datasets, metrics, tasks and claims.",
@@ -40,13 +42,6 @@ def fail(message: str) -> None:
     """Stop with a one-line error and no traceback."""
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(EXIT_ERROR)
-
-
-def default_store() -> Path:
-    """``KG_STORE`` when set, else ``./kg-store`` (see :mod:`kg.settings`)."""
-    from ..settings import store
-
-    return store()
 
 
 @contextmanager
