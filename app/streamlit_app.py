@@ -1,12 +1,20 @@
 """papers-kg explorer: the entry point (`streamlit run app/streamlit_app.py`).
 
 A router over the pages in ``app_pages/``; the graph store comes from $KG_STORE
-or the sidebar. Every page also runs on its own.
+or the sidebar. Every page also runs on its own. Pages import their shared frame as ``_ui``
+(``app_pages/_ui.py``): a page run on its own finds it beside itself, routed pages find it here.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
+
+PAGES_DIR = str(Path(__file__).resolve().parent / "app_pages")
+if PAGES_DIR not in sys.path:
+    sys.path.insert(0, PAGES_DIR)
 
 st.set_page_config(page_title="papers-kg explorer", page_icon=":material/hub:", layout="wide")
 st.session_state["_kg_nav"] = True  # pages link to each other only when routed

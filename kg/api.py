@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .queries import check_read_only, load_named, named_queries
 from .records import Entity, PaperRecord, collect_entities
 from .store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
@@ -29,10 +29,6 @@ _PROLOGUE_PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
-
-
-def default_store() -> Path:
-    return Path(os.environ.get("KG_STORE") or "kg-store")
 
 
 def with_prefixes(query: str) -> str:
@@ -78,7 +74,7 @@ class _Queries:
 
     def named(self, query_name: str, /, *, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
               **params: Any):
-        """Run ``ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
+        """Run ``kg/ontology/queries/<query_name>.rq`` with its parameters; columns as its header documents."""
         named = load_named(query_name)
         result = self.query(named.text, named.bindings(params), timeout=timeout, limit=limit, trusted=True)
         frame = to_frame(result)
@@ -97,7 +93,7 @@ class KnowledgeGraph(_Queries):
     """
 
     def __init__(self, store: str | Path | None = None, backend: str = "oxigraph"):
-        self._version = open_version(store if store is not None else default_store())
+        self._version = open_version(store if store is not None else settings.store())
         self.path = self._version.path
         self.backend_name = backend
         try:

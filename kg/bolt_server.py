@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BackendError
+from .errors import BackendError, require
+from .settings import PASSWORD_ENV, bolt_dir, neo4j_password
 
 DEFAULT_PORT = 7687
 DEFAULT_DATABASE = "kg"
@@ -40,7 +41,6 @@ _READER_GROUP_JSON = '{"resultSetLimit": -1, "readTimeout": -1, "access": [], "t
 DEFAULT_QUERY_TIMEOUT_S = 60.0
 DEFAULT_HEAP = "1g"
 HOST = "127.0.0.1"
-PASSWORD_ENV = "NEO4J_PASSWORD"
 _CHILD_PASSWORD_ENV = "KG_BOLT_ROOT_PASSWORD"
 _CHILD_READER_ENV = "KG_BOLT_READER_PASSWORD"
 _PID_FILE = "server.pid"
@@ -52,8 +52,8 @@ _MIN_PASSWORD = 8  # ArcadeDB refuses shorter root passwords
 
 
 def default_data_dir() -> Path:
-    """``KG_BOLT_DIR`` when set, else ``./.kg/bolt``."""
-    return Path(os.environ.get("KG_BOLT_DIR") or ".kg/bolt")
+    """``KG_BOLT_DIR`` when set, else ``./.kg/bolt`` (see :mod:`kg.settings`)."""
+    return bolt_dir()
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def local_password(data_dir: Path) -> str:
     path = Path(data_dir) / _CREDENTIALS_FILE
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    from_env = os.environ.get(PASSWORD_ENV)
+    from_env = neo4j_password()
     if from_env:
         return from_env
     raise BackendError(
@@ -109,7 +109,7 @@ def _ensure_password(data_dir: Path) -> str:
     path = data_dir / _CREDENTIALS_FILE
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    from_env = os.environ.get(PASSWORD_ENV)
+    from_env = neo4j_password()
     if from_env:
         if len(from_env) < _MIN_PASSWORD:
             raise BackendError(f"{PASSWORD_ENV} must have at least {_MIN_PASSWORD} characters for the local server")
@@ -222,6 +222,7 @@ def start(
     so a killed test run leaves no server behind).
     """
     data_dir = Path(data_dir or default_data_dir()).resolve()
+    require("neo4j", "neo4j", "arcadedb_embedded")
     data_dir.mkdir(parents=True, exist_ok=True)
     existing = running(data_dir)
     if existing is not None:

@@ -18,7 +18,7 @@ Layered guards, because a Bolt server may not enforce the access mode (ArcadeDB'
 On timeout the query is terminated on the server (``TERMINATE TRANSACTIONS``, found by a tag comment),
 so the server stops computing it; the local server's watchdog also ends abandoned queries.
 
-Named queries live in ``ontology/queries/<name>.cypher``; a ``// params:`` header line lists their
+Named queries live in ``kg/ontology/queries/<name>.cypher``; a ``// params:`` header line lists their
 parameters (``name=''`` gives a default).
 """
 
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BackendError, QueryError
+from .settings import QUERIES_DIR
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_LIMIT = 1000
 
@@ -321,7 +321,7 @@ def named_cypher_queries() -> list[str]:
 
 
 def named_query(name: str) -> tuple[str, dict[str, Any | None]]:
-    """The text of ``ontology/queries/<name>.cypher`` and its parameters (None = required)."""
+    """The text of ``kg/ontology/queries/<name>.cypher`` and its parameters (None = required)."""
     path = QUERIES_DIR / f"{name}.cypher"
     if not re.fullmatch(r"[a-z0-9_]+", name) or not path.exists():
         raise QueryError(f"no named Cypher query {name!r}; known: {', '.join(named_cypher_queries())}")

@@ -29,3 +29,19 @@ class BackendError(KGError):
 
 class ShapeError(KGError):
     """The graph does not conform to the SHACL shapes."""
+
+
+class MissingExtra(KGError):
+    """An optional part of papers-kg is not installed."""
+
+
+def require(extra: str, *modules: str) -> None:
+    """Stop with one line naming the extra (``papers-kg[extra]``) when one of ``modules`` is not installed.
+
+    Looks the modules up without importing them, so checking stays cheap.
+    """
+    from importlib.util import find_spec
+
+    for module in modules:
+        if find_spec(module) is None:
+            raise MissingExtra(f"{module} is not installed; pip install 'papers-kg[{extra}]'")

@@ -783,7 +783,7 @@ def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = 
 
 
 def example_queries() -> dict[str, "object"]:
-    """The named SPARQL queries (``ontology/queries/*.rq``) with their parsed headers, by name."""
+    """The named SPARQL queries (``kg/ontology/queries/*.rq``) with their parsed headers, by name."""
     from .queries import load_named, named_queries
 
     return {name: load_named(name) for name in named_queries()}
@@ -820,7 +820,7 @@ class CypherConsole:
 
     @staticmethod
     def examples() -> dict[str, tuple[str, dict[str, str | None]]]:
-        """Named Cypher queries (``ontology/queries/*.cypher``): text and parameters (None = required)."""
+        """Named Cypher queries (``kg/ontology/queries/*.cypher``): text and parameters (None = required)."""
         from . import cypher
 
         return {name: cypher.named_query(name) for name in cypher.named_cypher_queries()}
@@ -829,35 +829,21 @@ class CypherConsole:
 def cypher_console() -> CypherConsole | None:
     """A Cypher console when the Neo4j integration is installed and a Bolt server answers, else None.
 
-    The server: ``$NEO4J_URI`` (user ``$NEO4J_USER`` or neo4j, password ``$NEO4J_PASSWORD``; give that
-    user the ``reader`` role), else the local server started with ``kg neo4j start``, as its read-only user.
+    The server: the rule of :func:`kg.bolt.connect` (``$NEO4J_URI`` as ``$NEO4J_USER`` with
+    ``$NEO4J_PASSWORD``; give that user the ``reader`` role), else the local server of
+    ``kg neo4j start``, as its read-only user.
     """
-    import os
-
-    here = Path(__file__).resolve().parent  # this checkout's modules only (an editable install elsewhere may also answer)
-    if not (here / "cypher.py").is_file() or not (here / "bolt_server.py").is_file():
-        return None
-    from neo4j import GraphDatabase
-
-    from . import bolt_server, cypher
-
-    probe = None
+    connection = None
     try:
-        uri = os.environ.get("NEO4J_URI")
-        if uri:
-            auth = (os.environ.get("NEO4J_USER") or "neo4j", os.environ.get(bolt_server.PASSWORD_ENV) or "")
-            database = os.environ.get("NEO4J_DATABASE") or None
-        else:
-            server = bolt_server.running()
-            if server is None:
-                return None
-            uri, auth, database = server.uri, server.reader_auth(), server.database
-            probe = cypher.wal_probe(server.data_dir / "databases" / database)
-        driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=3.0)
-        driver.verify_connectivity()
-    except Exception:  # not configured, not running, no read-only user or refusing us: no Cypher tab
+        from .bolt import connect
+
+        connection = connect(read_only=True, timeout=3.0)
+        connection.driver.verify_connectivity()
+    except Exception:  # not installed, not configured, not running, no read-only user or refusing us: no Cypher tab
+        if connection is not None:
+            connection.driver.close()
         return None
-    return CypherConsole(driver, database, uri, probe)
+    return CypherConsole(connection.driver, connection.database, connection.where, connection.probe)
 
 
 # ------------------------------------------------------------------ export

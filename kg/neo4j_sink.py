@@ -1,6 +1,6 @@
 """PaperRecords -> a property graph in Neo4j (or any Bolt server running the same Cypher subset).
 
-The model is documented in ``ontology/property-graph.md``. :func:`rows_for` turns records into
+The model is documented in ``kg/ontology/property-graph.md``. :func:`rows_for` turns records into
 plain row batches (pure, testable without a server); :func:`load` writes them with the official
 driver: uniqueness constraints and indexes first, then ``UNWIND $rows AS row MERGE ...`` in
 batches, so loading the same records again changes nothing. :func:`write_neo4j_csv` writes the

@@ -1,4 +1,4 @@
-"""Named queries (``ontology/queries/<name>.rq``) and the read-only gate for user queries.
+"""Named queries (``kg/ontology/queries/<name>.rq``) and the read-only gate for user queries.
 
 A named query file starts with comment headers::
 
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
+from .settings import QUERIES_DIR
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 PARAM_PREFIX = "param_"
 _HEADER = re.compile(r"^#\s*(name|description|param|columns):\s*(.*)$")
 _PARAM = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*"([^"]*)")?\s*(.*)$')
@@ -60,13 +60,13 @@ class NamedQuery:
 
 def named_queries() -> list[str]:
     """Names of the named SPARQL queries, sorted."""
-    return sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
 
 
 @lru_cache(maxsize=None)
 def load_named(name: str) -> NamedQuery:
     """The named query ``name`` with its parsed header."""
-    path = QUERY_DIR / f"{name}.rq"
+    path = QUERIES_DIR / f"{name}.rq"
     if not re.fullmatch(r"[A-Za-z0-9_]+", name) or not path.is_file():
         raise QueryError(f"no named query {name!r}; known: {', '.join(named_queries())}")
     text = path.read_text(encoding="utf-8")

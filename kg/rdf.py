@@ -1,4 +1,4 @@
-"""PaperRecords -> RDF triples (pyoxigraph terms), following ``ontology/kg.ttl``.
+"""PaperRecords -> RDF triples (pyoxigraph terms), following ``kg/ontology/kg.ttl``.
 
 Every IRI comes from :mod:`kg.ids`, so the same records always give the same triples.
 No blank nodes are used: exports re-parse to exactly the same triple count.

@@ -1,4 +1,4 @@
-"""SHACL validation of the data graph against ``ontology/shapes.ttl`` (pyshacl)."""
+"""SHACL validation of the data graph against ``kg/ontology/shapes.ttl`` (pyshacl)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+from .settings import SHAPES
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("spacy", "rdflib", "pyoxigraph", "neo4j", "streamlit", "pandas", "networkx", "torch", "dask", "distributed")
 
 
@@ -27,3 +29,12 @@ def test_lazy_api_attribute():
     import kg
 
     assert callable(kg.open)
+
+
+@pytest.mark.parametrize("blocked, argv", [("neo4j", ["cypher", "RETURN 1"]),
+                                           ("arcadedb_embedded", ["neo4j", "start", "--data", "bolt"])])
+def test_a_missing_extra_is_one_line_naming_it(tmp_path, blocked, argv):
+    code = f"import sys; sys.modules[{blocked!r}] = None; sys.argv = ['kg', *{argv!r}]; from kg.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {blocked} is not installed; pip install 'papers-kg[neo4j]'\n"

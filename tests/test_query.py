@@ -11,7 +11,7 @@ from _graph_helpers import FIXTURE, KAN, run_kg
 
 from kg import store as kg_store
 from kg.errors import QueryError
-from kg.queries import QUERY_DIR, check_read_only, load_named, named_queries
+from kg.queries import QUERIES_DIR, check_read_only, load_named, named_queries
 
 UPDATES = [
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
@@ -47,7 +47,7 @@ def test_named_query_header_matches_projection(name):
 
 
 def test_readme_documents_every_query():
-    readme = (QUERY_DIR / "README.md").read_text()
+    readme = (QUERIES_DIR / "README.md").read_text()
     for name in named_queries():
         query = load_named(name)
         assert f"`{name}`" in readme

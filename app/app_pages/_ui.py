@@ -1,12 +1,13 @@
 """Shared frame for the explorer's pages: store loading, caching, links, styles.
 
-Every page imports this first; it works both under ``st.navigation`` (the entry
-``app/streamlit_app.py``) and when a page file is run on its own.
+Every page imports this first (``import _ui``, then lays out after ``_ui.setup``); it works both under
+``st.navigation`` (the entry ``app/streamlit_app.py`` puts this folder on the path) and when a page
+file is run on its own (Streamlit puts the page's folder on the path). It puts the checkout's ``kg``
+ahead of an installed copy, once for every page.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 import kg  # noqa: E402
-from kg import explore  # noqa: E402
+from kg import explore, settings  # noqa: E402
 
 inert = explore.inert  # every piece of data or user text a page shows as Markdown or HTML goes through this
 
@@ -61,12 +62,10 @@ mark.kg-claim { background: #fff6bf; padding: 1px 0; border-radius: 2px; box-sha
 
 
 def default_store() -> str:
-    return os.environ.get("KG_STORE") or "kg-store"
+    return str(settings.store())
 
 
-def sparql_endpoint() -> str | None:
-    """``$KG_SPARQL_ENDPOINT``: a SPARQL endpoint the query console sends its queries to (else the store)."""
-    return os.environ.get("KG_SPARQL_ENDPOINT", "").strip() or None
+sparql_endpoint = settings.sparql_endpoint
 
 
 def _stamp(store: str) -> float:
@@ -102,14 +101,11 @@ def _named(store: str, stamp: float, name: str, params: tuple[tuple[str, str], .
 
 
 def named(name: str, **params: str):
-    """A named query's result (``ontology/queries/<name>.rq``), cached until the store is rebuilt."""
+    """A named query's result (``kg/ontology/queries/<name>.rq``), cached until the store is rebuilt."""
     return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
 
 
-def store_root() -> Path:
-    """The folder the sidebar may open stores under: $KG_STORE_ROOT, else the configured store's folder."""
-    # abspath, not resolve: the store is a link into .<store>.versions/, its folder is where it sits
-    return Path(os.environ.get("KG_STORE_ROOT") or Path(os.path.abspath(default_store())).parent).resolve()
+store_root = settings.store_root  # the folder the sidebar may open stores under
 
 
 def pick_store() -> str:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import _ui
+import streamlit as st
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:  # _ui, also when this page runs on its own
-    sys.path.insert(0, _HERE)
-
-import _ui  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from kg import explore  # noqa: E402
+from kg import explore
 
 FORMATS = {"GEXF (Gephi)": ("gexf", "application/xml"), "GraphML": ("graphml", "application/xml"),
            "Turtle": ("ttl", "text/turtle"), "JSON-LD": ("jsonld", "application/ld+json")}

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:  # _ui, also when this page runs on its own
-    sys.path.insert(0, _HERE)
+import _ui
+import streamlit as st
 
-import _ui  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from kg import explore  # noqa: E402
+from kg import explore
 
 loaded = _ui.setup("Paper", ":material/article:")
 if loaded is not None:

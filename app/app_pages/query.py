@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import _ui
+import streamlit as st
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:  # _ui, also when this page runs on its own
-    sys.path.insert(0, _HERE)
-
-import _ui  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from kg import explore  # noqa: E402
+from kg import explore, settings
 
 ROW_LIMIT, TIMEOUT_S = 1000, 10.0
 
@@ -51,9 +44,8 @@ def _sparql_target(graph):
 
 
 def _cypher() -> explore.CypherConsole | None:
-    import os
-
-    return _connect(os.environ.get("NEO4J_URI", ""), os.environ.get("KG_BOLT_DIR", ""))
+    server = settings.neo4j_server()
+    return _connect(server.uri if server else "", str(settings.bolt_dir()))
 
 
 loaded = _ui.setup("Query console", ":material/terminal:")

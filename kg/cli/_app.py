@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import typer
+
+from ..settings import store as default_store  # noqa: F401  ($KG_STORE, else ./kg-store)
 
 app = typer.Typer(
     name="kg",
@@ -41,11 +42,6 @@ def fail(message: str) -> None:
     """Stop with a one-line error and no traceback."""
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(EXIT_ERROR)
-
-
-def default_store() -> Path:
-    """``KG_STORE`` when set, else ``./kg-store``."""
-    return Path(os.environ.get("KG_STORE") or "kg-store")
 
 
 @contextmanager

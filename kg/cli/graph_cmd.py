@@ -142,13 +142,13 @@ def query_command(
 
 @app.command("validate")
 def validate_command(store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
-    """Check the graph against the SHACL shapes (ontology/shapes.ttl); exit 0 when it conforms."""
+    """Check the graph against the SHACL shapes (kg/ontology/shapes.ttl); exit 0 when it conforms."""
     from .. import api
 
     with api.open(store or default_store()) as graph:
         report = graph.validate()
     if report.conforms:
-        info(f"conforms: {report.triples} triples checked against ontology/shapes.ttl, 0 violations")
+        info(f"conforms: {report.triples} triples checked against kg/ontology/shapes.ttl, 0 violations")
         return
     typer.echo(report.text)
     info(f"does not conform: {report.violations} violations")

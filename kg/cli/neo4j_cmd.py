@@ -25,45 +25,23 @@ neo4j_app = typer.Typer(
 app.add_typer(neo4j_app, name="neo4j")
 
 _DATA_HELP = "Data folder of the local Bolt server (default: $KG_BOLT_DIR or ./.kg/bolt)."
-_URI_HELP = "Bolt URI of a Neo4j server (default: the local server started with `kg neo4j start`)."
-_USER_HELP = "User name for --uri (default neo4j); the password is read from NEO4J_PASSWORD."
+_URI_HELP = "Bolt URI of a Neo4j server (default: $NEO4J_URI, else the local server started with `kg neo4j start`)."
+_USER_HELP = "User name for --uri (default $NEO4J_USER or neo4j); the password is read from NEO4J_PASSWORD."
 
 
 def _data_dir(data: Optional[Path]) -> Path:
-    from ..bolt_server import default_data_dir
+    from ..settings import bolt_dir
 
-    return data or default_data_dir()
+    return data or bolt_dir()
 
 
 def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], database: Optional[str],
              *, read_only: bool = False):
-    """(driver, database, where, probe) for --uri, else for the local server.
+    """(driver, database, where, probe): the connection rule of :func:`kg.bolt.connect`."""
+    from ..bolt import connect
 
-    ``read_only``: the local server's read-only user, and a probe of its write-ahead log.
-    """
-    import os
-
-    from neo4j import GraphDatabase
-
-    from ..bolt_server import PASSWORD_ENV, running
-    from ..cypher import wal_probe
-
-    if uri:
-        password = os.environ.get(PASSWORD_ENV)
-        if not password:
-            raise BackendError(f"set {PASSWORD_ENV} to the password of {user or 'neo4j'} on {uri}")
-        driver = GraphDatabase.driver(uri, auth=(user or "neo4j", password), connection_timeout=10.0,
-                                      max_transaction_retry_time=5.0)
-        return driver, database, uri, None
-    folder = _data_dir(data)
-    server = running(folder)
-    if server is None:
-        raise BackendError(f"no local Bolt server is running in {folder}: run `kg neo4j start` or pass --uri")
-    auth = server.reader_auth() if read_only else (user or server.user, server.password())
-    driver = GraphDatabase.driver(server.uri, auth=auth, connection_timeout=10.0, max_transaction_retry_time=5.0)
-    db = database or server.database
-    probe = wal_probe(server.data_dir / "databases" / db) if read_only else None
-    return driver, db, server.uri, probe
+    connection = connect(uri, user, data, database, read_only=read_only)
+    return connection.driver, connection.database, connection.where, connection.probe
 
 
 @neo4j_app.command("start")
@@ -216,7 +194,7 @@ def _print_result(result, fmt: str) -> None:
 def cypher_command(
     query: Optional[str] = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
     param: List[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
-    named: Optional[str] = typer.Option(None, "--named", help="Run ontology/queries/NAME.cypher instead of QUERY."),
+    named: Optional[str] = typer.Option(None, "--named", help="Run kg/ontology/queries/NAME.cypher instead of QUERY."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
     user: Optional[str] = typer.Option(
