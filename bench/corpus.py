@@ -385,9 +385,9 @@ def make_paper(index: int, seed: int, seeds: Seeds, rng: random.Random) -> dict[
     return {"id": f"syn{seed}-{index:07d}", "title": title, "abstract": abstract}
 
 
-def write_corpus(path: str | Path, n: int, seed: int = 0) -> int:
+def write_corpus(path: str | Path, n: int, seed: int = 0, seeds: Seeds | None = None) -> int:
     """Write ``n`` papers to ``path`` (JSON Lines, atomically, streaming); returns the count."""
-    return write_jsonl(path, generate(n, seed))
+    return write_jsonl(path, generate(n, seed, seeds))
 
 
 def main() -> None:
