@@ -103,3 +103,9 @@ def test_scale_extracts_and_builds(tmp_path):
     _, results = _scale(tmp_path, 10, "ingest,extract,build")
     build = next(r for r in results if r["stage"] == "build")
     assert build["extra"]["meta"]["papers"] == 10 and build["disk_mb"] > 0
+
+
+def test_a_stage_does_not_inherit_the_benchmark_peak_rss(tmp_path):
+    ballast = bytearray(200 * 2 ** 20)  # the benchmark process, grown large
+    seconds, rss = scale.run_child([sys.executable, "-c", "pass"], tmp_path / "pass.log")
+    assert ballast and seconds > 0 and rss < 60
