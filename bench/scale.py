@@ -23,12 +23,14 @@ app         ``bench/app.py --store`` (Streamlit AppTest): server time per explor
 ==========  ==========================================================================================
 
 A stage reads what the previous one wrote under ``--out DIR/n<N>/``, so ``--stages bolt,app`` reruns
-those two on the store of an earlier run. Printed: the table (stage, N, seconds, papers/s, peak RSS,
-size on disk of what the stage wrote), the growth exponent between successive N of each stage's time
+those two on the store of an earlier run. Printed: the table (stage, N, wall seconds, CPU seconds of
+the stage and its workers, papers/s, peak RSS, size on disk of what the stage wrote, 1-minute load
+average when it ended), the growth exponent between successive N of each stage's wall time, CPU time
 and RSS (log(t2/t1) / log(N2/N1): 1 is linear; fixed costs such as interpreter start and model load
-pull it below 1 at small N), the explorer's page medians per N, and the machine (cores, load average),
-kg and extractor versions. Results also go to ``DIR/results.json``. Timings on a shared machine move
-between runs: compare figures of one run.
+pull it below 1 at small N; CPU time moves less than wall time when other jobs share the cores), the
+explorer's page times per N, and the machine (cores, load average), kg and extractor versions.
+Results also go to ``DIR/results.json``. Compare figures of one run: on a shared machine they move
+between runs.
 """
 
 from __future__ import annotations
@@ -57,14 +59,30 @@ PAGES = ("home", "search", "paper", "method", "dataset", "metric", "claims", "qu
 
 
 @dataclass
+class Usage:
+    """What one stage's process (with the children it waited for) used."""
+
+    seconds: float  # wall clock
+    cpu_s: float  # user + system, workers included: less sensitive to other jobs on the cores
+    rss_mb: float  # peak resident set of the largest single process
+
+
+@dataclass
 class Result:
     stage: str
     n: int
     seconds: float
+    cpu_s: float
     rss_mb: float
+    load: float  # 1-minute load average when the stage ended
     disk_mb: float | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, stage: str, n: int, usage: Usage, disk_mb: float | None = None, notes: str = "",
+           extra: dict | None = None) -> "Result":
+        return cls(stage, n, usage.seconds, usage.cpu_s, usage.rss_mb, os.getloadavg()[0], disk_mb, notes, extra or {})
 
 
 class StageFailed(Exception):
@@ -92,13 +110,13 @@ _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - began
 code = os.waitstatus_to_exitcode(status)
 with open(sys.argv[1], "w") as out:
-    json.dump({"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "code": code}, out)
+    json.dump({"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, out)
 sys.exit(code)
 """
 
 
-def run_child(command: list[str], log: Path) -> tuple[float, float]:
-    """Run ``command`` (output to ``log``); (seconds, peak RSS in MB of it and of its waited-for children)."""
+def run_child(command: list[str], log: Path) -> Usage:
+    """Run ``command`` (output to ``log``) and measure it with the children it waited for."""
     log.parent.mkdir(parents=True, exist_ok=True)
     usage = log.with_suffix(".usage.json")
     with log.open("w", encoding="utf-8") as out:
@@ -108,7 +126,7 @@ def run_child(command: list[str], log: Path) -> tuple[float, float]:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         raise StageFailed(f"{' '.join(command[1:4])} ... exited {done.returncode}: " + " | ".join(tail))
     measured = json.loads(usage.read_text(encoding="utf-8"))
-    return measured["seconds"], measured["maxrss_kb"] / 1024  # kB on Linux
+    return Usage(measured["seconds"], measured["cpu_s"], measured["maxrss_kb"] / 1024)  # kB on Linux
 
 
 def size_mb(path: Path) -> float:
@@ -135,35 +153,34 @@ class Run:
         self.records, self.store = self.dir / "records.jsonl", self.dir / "graph" / "store"
         self.bolt, self.logs = self.dir / "bolt", self.dir / "logs"
 
-    def python(self, stage: str, *args: str) -> tuple[float, float]:
+    def python(self, stage: str, *args: str) -> Usage:
         return run_child([sys.executable, *args], self.logs / f"{stage}.log")
 
     def corpus_stage(self) -> Result:
-        seconds, rss = self.python("corpus", "bench/corpus.py", str(self.n), "--seed", str(self.args.seed),
-                                   "--out", str(self.corpus))
-        return Result("corpus", self.n, seconds, rss, size_mb(self.corpus))
+        usage = self.python("corpus", "bench/corpus.py", str(self.n), "--seed", str(self.args.seed),
+                            "--out", str(self.corpus))
+        return Result.of("corpus", self.n, usage, size_mb(self.corpus))
 
     def ingest_stage(self) -> Result:
-        seconds, rss = self.python("ingest", "-m", "kg", "ingest", str(need(self.corpus, "corpus")),
-                                   "--out", str(self.papers))
-        return Result("ingest", self.n, seconds, rss, size_mb(self.papers))
+        usage = self.python("ingest", "-m", "kg", "ingest", str(need(self.corpus, "corpus")), "--out", str(self.papers))
+        return Result.of("ingest", self.n, usage, size_mb(self.papers))
 
     def extract_stage(self) -> Result:
         laps_file = self.dir / "extract.json"
-        seconds, rss = self.python("extract", "bench/scale.py", "_extract", str(need(self.papers, "ingest")),
-                                   str(self.records), str(laps_file), "--jobs", str(self.args.jobs))
+        usage = self.python("extract", "bench/scale.py", "_extract", str(need(self.papers, "ingest")),
+                            str(self.records), str(laps_file), "--jobs", str(self.args.jobs))
         laps = json.loads(laps_file.read_text(encoding="utf-8"))
-        notes = ", ".join(f"{name} {s:.1f} s" for name, s, _ in laps["laps"])
-        notes += f"; main process peak {laps['laps'][-1][2]:.0f} MB; {laps['processes']} process(es)"
-        return Result("extract", self.n, seconds, rss, size_mb(self.records), notes, laps)
+        notes = ", ".join(f"{name} {s:.1f} s ({cpu:.1f} CPU)" for name, s, cpu, _ in laps["laps"][1:-1])
+        notes += f"; main process peak {laps['laps'][-1][3]:.0f} MB; {laps['processes']} process(es)"
+        return Result.of("extract", self.n, usage, size_mb(self.records), notes, laps)
 
     def build_stage(self) -> Result:
         shutil.rmtree(self.store.parent, ignore_errors=True)
-        seconds, rss = self.python("build", "-m", "kg", "build", "--records", str(need(self.records, "extract")),
-                                   "--store", str(self.store))
+        usage = self.python("build", "-m", "kg", "build", "--records", str(need(self.records, "extract")),
+                            "--store", str(self.store))
         meta = json.loads((self.store / "meta.json").read_text(encoding="utf-8"))
         notes = f"{meta['triples']} triples, {meta['claims']} claims, {meta['entities']['method']} methods"
-        return Result("build", self.n, seconds, rss, size_mb(self.store), notes, {"meta": meta})
+        return Result.of("build", self.n, usage, size_mb(self.store), notes, {"meta": meta})
 
     def bolt_stage(self) -> Result:
         from kg import bolt_server
@@ -174,8 +191,7 @@ class Run:
         server = bolt_server.start(self.bolt, bolt_server.free_port(), heap=self.args.bolt_heap, watch_pid=os.getpid())
         up = time.perf_counter() - began
         try:
-            seconds, rss = self.python("bolt", "-m", "kg", "neo4j", "load", "--store", str(self.store),
-                                       "--data", str(self.bolt))
+            usage = self.python("bolt", "-m", "kg", "neo4j", "load", "--store", str(self.store), "--data", str(self.bolt))
             server_mb = peak_rss_mb(server.pid)
         finally:
             bolt_server.stop(self.bolt)
@@ -184,18 +200,18 @@ class Run:
         notes = f"server up {up:.1f} s, server peak {server_mb:.0f} MB"
         if counts:
             notes += f"; {counts.group(1)} nodes, {counts.group(2)} rels"
-        return Result("bolt", self.n, seconds, rss, size_mb(self.bolt / "databases"), notes,
-                      {"server_up_s": up, "server_peak_mb": server_mb})
+        return Result.of("bolt", self.n, usage, size_mb(self.bolt / "databases"), notes,
+                         {"server_up_s": up, "server_peak_mb": server_mb})
 
     def app_stage(self) -> Result:
-        seconds, rss = self.python("app", "bench/app.py", "--store", str(need(self.store, "build")),
-                                   "--repeat", str(self.args.repeat))
+        usage = self.python("app", "bench/app.py", "--store", str(need(self.store, "build")),
+                            "--repeat", str(self.args.repeat))
         pages = parse_app(self.logs / "app.log")
         first = max(PAGES, key=lambda p: pages.get(p + ":first", 0.0))
         again = max(PAGES, key=lambda p: pages.get(p, 0.0))
         notes = (f"cold first page {pages.get('cold', 0):.0f} ms; slowest first visit {first} "
                  f"{pages.get(first + ':first', 0):.0f} ms, slowest median {again} {pages.get(again, 0):.0f} ms")
-        return Result("app", self.n, seconds, rss, None, notes, {"pages_ms": pages})
+        return Result.of("app", self.n, usage, None, notes, {"pages_ms": pages})
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -239,14 +255,14 @@ def extract_child(papers_path: str, records_path: str, laps_path: str, jobs: int
     from kg.ingest import read_papers, write_jsonl
     from kg.records import to_dict
 
-    laps: list[tuple[str, float, float]] = []
-    began = time.perf_counter()
+    laps: list[tuple[str, float, float, float]] = []  # (name, seconds, CPU seconds, main process peak MB)
+    began, cpu = time.perf_counter(), _cpu_seconds()
 
     def lap(name: str) -> None:
-        nonlocal began
+        nonlocal began, cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        laps.append((name, time.perf_counter() - began, peak))
-        began = time.perf_counter()
+        laps.append((name, time.perf_counter() - began, _cpu_seconds() - cpu, peak))
+        began, cpu = time.perf_counter(), _cpu_seconds()
 
     papers = read_papers(papers_path)
     lap("read")
@@ -264,6 +280,12 @@ def extract_child(papers_path: str, records_path: str, laps_path: str, jobs: int
     Path(laps_path).write_text(json.dumps(summary) + "\n", encoding="utf-8")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the workers it has reaped."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -278,11 +300,13 @@ def machine() -> str:
 
 
 def table(results: list[Result]) -> str:
-    lines = [f"{'stage':8} {'N':>7} {'seconds':>9} {'papers/s':>9} {'peak RSS MB':>12} {'disk MB':>8}  notes"]
+    lines = [f"{'stage':8} {'N':>7} {'seconds':>9} {'CPU s':>8} {'papers/s':>9} {'peak RSS MB':>12} {'disk MB':>8} "
+             f"{'load':>5}  notes"]
     for r in sorted(results, key=lambda r: (STAGES.index(r.stage), r.n)):
         rate = f"{r.n / r.seconds:9.1f}" if r.stage != "app" else f"{'-':>9}"
         disk = f"{r.disk_mb:8.1f}" if r.disk_mb is not None else f"{'-':>8}"
-        lines.append(f"{r.stage:8} {r.n:7d} {r.seconds:9.2f} {rate} {r.rss_mb:12.0f} {disk}  {r.notes}")
+        lines.append(f"{r.stage:8} {r.n:7d} {r.seconds:9.2f} {r.cpu_s:8.1f} {rate} {r.rss_mb:12.0f} {disk} "
+                     f"{r.load:5.1f}  {r.notes}")
     return "\n".join(lines)
 
 
@@ -293,13 +317,13 @@ def exponent(n1: int, v1: float, n2: int, v2: float) -> float | None:
 
 
 def growth(results: list[Result]) -> str:
-    """Exponent of time and of peak RSS between successive N, per stage."""
-    lines = [f"{'stage':8} {'N1 -> N2':>16} {'time exp':>9} {'RSS exp':>8}"]
+    """Exponent of wall time, CPU time and peak RSS between successive N, per stage."""
+    lines = [f"{'stage':8} {'N1 -> N2':>16} {'time exp':>9} {'CPU exp':>8} {'RSS exp':>8}"]
     for stage in STAGES:
         runs = sorted((r for r in results if r.stage == stage), key=lambda r: r.n)
         for a, b in zip(runs, runs[1:]):
-            t, m = exponent(a.n, a.seconds, b.n, b.seconds), exponent(a.n, a.rss_mb, b.n, b.rss_mb)
-            lines.append(f"{stage:8} {f'{a.n} -> {b.n}':>16} {_fmt(t):>9} {_fmt(m):>8}")
+            values = [exponent(a.n, getattr(a, key), b.n, getattr(b, key)) for key in ("seconds", "cpu_s", "rss_mb")]
+            lines.append(f"{stage:8} {f'{a.n} -> {b.n}':>16} " + " ".join(f"{_fmt(v):>8}" for v in values))
     return "\n".join(lines) if len(lines) > 1 else "growth: needs two values of N"
 
 
@@ -343,7 +367,8 @@ def run_all(ns: list[int], stages: list[str], args: argparse.Namespace) -> tuple
                 failed += 1
                 break
             results.append(result)
-            print(f"  N={n:<7} {stage:8} {result.seconds:8.2f} s  {result.rss_mb:7.0f} MB  {result.notes}", flush=True)
+            print(f"  N={n:<7} {stage:8} {result.seconds:8.2f} s  {result.cpu_s:8.1f} CPU s  {result.rss_mb:7.0f} MB  "
+                  f"{result.notes}", flush=True)
     return results, failed
 
 

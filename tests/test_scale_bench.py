@@ -87,7 +87,7 @@ def _scale(tmp_path, n: int, stages: str) -> tuple[subprocess.CompletedProcess, 
 def test_scale_runs_the_cheap_stages(tmp_path):
     done, results = _scale(tmp_path, 20, "corpus,ingest")
     assert [(r["stage"], r["n"]) for r in results] == [("corpus", 20), ("ingest", 20)]
-    assert all(r["seconds"] > 0 and r["rss_mb"] > 0 for r in results)
+    assert all(r["seconds"] > 0 and r["cpu_s"] > 0 and r["rss_mb"] > 0 for r in results)
     assert "CPUs" in done.stdout and "kg-extract" in done.stdout
     assert len((tmp_path / "n20" / "papers.jsonl").read_text(encoding="utf-8").splitlines()) == 20
 
@@ -107,5 +107,5 @@ def test_scale_extracts_and_builds(tmp_path):
 
 def test_a_stage_does_not_inherit_the_benchmark_peak_rss(tmp_path):
     ballast = bytearray(200 * 2 ** 20)  # the benchmark process, grown large
-    seconds, rss = scale.run_child([sys.executable, "-c", "pass"], tmp_path / "pass.log")
-    assert ballast and seconds > 0 and rss < 60
+    usage = scale.run_child([sys.executable, "-c", "pass"], tmp_path / "pass.log")
+    assert ballast and usage.seconds > 0 and usage.cpu_s > 0 and usage.rss_mb < 60
