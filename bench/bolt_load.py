@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.neo4j_sink import GraphRows, load, rel_statement, rows_for  # noqa: E402
+from kg.neo4j_sink import GraphRows, load, rel_statement, rows_for
 
 
 def synthetic_rows(papers: int, methods: int, rels: int, seed: int) -> GraphRows:

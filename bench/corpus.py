@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.extract.gazetteer import load_gazetteers, lookup  # noqa: E402  (plain text, no spaCy)
-from kg.extract.text import AcronymPair, find_acronyms, name_key, strip_plural_acronym, verbatim_occurrences  # noqa: E402
-from kg.ingest import ingest, write_jsonl  # noqa: E402
+from kg.extract.gazetteer import load_gazetteers, lookup  # plain text, no spaCy
+from kg.extract.text import AcronymPair, find_acronyms, name_key, strip_plural_acronym, verbatim_occurrences
+from kg.ingest import ingest, write_jsonl
 
 SEEDS = ROOT / "data" / "seeds"
 BUCKETS = 3  # sentence places: opening, middle, closing third of an abstract
@@ -54,7 +54,7 @@ _NOT_NAME_WORDS = {"your", "with", "from", "only", "once", "that", "this", "into
                    "which", "more", "less", "than", "they", "their", "have", "about", "all", "also", "just", "look",
                    "need", "does", "like", "very", "without", "using"}
 _OWN_CUE = re.compile(r"\b(?:we (?:propose|introduce|present|develop|design|call|name|term|dub)|called|dubbed|named|"
-                      r"termed|coined|namely)\b[^.]*$", re.I)
+                      r"termed|coined|namely)\b[^.]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class Result:
 
     @classmethod
     def of(cls, stage: str, n: int, usage: Usage, disk_mb: float | None = None, notes: str = "",
-           extra: dict | None = None) -> "Result":
+           extra: dict | None = None) -> Result:
         return cls(stage, n, usage.seconds, usage.cpu_s, usage.rss_mb, os.getloadavg()[0], disk_mb, notes, extra or {})
 
 

@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pyoxigraph  # noqa: E402
-from rdflib import __version__ as rdflib_version  # noqa: E402
+import pyoxigraph
+from rdflib import __version__ as rdflib_version
 
-from kg.queries import load_named, named_queries  # noqa: E402
-from kg.rdf import records_to_triples  # noqa: E402
-from kg.records import Claim, Mention, Paper, PaperRecord, Source  # noqa: E402
-from kg.store import OxigraphBackend, RdflibBackend, _rdflib_term  # noqa: E402
+from kg.queries import load_named, named_queries
+from kg.rdf import records_to_triples
+from kg.records import Claim, Mention, Paper, PaperRecord, Source
+from kg.store import OxigraphBackend, RdflibBackend, _rdflib_term
 
 RANK = 10  # method parameter: the 10th most often beaten method (popular, not the extreme head)
 TRIPLES_PER_PAPER = 59  # measured on the generator's output; used only to size the corpus

@@ -162,10 +162,10 @@ class KnowledgeGraph(_Queries):
         self._nx = None
         self._version.close()
 
-    def __enter__(self) -> "KnowledgeGraph":
+    def __enter__(self) -> KnowledgeGraph:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -195,10 +195,10 @@ class SparqlEndpoint(_Queries):
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "SparqlEndpoint":
+    def __enter__(self) -> SparqlEndpoint:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -210,7 +210,7 @@ def endpoint(url: str) -> SparqlEndpoint:
     return SparqlEndpoint(url)
 
 
-def open(store: str | Path | None = None, backend: str = "oxigraph") -> KnowledgeGraph:  # noqa: A001
+def open(store: str | Path | None = None, backend: str = "oxigraph") -> KnowledgeGraph:
     """Open a built store (default: $KG_STORE, else ./kg-store) read-only."""
     return KnowledgeGraph(store, backend)
 

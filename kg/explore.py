@@ -11,13 +11,14 @@ import html
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from . import results
-from .ids import normalise_name, normalise_title, slug
+from .ids import normalise_name, normalise_title, slug  # noqa: F401  (slug: re-exported, the app calls explore.slug)
 from .metrics import direction as metric_direction
 from .records import ENTITY_LABELS, Claim, Entity, Paper, PaperRecord, collect_entities
 
@@ -243,7 +244,7 @@ def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]
     return sorted(counts, key=lambda item: (-item[1], item[0].lower()))[:n]
 
 
-def entity_table(index: Index, label: str) -> "pd.DataFrame":
+def entity_table(index: Index, label: str) -> pd.DataFrame:
     """Every entity of a type with its paper and claim counts, most mentioned first."""
     import pandas as pd
 
@@ -272,7 +273,7 @@ class PaperView:
     abstract_html: str
     proposed: tuple[str, ...]
     entities: dict[str, list[str]]  # label -> canonical names, in order of first mention
-    claims: "pd.DataFrame"
+    claims: pd.DataFrame
 
 
 def page_url(page: str, **params: str) -> str:
@@ -389,13 +390,13 @@ CLAIM_COLUMNS = ["type", "method", "baseline", "dataset", "metric", "task", "val
                  "paper_id", "paper_title", "sentence", "confidence", "conflict"]
 
 
-def measure_text(measure: "Measure") -> str:
+def measure_text(measure: Measure) -> str:
     """One value of a claim with what it means: '1.93% (score, error, CIFAR-10)'."""
     meaning = [measure.kind, *(x for x in (measure.qualifier, measure.metric, measure.dataset) if x)]
     return f"{measure.display} ({', '.join(meaning)})"
 
 
-def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> "pd.DataFrame":
+def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> pd.DataFrame:
     """One row per claim, with every column the claim tables need."""
     import pandas as pd
 
@@ -450,7 +451,7 @@ def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", 
     ]
 
 
-def filter_claims(index: Index, **filters) -> "pd.DataFrame":
+def filter_claims(index: Index, **filters) -> pd.DataFrame:
     """:func:`select_claims` as a claims table."""
     return claims_frame(index, select_claims(index, **filters))
 
@@ -463,14 +464,14 @@ class EntityView:
     label: str
     name: str
     aliases: tuple[str, ...]
-    papers: "pd.DataFrame"  # paper_id, paper_title, relation, published
-    beats: "pd.DataFrame"  # claims where it is the subject
-    beaten_by: "pd.DataFrame"  # claims where it is the baseline
-    claims: "pd.DataFrame"  # every claim naming it (datasets, metrics, tasks; empty for methods)
-    boards: list["Board"]  # leaderboards of scores on it (datasets, metrics, tasks; none for methods)
-    gains: "pd.DataFrame"  # gains over a baseline on it (:func:`gains_frame`; beside the boards)
+    papers: pd.DataFrame  # paper_id, paper_title, relation, published
+    beats: pd.DataFrame  # claims where it is the subject
+    beaten_by: pd.DataFrame  # claims where it is the baseline
+    claims: pd.DataFrame  # every claim naming it (datasets, metrics, tasks; empty for methods)
+    boards: list[Board]  # leaderboards of scores on it (datasets, metrics, tasks; none for methods)
+    gains: pd.DataFrame  # gains over a baseline on it (:func:`gains_frame`; beside the boards)
     direction: str | None  # "higher" / "lower" is better (metrics, when kg.metrics knows)
-    timeline: "pd.DataFrame"  # listing_date, papers
+    timeline: pd.DataFrame  # listing_date, papers
     related: list[tuple[str, str, int]]  # (other, label, shared papers)
 
 
@@ -564,7 +565,7 @@ def boards(index: Index, *, dataset: str = "", metric: str = "", task: str = "")
 BOARD_COLUMNS = ["rank", "method", "value", "dataset", "metric", "task", "paper_id", "paper_title", "date", "sentence"]
 
 
-def board_frame(board: Board) -> "pd.DataFrame":
+def board_frame(board: Board) -> pd.DataFrame:
     """A board as a table; equal values share a rank (1, 2, 2, 4)."""
     import pandas as pd
 
@@ -581,7 +582,7 @@ def board_frame(board: Board) -> "pd.DataFrame":
 GAIN_COLUMNS = ["method", "baseline", "kind", "value", "metric", "dataset", "paper_id", "paper_title", "sentence"]
 
 
-def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str = "", method: str = "") -> "pd.DataFrame":
+def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str = "", method: str = "") -> pd.DataFrame:
     """:func:`kg.results.gains` (deltas, ratios, ranges over a baseline) as a table, never ranked."""
     import pandas as pd
 
@@ -595,7 +596,7 @@ def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str 
 SOTA_COLUMNS = ["date", "method", "number", "value", "best", "record", "paper_id", "paper_title"]
 
 
-def sota_frame(index: Index, board: Board) -> "pd.DataFrame":
+def sota_frame(index: Index, board: Board) -> pd.DataFrame:
     """:func:`kg.results.sota_over_time` of a board's dataset, metric and unit: every dated score in date
     order, ``record`` where it was the best so far, ``best`` the best so far on that date."""
     import pandas as pd
@@ -666,7 +667,7 @@ def _listing_dates(paper: Paper) -> list[str]:
     return dates or ([paper.published] if paper.published else [])
 
 
-def timeline(index: Index, label: str, name: str) -> "pd.DataFrame":
+def timeline(index: Index, label: str, name: str) -> pd.DataFrame:
     """Papers mentioning an entity per listing date (the paper's publication date when no listing date)."""
     import pandas as pd
 
@@ -704,7 +705,7 @@ def related_entities(index: Index, label: str, name: str, n: int = 15) -> list[t
 # ------------------------------------------------------------------ neighbourhood graph
 
 
-def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> "nx.MultiDiGraph":
+def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx.MultiDiGraph:
     """A small graph around an entity: its papers, the methods it beats / is beaten by, co-mentions."""
     import networkx as nx
 
@@ -756,7 +757,7 @@ def title_key(title: str) -> str:
 
 @dataclass(frozen=True)
 class QueryResult:
-    frame: "pd.DataFrame"
+    frame: pd.DataFrame
     truncated: bool
     seconds: float
 
@@ -782,7 +783,7 @@ def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = 
     return QueryResult(frame, bool(frame.attrs.get("truncated")), time.perf_counter() - started)
 
 
-def example_queries() -> dict[str, "object"]:
+def example_queries() -> dict[str, object]:
     """The named SPARQL queries (``kg/ontology/queries/*.rq``) with their parsed headers, by name."""
     from .queries import load_named, named_queries
 

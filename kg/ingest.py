@@ -12,11 +12,11 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .ids import listed_paper_id, normalise_title, paper_id
 from .records import Paper, Source
@@ -92,8 +92,7 @@ def clean_url(url: str) -> str:
     while previous != url:
         previous = url
         url = _URL_TRAILING.sub("", url)
-        if url.endswith(".git"):
-            url = url[:-4]
+        url = url.removesuffix(".git")
     return url
 
 
@@ -175,7 +174,7 @@ def parse_listing(text: str, file: str) -> Iterator[Paper | Problem]:
                 current.published, current.upvotes = parse_published(line)
                 current.published_raw = line
             continue
-        if current is not None and not current.abstract_lines and not _starts_record(lines, index):
+        if current is not None and not current.abstract_lines and not _starts_record(lines, index):  # noqa: SIM114  (two cases, kept apart)
             current.abstract_lines.append(line)
         elif current is not None and current.abstract_lines and _continues_abstract(line, current):
             current.abstract_lines.append(line)

@@ -12,12 +12,24 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .errors import BackendError
-from .ids import claim_id, claim_iri, entity_iri, entity_key, listing_iri, measure_id, measure_iri, paper_iri, repository_iri, slug
+from .ids import (
+    claim_id,
+    claim_iri,
+    entity_iri,
+    entity_key,
+    listing_iri,
+    measure_id,
+    measure_iri,
+    paper_iri,
+    repository_iri,
+    slug,
+)
 from .metrics import direction as metric_direction
 from .records import PaperRecord, collect_entities
 from .values import Measure
@@ -243,7 +255,7 @@ def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
     return b.rows()
 
 
-def _measure_rows(b: "_Builder", claim: tuple[str, str], measure: Measure, mid: str, iri: str,
+def _measure_rows(b: _Builder, claim: tuple[str, str], measure: Measure, mid: str, iri: str,
                   known: set[tuple[str, str]]) -> None:
     m = ("Measure", b.node("Measure", mid, {
         "kind": measure.kind, "text": measure.display, "offset": measure.start, "number": measure.number,

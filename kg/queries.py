@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def named_queries() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_named(name: str) -> NamedQuery:
     """The named query ``name`` with its parsed header."""
     path = QUERIES_DIR / f"{name}.rq"

@@ -41,7 +41,7 @@ ENTITY_CLASSES = {"method": "Method", "dataset": "Dataset", "metric": "Metric", 
 _CLAIM_LINKS = (("dataset", "datasetName", "onDataset"), ("metric", "metricName", "usesMetric"), ("task", "taskName", "onTask"))
 
 
-def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # noqa: F821
+def records_to_triples(records: Iterable[PaperRecord]) -> Iterator[Quad]:  # noqa: F821
     """Every triple of the graph of ``records``, as pyoxigraph Quads in the default graph.
 
     Quads (not Triples) so Oxigraph's bulk loader takes them as they are; each has
@@ -51,7 +51,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
 
     default_graph = DefaultGraph()
 
-    def Triple(s, p, o):  # noqa: N802  (one quad of the default graph)
+    def Triple(s, p, o):
         return Quad(s, p, o, default_graph)
 
     records = list(records)
@@ -142,7 +142,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator["Quad"]:  # n
         yield Triple(node, iri(SCHEMA + "url"), Literal(url, datatype=typed["anyURI"]))
 
 
-def _claim_triples(node, paper_node, claim: Claim, known, iri, typed, Triple) -> Iterator["Quad"]:  # noqa: F821, N803
+def _claim_triples(node, paper_node, claim: Claim, known, iri, typed, Triple) -> Iterator[Quad]:  # noqa: F821
     from pyoxigraph import Literal
 
     def add(prop: str, value) -> Triple:
@@ -185,7 +185,7 @@ def _claim_triples(node, paper_node, claim: Claim, known, iri, typed, Triple) ->
         yield add("direction", Literal(claim.direction))
 
 
-def _measure_triples(node, measure: Measure, known, iri, typed, Triple) -> Iterator["Quad"]:  # noqa: F821, N803
+def _measure_triples(node, measure: Measure, known, iri, typed, Triple) -> Iterator[Quad]:  # noqa: F821
     from pyoxigraph import Literal
 
     def add(prop: str, value) -> Triple:

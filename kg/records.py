@@ -7,8 +7,9 @@ between stages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .values import Measure
 
@@ -23,7 +24,7 @@ class Source:
     listing_date: str | None = None
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Source":
+    def from_dict(cls, data: dict[str, Any]) -> Source:
         return cls(data["file"], int(data["line"]), int(data["position"]), data.get("listing_date"))
 
 
@@ -43,7 +44,7 @@ class Paper:
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Paper":
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
         return cls(
             id=data["id"],
             title=data.get("title") or "",
@@ -74,7 +75,7 @@ class Mention:
     end: int
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Mention":
+    def from_dict(cls, data: dict[str, Any]) -> Mention:
         return cls(data["text"], data["label"], data["canonical"], data["field"], int(data["start"]), int(data["end"]))
 
 
@@ -102,7 +103,7 @@ class Claim:
     measures: tuple[Measure, ...] = ()  # every value of the sentence, typed, with its metric and dataset
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Claim":
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
         values = {k: data.get(k) for k in cls.__dataclass_fields__}
         for key in ("dataset", "metric", "task"):
             values[key] = tuple(data.get(key) or ())
@@ -121,7 +122,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
         return cls(data["canonical"], data["label"], tuple(data.get("aliases") or ()))
 
 
@@ -137,7 +138,7 @@ class WrittenClaim:
     task: tuple[str, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "WrittenClaim":
+    def from_dict(cls, data: dict[str, Any]) -> WrittenClaim:
         return cls(data.get("subject"), data.get("object"), bool(data.get("object_is_mention")),
                    *(tuple(data.get(key) or ()) for key in ("dataset", "metric", "task")))
 
@@ -154,7 +155,7 @@ class Written:
     claims: tuple[WrittenClaim, ...] = ()  # one per claim of the record
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Written":
+    def from_dict(cls, data: dict[str, Any]) -> Written:
         return cls(
             labels=tuple(data.get("labels") or ()),
             pairs=tuple(tuple(p) for p in data.get("pairs") or ()),
@@ -175,7 +176,7 @@ class PaperRecord:
     written: Written | None = None  # None in records of extractors before it was kept
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "PaperRecord":
+    def from_dict(cls, data: dict[str, Any]) -> PaperRecord:
         written = data.get("written")
         return cls(
             paper=Paper.from_dict(data["paper"]),
@@ -192,7 +193,7 @@ def to_dict(record: Any) -> dict[str, Any]:
     return asdict(record)
 
 
-def collect_entities(records: "Iterable[PaperRecord]") -> list[Entity]:
+def collect_entities(records: Iterable[PaperRecord]) -> list[Entity]:
     """Canonical entities of a corpus, each with every surface form it was mentioned as.
 
     Proposed methods that were never mentioned still become method entities.

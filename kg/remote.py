@@ -30,7 +30,7 @@ _TOKEN = re.compile(r"""
             | <[^<>"{}|^`\\\x00-\x20]*> )
   | (?P<name> [?$]\w+ | [\w.-]*:(?:[\w.:%-]|\\.)* | \w+ )
   | (?P<open> \{ ) | (?P<close> \} )
-""", re.X | re.S)
+""", re.VERBOSE | re.DOTALL)
 
 
 def check_url(url: str) -> str:

@@ -17,8 +17,6 @@ Two query backends share one interface (:class:`Backend`): ``oxigraph`` (default
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import fcntl
 import gc
 import json
@@ -26,9 +24,10 @@ import os
 import shutil
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +285,6 @@ class RdflibBackend(Backend):
 
     def execute(self, query: str, bindings: dict[str, Any]) -> tuple[str, list[str], Iterator[tuple]]:
         from rdflib import Variable
-
         from rdflib.plugins.sparql import prepareQuery
 
         from .queries import PARSER_LOCK
@@ -414,10 +412,10 @@ class Version:
             except OSError:
                 pass
 
-    def __enter__(self) -> "Version":
+    def __enter__(self) -> Version:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -552,7 +550,7 @@ class _WriteLock:
             return False
         return True
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
             os.close(self.fd)
 
@@ -595,7 +593,7 @@ def _write_version(records: list[PaperRecord], folder: Path, extra_meta: dict[st
     meta = {
         "format": STORE_FORMAT,
         "kg_version": __version__,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "papers": len(records),
         "claims": sum(len(r.claims) for r in records),
         "mentions": sum(len(r.mentions) for r in records),

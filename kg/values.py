@@ -141,19 +141,19 @@ def clean_latex(text: str) -> str:
 _DELTA_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:higher|lower|better|worse|more|less|fewer|faster|slower|smaller|larger|greater|"
     r"improv\w*|increase\w*|decrease\w*|reduc\w*|gains?|boost\w*|drops?|degradation|margin|relative|absolute|"
-    r"speed-?ups?|savings?|lift|jump|refinement)\b", re.I)
+    r"speed-?ups?|savings?|lift|jump|refinement)\b", re.IGNORECASE)
 _DELTA_BEFORE = re.compile(r"\b(?:by(?:\s+an\s+average\s+of|\s+on\s+average|\s+averaged?|\s+about|\s+around|\s+roughly|\s+nearly|\s+almost)?|of\s+up\s+to|margin\s+of|gains?\s+of|improvements?\s+of|increases?\s+of|"
-                           r"decreases?\s+of|reductions?\s+of|drops?\s+of|boosts?\s+of)\s*$", re.I)
-_BOUND = re.compile(r"^(?:over|more\s+than|at\s+least|at\s+most|less\s+than|above|below|under|>|<|≥|≤)\s*|\+$", re.I)
-_APPROX = re.compile(r"^(?:nearly|almost|around|about|approximately|roughly|~|≈)\s*", re.I)
-_UP_TO = re.compile(r"^up\s+to\s+", re.I)
+                           r"decreases?\s+of|reductions?\s+of|drops?\s+of|boosts?\s+of)\s*$", re.IGNORECASE)
+_BOUND = re.compile(r"^(?:over|more\s+than|at\s+least|at\s+most|less\s+than|above|below|under|>|<|≥|≤)\s*|\+$", re.IGNORECASE)
+_APPROX = re.compile(r"^(?:nearly|almost|around|about|approximately|roughly|~|≈)\s*", re.IGNORECASE)
+_UP_TO = re.compile(r"^up\s+to\s+", re.IGNORECASE)
 _RANGE = re.compile(rf"{_NUMBER}\s*\S*\s*(?:[-\u2013~]|\bto\b)\s*\d")
 
 
 def value_kind(text: str, unit: str | None, before: str, after: str) -> str:
     """The kind of a value written as ``text`` between ``before`` and ``after`` in its sentence."""
     lower = text.lower()
-    if lower.startswith("from ") and re.search(r"\b(?:rang\w*|between|span\w*|vary\w*|varies)\s*$", before, re.I):
+    if lower.startswith("from ") and re.search(r"\b(?:rang\w*|between|span\w*|vary\w*|varies)\s*$", before, re.IGNORECASE):
         return "range"
     if re.search(r"\svs\.?\s", lower) or lower.startswith("from "):
         return "ratio" if unit == "x" else "score"
@@ -168,7 +168,7 @@ def value_kind(text: str, unit: str | None, before: str, after: str) -> str:
     if unit == "points" or text.lstrip().startswith("+") or _DELTA_AFTER.match(after) or _DELTA_BEFORE.search(before):
         return "delta"
     if (_BOUND.search(text.strip()) or _UP_TO.match(text.strip())
-            or re.search(r"(?:over|more than|at least|above|up to|>|≥)\s*$", before, re.I)):
+            or re.search(r"(?:over|more than|at least|above|up to|>|≥)\s*$", before, re.IGNORECASE)):
         return "bound"
     return "score"
 
@@ -178,9 +178,9 @@ def qualifier_of(text: str) -> str | None:
     stripped = text.strip()
     if _UP_TO.match(stripped):
         return "up to"
-    if stripped.endswith("+") or re.match(r"^(?:over|more\s+than|at\s+least|above|>|≥)", stripped, re.I):
+    if stripped.endswith("+") or re.match(r"^(?:over|more\s+than|at\s+least|above|>|≥)", stripped, re.IGNORECASE):
         return "at least"
-    if re.match(r"^(?:at\s+most|less\s+than|below|under|<|≤)", stripped, re.I):
+    if re.match(r"^(?:at\s+most|less\s+than|below|under|<|≤)", stripped, re.IGNORECASE):
         return "at most"
     if _APPROX.match(stripped):
         return "about"
@@ -214,13 +214,13 @@ class Measure:
         return clean_latex(self.text)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Measure":
+    def from_dict(cls, data: dict) -> Measure:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
 
 
 Span = tuple[int, int, str]  # (start, end, name) of a mention inside the sentence
 
-_PRIOR = re.compile(r"\b(?:previous|prior|former|earlier|old|baseline's|record)\b[\w\s-]*$", re.I)
+_PRIOR = re.compile(r"\b(?:previous|prior|former|earlier|old|baseline's|record)\b[\w\s-]*$", re.IGNORECASE)
 _BARE_AFTER = re.compile(r"^\s*(?:of|is|was|=|:|reaches|reached|to)?\s*(?:only\s+|just\s+)?(-?\d+(?:\.\d+)?)(?![\w.%×])")
 _BARE_BEFORE = re.compile(r"(?<![\w.,/-])(\d+(?:\.\d+)?)\s*$")
 
@@ -328,11 +328,11 @@ def _baseline(text: str) -> float | None:
 
 _GAP_AFTER = re.compile(r"^[^\d;:,()]{0,40}$")
 _GAP_BEFORE = re.compile(r"^\s*(?:\(|:|=|is|was|of|by|to|from|reaches|reached|reaching|"
-                         r"of only|of just|by up to|by about|by over|by more than|up to|of up to|of about|of over)?\s*$", re.I)
-_CROSSES = re.compile(r"\b(?:than|vs|versus|and|or|while|with|but|compared)\b", re.I)
+                         r"of only|of just|by up to|by about|by over|by more than|up to|of up to|of about|of over)?\s*$", re.IGNORECASE)
+_CROSSES = re.compile(r"\b(?:than|vs|versus|and|or|while|with|but|compared)\b", re.IGNORECASE)
 
 
-_TOP_K = re.compile(r"\btop-?\d+\b", re.I)
+_TOP_K = re.compile(r"\btop-?\d+\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^()]*\)|\s*(?:±|\+/-|\+-)\s*\d+(?:\.\d+)?")
 
 
@@ -348,7 +348,7 @@ def _metric_for(sentence: str, start: int, end: int, metrics: list[Span]) -> str
     return None
 
 
-_RIGHT_AFTER = re.compile(r"\s*(?:\(|:|,?\s*with(?:\s+an?)?|,?\s*at)?\s*", re.I)
+_RIGHT_AFTER = re.compile(r"\s*(?:\(|:|,?\s*with(?:\s+an?)?|,?\s*at)?\s*", re.IGNORECASE)
 
 
 def _dataset_for(sentence: str, start: int, end: int, stretch: tuple[int, int], datasets: list[Span]) -> str | None:

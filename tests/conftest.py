@@ -1,6 +1,6 @@
 pytest_plugins = ["tests.conftest_bolt"]
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import sys
 from html import unescape
 
 import pytest
+
 from app_support import ROOT, build_store
 
 pytestmark = pytest.mark.bolt

@@ -9,8 +9,8 @@ import re
 from html import unescape
 
 import pytest
-from app_support import ENTRY, FIXTURE, build_store, page_runner
 
+from app_support import ENTRY, FIXTURE, build_store, page_runner
 from kg.records import Claim, Mention, Paper, PaperRecord, Source, to_dict
 from kg.values import Measure
 

@@ -8,6 +8,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+
 from app_support import ENTRY, ROOT, XSS_ID, XSS_TITLE, build_store, page_runner
 
 streamlit_testing = pytest.importorskip("streamlit.testing.v1")

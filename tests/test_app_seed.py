@@ -10,6 +10,7 @@ from collections import Counter
 from urllib.parse import unquote_plus
 
 import pytest
+
 from app_support import page_runner
 from test_app_pages import PAGES, links
 

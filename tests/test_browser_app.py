@@ -15,6 +15,7 @@ import time
 import urllib.request
 
 import pytest
+
 from app_support import ARTIFACTS, ROOT, XSS_ID, XSS_TITLE, build_store
 
 pytestmark = pytest.mark.browser

@@ -47,8 +47,9 @@ def test_previous_output_survives_when_nothing_is_readable(tmp_path):
 
 def test_every_command_has_help_and_is_documented():
     readme = (ROOT / "README.md").read_text()
-    from kg.cli import app
     import typer.main
+
+    from kg.cli import app
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():

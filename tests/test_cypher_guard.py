@@ -64,7 +64,7 @@ def test_unknown_named_query_is_an_error():
         named_query("../../etc/passwd")
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings, strategies as st
 
 _TEXT = st.text(alphabet=st.characters(blacklist_characters="'\\", blacklist_categories=("Cs",)), max_size=40)
 

@@ -10,8 +10,17 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import KGError
-from kg.extract.evaluate import (PRF, format_seed, format_spans, gold_format, match_sets, norm, read_jsonl,
-                                 score_seed, score_spans)
+from kg.extract.evaluate import (
+    PRF,
+    format_seed,
+    format_spans,
+    gold_format,
+    match_sets,
+    norm,
+    read_jsonl,
+    score_seed,
+    score_spans,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

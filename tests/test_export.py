@@ -6,10 +6,10 @@ import csv
 
 import networkx as nx
 import pytest
-from _graph_helpers import FIXTURE, SCHEMAS
 from lxml import etree
 
 import kg
+from _graph_helpers import FIXTURE, SCHEMAS
 from kg import store as kg_store
 from kg.nx_view import COLORS
 

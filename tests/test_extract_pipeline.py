@@ -192,8 +192,7 @@ def test_trained_ner_is_an_optional_recall_source():
 
 
 def test_any_text_gives_exact_offsets():
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    from hypothesis import HealthCheck, given, settings, strategies as st
 
     words = st.sampled_from(["We", "propose", "GradSign", "(", ")", "KANs", "Kolmogorov-Arnold", "Networks", "which",
                              "outperforms", "BERT", "on", "ImageNet", "by", "4.5%", ".", "{\\rho}", "é", "\u200b",

@@ -9,9 +9,9 @@ import sys
 
 import networkx as nx
 import pytest
-from _graph_helpers import FIXTURE, KAN, MLP, ROOT, run_kg
 
 import kg
+from _graph_helpers import FIXTURE, KAN, MLP, ROOT, run_kg
 from kg import store as kg_store
 from kg.ids import entity_iri, paper_iri
 from kg.validate import validate_backend

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kg.ingest import Problem, clean_url, parse_csv, parse_jsonl, parse_listing
 from kg.ids import normalise_name, slug
+from kg.ingest import Problem, clean_url, parse_csv, parse_jsonl, parse_listing
 from kg.records import Paper
 
 SEED_LINES = [

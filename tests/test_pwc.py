@@ -7,10 +7,10 @@ import json
 from dataclasses import replace
 
 import pytest
-from _graph_helpers import ROOT, run_kg
 from jsonschema import Draft202012Validator
 
 import kg
+from _graph_helpers import ROOT, run_kg
 from kg import store as kg_store
 from kg.ids import arxiv_id, listed_paper_id
 from kg.ingest import detect_format, ingest, parse_pwc

@@ -7,8 +7,8 @@ import re
 import time
 
 import pytest
-from _graph_helpers import FIXTURE, KAN, run_kg
 
+from _graph_helpers import FIXTURE, KAN, run_kg
 from kg import store as kg_store
 from kg.errors import QueryError
 from kg.queries import QUERIES_DIR, check_read_only, load_named, named_queries
@@ -39,7 +39,7 @@ def test_named_query_header_matches_projection(name):
     query = load_named(name)
     assert query.description and query.columns
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in query.columns)
-    projection = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s*WHERE", query.text, re.S).group(1)
+    projection = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s*WHERE", query.text, re.DOTALL).group(1)
     variables = [v for v in re.findall(r"\?(\w+)", re.sub(r"\(.*?\bAS\s+", "", projection)) if not v.startswith("param_")]
     assert variables == list(query.columns)
     assert [p for p in re.findall(r"\?param_(\w+)", projection)] == list(query.params)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 def _python_api_example() -> str:
     text = README.read_text(encoding="utf-8")
     section = text.split("### Python API", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.S)
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert match, "README's Python API section has no python example"
     return match.group(1)
 

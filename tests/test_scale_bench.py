@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import corpus, scale  # noqa: E402
-from kg.extract.text import find_acronyms, verbatim_occurrences  # noqa: E402
-from kg.ingest import ingest  # noqa: E402
+from bench import corpus, scale
+from kg.extract.text import find_acronyms, verbatim_occurrences
+from kg.ingest import ingest
 
 
 @pytest.fixture(scope="module")

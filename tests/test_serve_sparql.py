@@ -18,11 +18,10 @@ from urllib.error import HTTPError
 
 import pytest
 import SPARQLWrapper
-from _graph_helpers import FIXTURE, KAN, NAMED_PARAMS, ROOT, run_kg
 
 import kg
-from kg import api
-from kg import store as kg_store
+from _graph_helpers import FIXTURE, KAN, NAMED_PARAMS, ROOT, run_kg
+from kg import api, store as kg_store
 from kg.errors import QueryError
 from kg.remote import with_values
 

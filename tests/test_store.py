@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
 
 import kg
+from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
 from kg import store as kg_store
 from kg.errors import QueryError, StoreError
 from kg.queries import load_named, named_queries

@@ -5,13 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from _graph_helpers import FIXTURE
 
 import kg
+from _graph_helpers import FIXTURE
 from kg import store as kg_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ _ROOT = Path(__file__).resolve().parents[2]
 if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))  # the checkout's kg package, not an installed copy
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-import kg  # noqa: E402
-from kg import explore, settings  # noqa: E402
+import kg
+from kg import explore, settings
 
 inert = explore.inert  # every piece of data or user text a page shows as Markdown or HTML goes through this
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import typer
 
@@ -45,11 +45,10 @@ def fail(message: str) -> None:
 
 
 @contextmanager
-def progress(description: str, total: int | None) -> Iterator["callable"]:
+def progress(description: str, total: int | None) -> Iterator[callable]:
     """A rich progress bar on stderr, silent when stderr is not a terminal; yields ``advance(n=1)``."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

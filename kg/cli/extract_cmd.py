@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -12,16 +11,15 @@ from ..extract.workers import DASK_CHUNK, auto_processes
 from ._app import CHUNK_HELP, DASK_HELP, EXIT_PARTIAL, app, fail, info, progress, warn
 
 
-
 @app.command("extract")
 def extract_command(
-    inputs: List[Path] = typer.Argument(..., help="Listing files or folders (.txt dumps, .jsonl, .json, .csv)."),
+    inputs: list[Path] = typer.Argument(..., help="Listing files or folders (.txt dumps, .jsonl, .json, .csv)."),
     out: Path = typer.Option(..., "--out", "-o", help="Predictions JSONL to write (one object per paper)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (0 = automatic: one per core, up to 4, from 200 papers on)."),
     batch_size: int = typer.Option(32, "--batch-size", help="Papers per spaCy batch."),
-    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="Extract with the rules plus the SciERC/TDMSci "
+    ner: bool | None = typer.Option(None, "--ner/--no-ner", help="Extract with the rules plus the SciERC/TDMSci "
                                        "NER instead of the trained extractor (default: KG_EXTRACT_NER=1, else off)."),
-    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
+    dask: str | None = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
     chunk_size: int = typer.Option(DASK_CHUNK, "--chunk-size", min=1, help=CHUNK_HELP),
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
@@ -46,12 +44,12 @@ def extract_command(
 
 @app.command("eval")
 def eval_command(
-    gold: Optional[Path] = typer.Argument(None, help="Gold JSONL: seed gold (data/gold) or SciERC/TDMSci spans "
+    gold: Path | None = typer.Argument(None, help="Gold JSONL: seed gold (data/gold) or SciERC/TDMSci spans "
                                           "(with --cv: default data/gold train + dev)."),
-    pred: Optional[Path] = typer.Argument(None, help="Predictions from `kg extract`; omitted: extract the gold papers now."),
+    pred: Path | None = typer.Argument(None, help="Predictions from `kg extract`; omitted: extract the gold papers now."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON instead of a table."),
     per_paper: bool = typer.Option(False, "--per-paper", help="Also print entity/claim F1 per paper (seed gold)."),
-    ner: Optional[bool] = typer.Option(None, "--ner/--no-ner", help="With no PRED: extract with the rules and the "
+    ner: bool | None = typer.Option(None, "--ner/--no-ner", help="With no PRED: extract with the rules and the "
                                        "SciERC/TDMSci NER."),
     cv: int = typer.Option(0, "--cv", help="K-fold cross-validation by paper over seed gold: every trained part is "
                            "fitted on K-1 folds and scored on the held-out fold."),
@@ -59,8 +57,15 @@ def eval_command(
     rules: bool = typer.Option(False, "--rules", help="Extract with the hand-written rules alone (nothing trained)."),
 ) -> None:
     """Precision / recall / F1 of extraction output against a gold file."""
-    from ..extract.evaluate import (format_seed, format_spans, gold_format, gold_papers, read_jsonl, score_seed,
-                                    score_spans)
+    from ..extract.evaluate import (
+        format_seed,
+        format_spans,
+        gold_format,
+        gold_papers,
+        read_jsonl,
+        score_seed,
+        score_spans,
+    )
 
     if cv:
         _cross_validate(gold, cv, seed, rules, as_json)
@@ -104,7 +109,7 @@ def eval_command(
         typer.echo(format_spans(spans))
 
 
-def _cross_validate(gold: Optional[Path], k: int, seed: int, rules: bool, as_json: bool) -> None:
+def _cross_validate(gold: Path | None, k: int, seed: int, rules: bool, as_json: bool) -> None:
     from ..extract.evaluate import gold_format, read_jsonl
     from ..extract.learn.cv import aggregate, cross_validate, format_cv
     from ..extract.pipeline import Options

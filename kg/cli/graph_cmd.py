@@ -6,7 +6,6 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -25,13 +24,13 @@ def _default_inputs() -> list[Path]:
 
 @app.command("build")
 def build_command(
-    inputs: Optional[List[Path]] = typer.Argument(None, help="Listing files or folders (default: data/seeds)."),
-    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
-    records: Optional[Path] = typer.Option(None, "--records", help="Build from this records.jsonl checkpoint; skips ingestion and extraction."),
+    inputs: list[Path] | None = typer.Argument(None, help="Listing files or folders (default: data/seeds)."),
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
+    records: Path | None = typer.Option(None, "--records", help="Build from this records.jsonl checkpoint; skips ingestion and extraction."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the store already exists."),
     processes: int = typer.Option(
         0, "--processes", "-j", min=0, help="Extraction worker processes (0 = automatic: one per core, up to 4)."),
-    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
+    dask: str | None = typer.Option(None, "--dask", metavar="ADDRESS", help=DASK_HELP),
     chunk_size: int = typer.Option(DASK_CHUNK, "--chunk-size", min=1, help=CHUNK_HELP),
 ) -> None:
     """Build or update the graph: ingest -> extract -> records.jsonl -> RDF store (swapped in when complete)."""
@@ -108,13 +107,13 @@ def print_frame(frame, fmt: str) -> None:
 @app.command("query")
 def query_command(
     query: str = typer.Argument(..., help="SPARQL text, @FILE, '-' for stdin, or a named query (see --list)."),
-    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (a list of row objects)."),
-    param: Optional[List[str]] = typer.Option(None, "--param", "-p", help="NAME=VALUE: a named-query parameter, or a binding of ?NAME."),
+    param: list[str] | None = typer.Option(None, "--param", "-p", help="NAME=VALUE: a named-query parameter, or a binding of ?NAME."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is abandoned (0 = none)."),
     limit: int = typer.Option(1000, "--limit", help="At most this many rows (0 = no limit)."),
     backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk), oxigraph-memory (copied into memory first) or rdflib."),
-    endpoint: Optional[str] = typer.Option(
+    endpoint: str | None = typer.Option(
         None, "--endpoint", help="URL of a SPARQL 1.1 endpoint to query instead of a store (e.g. `kg serve sparql`'s)."),
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query; updates are refused."""
@@ -141,7 +140,7 @@ def query_command(
 
 
 @app.command("validate")
-def validate_command(store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+def validate_command(store: Path | None = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
     """Check the graph against the SHACL shapes (kg/ontology/shapes.ttl); exit 0 when it conforms."""
     from .. import api
 
@@ -162,7 +161,7 @@ def export_command(
         ..., "--out", "-o",
         help="File to write (csv also writes OUT-stem.nodes.csv; neo4j-csv: a folder for neo4j-admin import; "
              "pwc: a folder for the three Papers with Code JSON files)."),
-    store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
 ) -> None:
     """Export the graph for Gephi (gexf, graphml, csv), as RDF (ttl, nt, jsonld), for neo4j-admin (neo4j-csv)
     or in Papers with Code's dump formats (pwc)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
 
 import typer
 
@@ -14,7 +13,7 @@ from ._app import EXIT_PARTIAL, app, expand_count, fail, info, progress, warn
 
 @app.command("ingest")
 def ingest_command(
-    inputs: List[Path] = typer.Argument(..., help="Listing files or folders (.txt dumps, .jsonl, .json, .csv)."),
+    inputs: list[Path] = typer.Argument(..., help="Listing files or folders (.txt dumps, .jsonl, .json, .csv)."),
     out: Path = typer.Option(..., "--out", "-o", help="Papers JSONL to write (replaced atomically)."),
 ) -> None:
     """Read paper listings, merge duplicates, and write one JSON record per paper."""

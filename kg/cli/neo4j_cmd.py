@@ -10,11 +10,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 
-from ..errors import BackendError, QueryError
+from ..errors import QueryError
 from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, warn
 
 neo4j_app = typer.Typer(
@@ -29,13 +29,13 @@ _URI_HELP = "Bolt URI of a Neo4j server (default: $NEO4J_URI, else the local ser
 _USER_HELP = "User name for --uri (default $NEO4J_USER or neo4j); the password is read from NEO4J_PASSWORD."
 
 
-def _data_dir(data: Optional[Path]) -> Path:
+def _data_dir(data: Path | None) -> Path:
     from ..settings import bolt_dir
 
     return data or bolt_dir()
 
 
-def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], database: Optional[str],
+def _connect(uri: str | None, user: str | None, data: Path | None, database: str | None,
              *, read_only: bool = False):
     """(driver, database, where, probe): the connection rule of :func:`kg.bolt.connect`."""
     from ..bolt import connect
@@ -46,7 +46,7 @@ def _connect(uri: Optional[str], user: Optional[str], data: Optional[Path], data
 
 @neo4j_app.command("start")
 def start_command(
-    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
     port: int = typer.Option(7687, "--port", help="Bolt port on 127.0.0.1."),
     heap: str = typer.Option("1g", "--heap", help="Java heap of the server, e.g. 512m, 2g."),
 ) -> None:
@@ -64,7 +64,7 @@ def start_command(
 
 
 @neo4j_app.command("stop")
-def stop_command(data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
+def stop_command(data: Path | None = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
     """Stop the local Bolt server."""
     from ..bolt_server import stop
 
@@ -76,7 +76,7 @@ def stop_command(data: Optional[Path] = typer.Option(None, "--data", help=_DATA_
 
 
 @neo4j_app.command("status")
-def status_command(data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
+def status_command(data: Path | None = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
     """Say whether the local Bolt server runs, and where."""
     from ..bolt_server import running
 
@@ -104,10 +104,10 @@ def _read_store_records(store: Path) -> tuple[list, int]:
 @neo4j_app.command("load")
 def load_command(
     store: Path = typer.Option(None, "--store", help="Store folder holding records.jsonl (default: $KG_STORE or ./kg-store)."),
-    uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
-    user: Optional[str] = typer.Option(None, "--user", help=_USER_HELP),
-    database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
-    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    uri: str | None = typer.Option(None, "--uri", help=_URI_HELP),
+    user: str | None = typer.Option(None, "--user", help=_USER_HELP),
+    database: str | None = typer.Option(None, "--database", help="Database name (default: the server's default)."),
+    data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Rows per UNWIND batch (one transaction each)."),
     replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
 ) -> None:
@@ -152,7 +152,7 @@ def export_csv_command(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _parse_params(items: List[str]) -> dict[str, Any]:
+def _parse_params(items: list[str]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -192,15 +192,15 @@ def _print_result(result, fmt: str) -> None:
 
 @app.command("cypher")
 def cypher_command(
-    query: Optional[str] = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
-    param: List[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
-    named: Optional[str] = typer.Option(None, "--named", help="Run kg/ontology/queries/NAME.cypher instead of QUERY."),
+    query: str | None = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
+    named: str | None = typer.Option(None, "--named", help="Run kg/ontology/queries/NAME.cypher instead of QUERY."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
-    uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
-    user: Optional[str] = typer.Option(
+    uri: str | None = typer.Option(None, "--uri", help=_URI_HELP),
+    user: str | None = typer.Option(
         None, "--user", help="User name for --uri (default neo4j; give it the reader role); the local server's read-only user otherwise."),
-    database: Optional[str] = typer.Option(None, "--database", help="Database name (default: the server's default)."),
-    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    database: str | None = typer.Option(None, "--database", help="Database name (default: the server's default)."),
+    data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
     timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds before the query is abandoned."),
     limit: int = typer.Option(1000, "--limit", min=1, help="Most rows returned."),
 ) -> None:

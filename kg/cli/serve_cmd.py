@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,7 +22,7 @@ def _interrupt(signum, frame) -> None:
 
 @serve_app.command("sparql")
 def sparql_command(
-    store: Optional[Path] = typer.Option(None, "--store", help="Store directory (default: $KG_STORE, else ./kg-store)."),
+    store: Path | None = typer.Option(None, "--store", help="Store directory (default: $KG_STORE, else ./kg-store)."),
     port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port to listen on."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
     timeout: float = typer.Option(60.0, "--timeout", min=0, help="Seconds a query may run on the server (0 = no limit)."),

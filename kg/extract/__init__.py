@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 EXTRACTOR_VERSION = "kg-extract-trained-0.9"
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import extract_papers, output_row  # noqa: F401
+    from .pipeline import extract_papers, output_row
 
 __all__ = ["EXTRACTOR_VERSION", "extract_papers", "output_row"]
 

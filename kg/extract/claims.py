@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
 from ..values import find_values
+from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
 from .text import name_key
 
 # ---------------------------------------------------------------- proposed methods
@@ -19,13 +19,13 @@ _ADVERBS = r"(?:(?:\w+ly|also|then|first|further|thus|hence|therefore|here|now|a
 _PROPOSE = re.compile(
     rf"\b(?:we|us to|this (?:paper|work|study|article))\s+{_ADVERBS}"
     r"(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*|put forward)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PASSIVE = re.compile(r"^([^.;]{5,120}?)\s+(?:is|are)\s+(?:thus\s+|then\s+|hereby\s+|therefore\s+|here\s+)?"
-                      r"(?:proposed|introduced|developed|presented)\b", re.I)
-_NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+", re.I)
-_TO_VERB = re.compile(r"^\s*to\s+\w+", re.I)
-_VIA = re.compile(r"\b(?:via|by|using|through|with)\s+", re.I)
+                      r"(?:proposed|introduced|developed|presented)\b", re.IGNORECASE)
+_NAMING = re.compile(r"\b(?:called|dubbed|named|termed|coined|namely)\s+", re.IGNORECASE)
+_TO_VERB = re.compile(r"^\s*to\s+\w+", re.IGNORECASE)
+_VIA = re.compile(r"\b(?:via|by|using|through|with)\s+", re.IGNORECASE)
 _OBJECT_END = re.compile(r"[,;:.]|\b(?:that|which|where|to|for|in order|whose)\b")
 
 
@@ -104,64 +104,64 @@ def _object_end(segment: str) -> int:
 
 _SELF = re.compile(
     r"\b(we|our|ours|us|the proposed|this (?:paper|work|approach|method|model|framework)|experiment\w*|"
-    r"empirical\w*|results?|evaluations?|ablations?|simulations?|theoretical\w*|analytical\w*)\b", re.I)
-_EXCLUDE = re.compile(r"https?://|\bcode\b.*\bavailable\b|\bavailable at\b|\bgithub\b|\bproject page\b", re.I)
+    r"empirical\w*|results?|evaluations?|ablations?|simulations?|theoretical\w*|analytical\w*)\b", re.IGNORECASE)
+_EXCLUDE = re.compile(r"https?://|\bcode\b.*\bavailable\b|\bavailable at\b|\bgithub\b|\bproject page\b", re.IGNORECASE)
 _BACKGROUND = re.compile(r"\b(has been|have been|had been|recently|recent (?:work|studies|advances)|"
                          r"typically|traditionally|conventional|existing (?:methods|approaches|work)|"
-                         r"prior work|previous work|is widely|are widely|it is widely|however, (?:they|these|most|existing))\b", re.I)
+                         r"prior work|previous work|is widely|are widely|it is widely|however, (?:they|these|most|existing))\b", re.IGNORECASE)
 
 CUES: dict[str, re.Pattern] = {
-    "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.I),
+    "other_strong": re.compile(r"\b(this observation|reveals? that|provides? (?:\w+ )?insights?|insights? into)\b", re.IGNORECASE),
     "efficiency_than": re.compile(r"\b(more efficient(?:ly)?|faster|cheaper|less memory|fewer (?!in\b|than\b)\w+|less (?:memory|time|compute|computation|energy|data))\b[^.]{0,60}\bthan\b(?!\s+\d)|"
                                   r"\bsuperior\s+(?:\w+\s+)?(?:scaling|speed|efficiency|run-?time|latency|throughput|memory)\b|"
-                                  r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.I),
+                                  r"\b\d+(?:\.\d+)?\s?(?:x|×)\s+(?:faster|speed-?up|fewer|less|smaller|cheaper)", re.IGNORECASE),
     "outperforms": re.compile(r"\b(outperform\w*|surpass\w*(?!\s+\d)|superior(?:ity)?\s+(?:to|over)\b|superiority|better than|beats?\b|beating|"
                               r"exceed\w*(?!\s+\d)|improvements? (?:over|compared)|compared (?:with|to)\b[^.]*|"
-                              r"performs? better|advantage over|higher \w+ than|lower \w+ than|than (?:existing|previous|prior|state|the state))", re.I),
+                              r"performs? better|advantage over|higher \w+ than|lower \w+ than|than (?:existing|previous|prior|state|the state))", re.IGNORECASE),
     "theory": re.compile(r"\b(prove[sdn]?|proof|theorems?|derive[sd]?|deriving|theoretical(?:ly)?|analytical(?:ly)?|"
-                         r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.I),
-    "improves": re.compile(r"\b(improv\w*|boost(?:s|ing)?\b|boosted\s+(?:by|the|our|its|performance|accuracy)\b|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.I),
+                         r"upper[- ]bound\w*|lower[- ]bound\w*|guarantee[sd]?|converges?\b|generalis|generaliz(?:e|es)\b)", re.IGNORECASE),
+    "improves": re.compile(r"\b(improv\w*|boost(?:s|ing)?\b|boosted\s+(?:by|the|our|its|performance|accuracy)\b|gains?\b|increas\w+|mitigat\w*|enhanc\w*|reduc\w+)\b", re.IGNORECASE),
     "achieves": re.compile(r"\b(achiev\w*|attain\w*|obtain\w*|state[- ]of[- ]the[- ]art|competitive|on par|comparable|"
                            r"effectiveness|good (?:\w+ )?(?:performance|results)|top-tier|largest|first (?:method|model|approach)|"
                            r"remarkabl\w*|powerful|promising|(?:can be )?used effectively|surpass\w*\s+\d|strong baseline|superiority|"
-                           r"superior(?!\s+(?:to|over)\b))", re.I),
+                           r"superior(?!\s+(?:to|over)\b))", re.IGNORECASE),
     "efficiency": re.compile(r"\b(efficien\w*|faster|speed-?ups?|latency|resource-constrained|lightweight|"
-                             r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.I),
+                             r"low(?:er)? (?:computational|memory|cost)|fewer parameters|less memory|cheaper)\b", re.IGNORECASE),
     "other": re.compile(r"\b(we (?:find|found|observe|identify|show|demonstrate|validate|verify|confirm|discover|reveal)|"
                         r"(?:show|shows|showed|demonstrate|demonstrates|reveal|reveals|suggest|suggests|indicate|indicates|"
-                        r"confirm|confirms) that|discovering|insights?|support the|are presented|observation)\b", re.I),
+                        r"confirm|confirms) that|discovering|insights?|support the|are presented|observation)\b", re.IGNORECASE),
 }
 _ORDER = ("other_strong", "efficiency_than", "outperforms", "theory", "improves", "achieves", "efficiency", "other")
 _CONFIDENCE = {"other_strong": 0.55, "efficiency_than": 0.8, "outperforms": 0.85, "theory": 0.7, "improves": 0.7, "achieves": 0.75,
                "efficiency": 0.6, "other": 0.5}
 _CONTRIBUTION = re.compile(rf"\b(?:we|us to|this (?:paper|work|article|study))\s+{_ADVERBS}"
                            r"(?:propose|introduce|present|design|develop)s?\b",
-                           re.I)
+                           re.IGNORECASE)
 _SELF_SUBJECT = re.compile(r"\b(our (?:\w+[- ]){0,3}(?:method|approach|model|framework|algorithm|technique|network|"
-                           r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.I)
-_GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.I)
+                           r"architecture|system|result|proposed)s?|the proposed|it|its|which|ours)\b", re.IGNORECASE)
+_GENERIC_SOTA = re.compile(r"\b(state[- ]of[- ]the[- ]arts?|sota)\b", re.IGNORECASE)
 _GENERIC_BASELINE = re.compile(r"\b((?:\d+|several|strong|existing|previous|prior|alternative|competing|other|"
                                r"current|conventional|vanilla)\s+(?:\w+[- ])?(?:baselines?|methods|approaches|models|"
-                               r"counterparts|techniques|algorithms)|baselines?)\b", re.I)
+                               r"counterparts|techniques|algorithms)|baselines?)\b", re.IGNORECASE)
 # Baseline cues: the method named right after one of these is what the subject is compared with
 # ('speedups of approximately 40x relative to KAN'); 'over'/'than' before a number are amounts.
 _COMPARE_AT = re.compile(r"\b(outperform\w*|surpass\w*|superior(?:ity)?\s+(?:to|over)|better than|beats?|"
                          r"than(?!\s+[\d(])|over(?!\s+[\d(])|compared (?:with|to)|in comparison (?:with|to)|relative to|"
-                         r"versus|vs\.?|on par with|comparable (?:to|with)|competitive with|against)(?!\w)", re.I)
+                         r"versus|vs\.?|on par with|comparable (?:to|with)|competitive with|against)(?!\w)", re.IGNORECASE)
 
 
-_REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.I)
+_REACHES = re.compile(r"\b(?:to|surpass\w*)\s+\d+(?:\.\d+)?\s?%", re.IGNORECASE)
 _MOTIVATION = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?(?:focus|aim|goal|seek|strive|want|intend|hope)\w*\b|"
                          r"\bin this survey\b|\bwe review\b|\bopens? (?:up )?new possibilities\b|"
-                         r"\bwe (?:\w+ly )?(?:argue|believe|advocate|speculate|envision|conjecture)\b", re.I)  # opinions
+                         r"\bwe (?:\w+ly )?(?:argue|believe|advocate|speculate|envision|conjecture)\b", re.IGNORECASE)  # opinions
 _RESULT_CLAUSE = re.compile(r"(?:,\s*which|\bthat|\band)\s+(?:\w+\s+){0,3}(?:achiev|outperform|improv|boost|shows?|reduc|"
-                            r"makes?|yields?|surpass|significantly)", re.I)
+                            r"makes?|yields?|surpass|significantly)", re.IGNORECASE)
 
 
-_CONTRAST_START = re.compile(r"\s*(?:however|unfortunately|nevertheless|yet|but)\b", re.I)
-_CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.I)
+_CONTRAST_START = re.compile(r"\s*(?:however|unfortunately|nevertheless|yet|but)\b", re.IGNORECASE)
+_CAPABILITY = re.compile(r"\b(allow|allows|allowing|enable|enables|enabling|permit|permits|permitting)\b", re.IGNORECASE)
 _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*|outperform\w*|achiev\w*|demonstrat\w*|"
-                            r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.I)
+                            r"shows?|shown|observe\w*|find|found|prove\w*)\b|\d\s?%", re.IGNORECASE)
 
 
 # Cue words used descriptively: how something is done ('registration is achieved by combining ...'),
@@ -170,9 +170,9 @@ _RESULT_MARKER = re.compile(r"\b(results?|experiments?|experimental|empirical\w*
 _DESCRIPTIVE = re.compile(r"\b(?:is|are|was|were|be|been|can be)\s+(?:achieved|obtained|computed|built|constructed)\s+"
                           r"(?:by|through|via|using|with|from)\b|\b(?:show|shows|demonstrate|demonstrates)\s+how\b|"
                           r"\b(?:use[sd]?|using|adopt\w*|employ\w*|with|on top of)\s+(?:an?|the)\s+"
-                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.I)
-_DESCRIPTIVE_ADJECTIVE = re.compile(r"(?<=\s)efficient\s+(?=[A-Za-z])", re.I)
-_ADJECTIVE_AFTER = re.compile(r"\b(?:using|with|via|by|an?)\s+$", re.I)
+                          r"(?:\w+\s+)?state[- ]of[- ]the[- ]art\b", re.IGNORECASE)
+_DESCRIPTIVE_ADJECTIVE = re.compile(r"(?<=\s)efficient\s+(?=[A-Za-z])", re.IGNORECASE)
+_ADJECTIVE_AFTER = re.compile(r"\b(?:using|with|via|by|an?)\s+$", re.IGNORECASE)
 
 
 def _mask(sentence: str) -> str:
@@ -204,7 +204,7 @@ def classify(sentence: str) -> tuple[str, float, int] | None:
 # ...') reports no result unless evidence or a comparison comes with it ('much smaller KANs can
 # achieve comparable or better accuracy than much larger MLPs', 'Significantly improved accuracy
 # can be achieved ...').
-_MODAL = re.compile(r"\b(?:can|could|may|might)\b(?!\s+not\b)|\b(?:is|are)\s+able\s+to\b", re.I)
+_MODAL = re.compile(r"\b(?:can|could|may|might)\b(?!\s+not\b)|\b(?:is|are)\s+able\s+to\b", re.IGNORECASE)
 _EVIDENCE = re.compile(r"\b(?:we|results?|experiments?|evaluations?)\s+(?:\w+\s+){0,2}(?:show|shows|showed|shown|demonstrat\w*|"
                        r"confirm\w*|indicate\w*|suggest\w*|reveal\w*|prove\w*)\b(?!\s+(?:how|examples?)\b)|"
                        r"\b(?:show|shows|showed|demonstrate|demonstrates|suggest|suggests|indicate|indicates|reveal|reveals|"
@@ -212,7 +212,7 @@ _EVIDENCE = re.compile(r"\b(?:we|results?|experiments?|evaluations?)\s+(?:\w+\s+
                        r"analy[sz]\w*|stud(?:y|ies))\b|\bour results?\b|\bexperiment\w*|\bempiric\w*|"
                        r"\bevaluat\w*|\bresults\b|\boutperform\w*|\bthan\b|\bcompar\w*|\bcompetitive\b|\bbetter\b|"
                        r"\bsignificant\w*|\bstate[- ]of[- ]the[- ]art\b|\bprove[dn]\b|\borders? of magnitude\b|\b(?:with|without)\s+(?:any\s+)?"
-                       r"(?:no\s+)?loss\b|\b(?:bigger|larger|higher|lower|smaller|fewer)\b|\d", re.I)
+                       r"(?:no\s+)?loss\b|\b(?:bigger|larger|higher|lower|smaller|fewer)\b|\d", re.IGNORECASE)
 # Cue words inside a purpose or a side clause describe what the method is for or how it works
 # ('uses disjunctive feature structures to reduce the number of copies', 'for more efficient use of
 # multilingual resources', 'it avoids massive window sampling, and thereby reducing ...').
@@ -220,7 +220,7 @@ _PURPOSE = re.compile(r"\b(?:in order\s+)?to\s+(?:\w+ly\s+)?(?:further\s+)?(?:im
                       r"achieve|obtain|attain|speed\s+up|compute|correct)\b|"
                       r"\bfor\s+(?:a\s+)?(?:more\s+)?efficien\w*|"
                       r"(?:,|\bthereby|\bthus)\s+(?:and\s+)?(?:thereby\s+|thus\s+)?(?:reducing|improving|increasing|enhancing|"
-                      r"obtaining|achieving|boosting)\b", re.I)
+                      r"obtaining|achieving|boosting)\b", re.IGNORECASE)
 
 
 def is_capability_statement(sentence: str) -> bool:
@@ -248,10 +248,10 @@ def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed
         return False
     if not (mentions_proposed or _SELF.search(sentence) or after_proposal):
         return False
-    if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.I):
+    if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.IGNORECASE):
         return False
     if _CONTRAST_START.match(sentence) and not mentions_proposed and not re.search(
-            r"\b(we|our|ours|us|proposed)\b", sentence, re.I):
+            r"\b(we|our|ours|us|proposed)\b", sentence, re.IGNORECASE):
         return False  # 'However, Gaussian blurring does not respect ...': a limitation of prior work
     return True
 
@@ -295,7 +295,7 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
     own_before = [m for m in own if m[0] < limit]
     if own_before:
         subject = (own_before[-1][3], "method")
-    elif before_cue and not re.search(r"\bour\b", text[: before_cue[-1][0] - sentence.start], re.I) and \
+    elif before_cue and not re.search(r"\bour\b", text[: before_cue[-1][0] - sentence.start], re.IGNORECASE) and \
             re.search(r"\b(that|,)\s*$", text[: before_cue[0][0] - sentence.start]) is not None:
         subject = (before_cue[0][3], "method")
     elif proposed_keys and _SELF_SUBJECT.search(text):
@@ -346,10 +346,10 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
 
 _WHAT_WE_DO = re.compile(r"^\s*in this (?:paper|work|article|study)\s*,?\s*we\s+(?:\w+ly\s+)?"
                          r"(?!show|demonstrate|find|found|prove|observe|confirm|report|verify|validate|achieve|obtain)\w+|"
-                         r"\bwe\s+(?:\w+ly\s+)?(?:describe|discuss|outline)\b", re.I)
+                         r"\bwe\s+(?:\w+ly\s+)?(?:describe|discuss|outline)\b", re.IGNORECASE)
 _REPORTS_RESULT = re.compile(r"\b(?:show|shows|showed|demonstrate|demonstrates|find|found|prove|proves|confirm|"
                              r"suggests?|indicates?|reveals?)\s+that\b|"
-                             r"\d\s?%|\bresults?\b", re.I)
+                             r"\d\s?%|\bresults?\b", re.IGNORECASE)
 
 
 def is_contribution(sentence: str) -> bool:

@@ -17,14 +17,24 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from . import claims as claim_rules
-from .entities import (GENERIC_METHOD_HEADS, GENERIC_WORDS, Candidate, acronym_candidates, dataset_list_items,
-                       head_candidates,
-                       is_evaluative, label_from_head, ner_candidate, resolve, seed_ner_candidates, shaped_words,
-                       trim_chunk)
+from .entities import (
+    GENERIC_METHOD_HEADS,
+    GENERIC_WORDS,
+    Candidate,
+    acronym_candidates,
+    dataset_list_items,
+    head_candidates,
+    is_evaluative,
+    label_from_head,
+    ner_candidate,
+    resolve,
+    seed_ner_candidates,
+    shaped_words,
+    trim_chunk,
+)
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features
-from .proposals import proposal_candidates
-from .proposals import score as proposal_score
+from .proposals import proposal_candidates, score as proposal_score
 from .text import AcronymPair, _match_long_form, compact_key, name_key, verbatim_occurrences
 
 if not Doc.has_extension("kg"):
@@ -59,7 +69,7 @@ def doc_text(doc: Doc) -> str:
 
 def title_end(doc: Doc) -> int:
     found = doc_text(doc).find(TITLE_SEPARATOR)
-    return found if found >= 0 else 0
+    return max(found, 0)
 
 
 @Language.component("kg_title_boundary")
@@ -75,7 +85,7 @@ def title_boundary(doc: Doc) -> Doc:
 
 
 @Language.factory("kg_tag_pos", default_config={"mapping": {}})
-def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> "TagToPos":
+def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> TagToPos:
     return TagToPos(nlp, mapping)
 
 
@@ -111,7 +121,7 @@ def tag_pos_mapping(nlp: Language) -> dict[str, str]:
 
 
 @Language.factory("kg_gazetteer", default_config={"labels": ["method", "dataset", "metric", "task"]})
-def make_gazetteer(nlp: Language, name: str, labels: list[str]) -> "GazetteerMatcher":
+def make_gazetteer(nlp: Language, name: str, labels: list[str]) -> GazetteerMatcher:
     return GazetteerMatcher(nlp, labels)
 
 
@@ -157,7 +167,7 @@ ENTITY_MODES = ("rules", "trained", "union", "decided")
 @Language.factory("kg_entities", default_config={"mode": "rules", "decision": None, "keep_candidates": False,
                                                   "none_threshold": 0.5})
 def make_entities(nlp: Language, name: str, mode: str, decision: str | None, keep_candidates: bool,
-                  none_threshold: float) -> "EntityRules":
+                  none_threshold: float) -> EntityRules:
     if mode not in ENTITY_MODES:
         raise ValueError(f"[E-KG-ENT] unknown entity mode {mode!r}: use one of {', '.join(ENTITY_MODES)}")
     if mode == "decided" and not decision:
@@ -321,7 +331,7 @@ def description_start(title: str, named: tuple[int, int]) -> int:
     colon = title.find(":", named[1])
     if colon < 0:
         return -1
-    found = re.match(r"\s*(?:(?:a|an|the|towards?)\s+)*", title[colon + 1:], re.I)
+    found = re.match(r"\s*(?:(?:a|an|the|towards?)\s+)*", title[colon + 1:], re.IGNORECASE)
     return colon + 1 + found.end()
 
 
@@ -362,7 +372,7 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
 @Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False,
                                                 "thresholds": [0.5, 0.5, 0.5]})
 def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
-                keep_sentences: bool, thresholds: list[float]) -> "ClaimRules":
+                keep_sentences: bool, thresholds: list[float]) -> ClaimRules:
     return ClaimRules(classifier, proposal_model, keep_sentences, tuple(thresholds))
 
 
@@ -597,7 +607,7 @@ def _sentence_start(sentences, starts: list[int], offset: int) -> int:
     return offset
 
 
-def _strip(sent: "claim_rules.Sentence") -> "claim_rules.Sentence":
+def _strip(sent: claim_rules.Sentence) -> claim_rules.Sentence:
     raw = sent.text
     lead = len(raw) - len(raw.lstrip())
     body = raw.strip()

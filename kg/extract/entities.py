@@ -21,7 +21,7 @@ class Candidate:
     source: str  # "acronym", "gazetteer", "shape", "head", "title", "proposed"
     priority: int
 
-    def overlaps(self, other: "Candidate") -> bool:
+    def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
 
 
@@ -447,10 +447,10 @@ def seed_ner_candidates(doc) -> list[Candidate]:
 
 # ---------------------------------------------------------------- names listed as datasets
 
-_PLURAL_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|corpora|data sets)\b", re.I)
+_PLURAL_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|corpora|data sets)\b", re.IGNORECASE)
 _LIST_BOUNDARY = re.compile(r"[.;:()\[\]]|\b(?:on|in|of|from|using|with|across|over|for|to|by|at|and on)\b")
 _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*")
-_LIST_INTRO = re.compile(r"\s*(?:,|:|\(|such as|including|namely|like|e\.g\.,?)\s*", re.I)
+_LIST_INTRO = re.compile(r"\s*(?:,|:|\(|such as|including|namely|like|e\.g\.,?)\s*", re.IGNORECASE)
 _LIST_STOP = re.compile(r"[.;:()]")
 
 

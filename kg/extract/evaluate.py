@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import KGError
 from ..records import ENTITY_LABELS
@@ -42,7 +43,7 @@ class PRF:
     tp_gold: int = 0
     n_gold: int = 0
 
-    def add(self, other: "PRF") -> None:
+    def add(self, other: PRF) -> None:
         self.tp_pred += other.tp_pred
         self.n_pred += other.n_pred
         self.tp_gold += other.tp_gold
@@ -277,7 +278,7 @@ def score_spans(gold_rows: list[dict[str, Any]], pred_rows: list[dict[str, Any]]
             g, p = gold_spans[label], pred_spans[label]
             exact = len(g & p)
             scores.exact[label].add(PRF(exact, len(p), exact, len(g)))
-            overlap = lambda a, b: a[0] < b[1] and b[0] < a[1]  # noqa: E731
+            overlap = lambda a, b: a[0] < b[1] and b[0] < a[1]
             scores.partial[label].add(PRF(sum(any(overlap(x, y) for y in g) for x in p), len(p),
                                           sum(any(overlap(x, y) for y in p) for x in g), len(g)))
     return scores

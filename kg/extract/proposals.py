@@ -17,8 +17,8 @@ from .gazetteer import lookup
 from .text import name_key
 
 _OUR_BEFORE = re.compile(r"\b(?:our|ours|the proposed|this|a novel|a new|we call|we name|we dub|termed|"
-                         r"called|dubbed|named)\s+(?:[\w-]+\s+){0,2}$", re.I)
-_PROPOSE_VERB = re.compile(r"\b(?:propos\w*|introduc\w*|present\w*|develop\w*|design\w*)\b", re.I)
+                         r"called|dubbed|named)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_PROPOSE_VERB = re.compile(r"\b(?:propos\w*|introduc\w*|present\w*|develop\w*|design\w*)\b", re.IGNORECASE)
 # what the words just before a mention (in its sentence) say about the method named
 _BEFORE = {
     "compared": r"outperform\w*|surpass\w*|beat\w*|exceed\w*|than|compared (?:to|with)|against|over|versus|vs\.?|relative to|improv\w+ (?:up)?on",
@@ -27,9 +27,9 @@ _BEFORE = {
     "prior": r"existing|previous|prior|standard|conventional|traditional|popular|classic\w*|state-of-the-art|vanilla|original|common|widely[- ]used",
     "new": r"new|novel|proposed|our|ours|simple|minimalist|called|named|dubbed|termed|coined",
 }
-_BEFORE_RES = {name: re.compile(rf"\b(?:{words})\s+(?:[\w-]+\s+){{0,3}}$", re.I) for name, words in _BEFORE.items()}
-_TITLE_VIA = re.compile(r"\b(?:via|with|using|through|by|and)\s", re.I)
-_TITLE_FOR = re.compile(r"\b(?:for|of|in|on|to|from|under|beyond|towards?|into|at)\s", re.I)
+_BEFORE_RES = {name: re.compile(rf"\b(?:{words})\s+(?:[\w-]+\s+){{0,3}}$", re.IGNORECASE) for name, words in _BEFORE.items()}
+_TITLE_VIA = re.compile(r"\b(?:via|with|using|through|by|and)\s", re.IGNORECASE)
+_TITLE_FOR = re.compile(r"\b(?:for|of|in|on|to|from|under|beyond|towards?|into|at)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..evaluate import _sentence_match
 from ..claims import CLAIM_TYPES
+from ..evaluate import _sentence_match
 from .gold import gold_text
 
 LABELS = ("claim",) + CLAIM_TYPES

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..evaluate import gold_papers, score_seed
 from .fit import PARTS
@@ -34,9 +35,9 @@ def part_fingerprint(part: str) -> str:
     data and, for parts fitted on the rules' output, the extraction code."""
     import inspect
 
-    from . import claims, fit, gold, mentions, proposed
-    from ..pipeline import NER_MODEL
     from .. import text
+    from ..pipeline import NER_MODEL
+    from . import claims, fit, gold, mentions, proposed
 
     learn = Path(__file__).parent
     shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]

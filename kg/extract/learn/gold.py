@@ -7,8 +7,9 @@ occurrence of every alias in the paper's text, longer spans winning overlaps.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..evaluate import read_jsonl
 from ..text import verbatim_occurrences
