@@ -149,7 +149,7 @@ def main() -> None:
     batched_rate = len(rels) / batched_s
     load1, _, _ = os.getloadavg()
     print(f"host: {os.cpu_count()} CPUs, load average {load1:.1f} at the end")
-    print(f"server: {where}; data: {'store ' + str(args.store) if args.store else 'synthetic seed %d' % args.seed}")
+    print(f"server: {where}; data: {'store ' + str(args.store) if args.store else f'synthetic seed {args.seed:d}'}")
     print(f"row-by-row (baseline): {len(subset):>6} rels in {row_s:7.2f} s = {row_rate:9.0f} rels/s")
     print(f"batched UNWIND x{args.batch_size}: {len(rels):>6} rels in {batched_s:7.2f} s = {batched_rate:9.0f} rels/s")
     print(f"re-run (all MERGEs match): {len(rels):>6} rels in {rerun_s:7.2f} s = {len(rels) / rerun_s:9.0f} rels/s")

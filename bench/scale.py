@@ -48,6 +48,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,8 +301,8 @@ def machine() -> str:
 
 
 def table(results: list[Result]) -> str:
-    lines = [f"{'stage':8} {'N':>7} {'seconds':>9} {'CPU s':>8} {'papers/s':>9} {'peak RSS MB':>12} {'disk MB':>8} "
-             f"{'load':>5}  notes"]
+    lines = [(f"{'stage':8} {'N':>7} {'seconds':>9} {'CPU s':>8} {'papers/s':>9} {'peak RSS MB':>12} {'disk MB':>8} "
+             f"{'load':>5}  notes")]
     for r in sorted(results, key=lambda r: (STAGES.index(r.stage), r.n)):
         rate = f"{r.n / r.seconds:9.1f}" if r.stage != "app" else f"{'-':>9}"
         disk = f"{r.disk_mb:8.1f}" if r.disk_mb is not None else f"{'-':>8}"
@@ -321,7 +322,7 @@ def growth(results: list[Result]) -> str:
     lines = [f"{'stage':8} {'N1 -> N2':>16} {'time exp':>9} {'CPU exp':>8} {'RSS exp':>8}"]
     for stage in STAGES:
         runs = sorted((r for r in results if r.stage == stage), key=lambda r: r.n)
-        for a, b in zip(runs, runs[1:]):
+        for a, b in pairwise(runs):
             values = [exponent(a.n, getattr(a, key), b.n, getattr(b, key)) for key in ("seconds", "cpu_s", "rss_mb")]
             lines.append(f"{stage:8} {f'{a.n} -> {b.n}':>16} " + " ".join(f"{_fmt(v):>8}" for v in values))
     return "\n".join(lines) if len(lines) > 1 else "growth: needs two values of N"

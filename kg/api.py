@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from . import settings
 from .queries import check_read_only, load_named, named_queries
@@ -162,7 +162,7 @@ class KnowledgeGraph(_Queries):
         self._nx = None
         self._version.close()
 
-    def __enter__(self) -> KnowledgeGraph:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,7 +195,7 @@ class SparqlEndpoint(_Queries):
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> SparqlEndpoint:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

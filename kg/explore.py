@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -310,7 +311,7 @@ def annotate_html(text: str, mentions: Iterable, claims: Iterable[Claim] = (), *
     cuts = sorted({0, len(text), *(x for m in kept for x in (m.start, m.end)), *(x for s in spans for x in s)})
     out: list[str] = []
     in_claim: int | None = None  # which claim sentence the previous piece was in
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         claimed = next((i for i, (s, e) in enumerate(spans) if s <= a and b <= e), None)
         if claimed != in_claim:  # adjacent sentences get marks of their own
             if in_claim is not None:
@@ -380,9 +381,9 @@ def contradicted_claims(rows: Iterable[ClaimRow],
         for paper, sentence, method, other, against in ((c.paper_a, c.sentence_a, c.method_a, c.method_b, c.paper_b),
                                                          (c.paper_b, c.sentence_b, c.method_b, c.method_a, c.paper_a)):
             for row in by_sentence.get((paper, sentence, method), ()):
-                if c.kind != "order" or (row.claim.type == "outperforms" and row.claim.object == other):
-                    if against not in found[row.key]:
-                        found[row.key].append(against)
+                if (c.kind != "order" or (row.claim.type == "outperforms" and row.claim.object == other)) \
+                        and against not in found[row.key]:
+                    found[row.key].append(against)
     return dict(found)
 
 

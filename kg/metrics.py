@@ -33,7 +33,7 @@ def metric_key(name: str) -> str:
 def metric_table() -> tuple[MetricInfo, ...]:
     rows = []
     for line in TABLE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("metric\t"):
+        if not line.strip() or line.startswith(("#", "metric\t")):
             continue
         name, direction, aliases, source = (line.split("\t") + ["", "", ""])[:4]
         rows.append(MetricInfo(name, direction, tuple(a for a in aliases.split("|") if a), source))

@@ -382,7 +382,7 @@ def clear_graph(driver: Any, database: str | None = None, batch_size: int = 5000
             for label in NODE_KEYS:
                 while True:
                     record = session.execute_write(lambda tx: tx.run(
-                        f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+                        f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",  # noqa: B023  (run at once)
                         limit=batch_size).single())
                     count = record["deleted"] if record else 0
                     deleted += count
@@ -440,7 +440,7 @@ def load(
                         fresh[target] = not has_relationships(session, *target)
                     statement = grouped_rel_statement(*target, names, create=fresh[target])
                     flat = _grouped(flat)
-                summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())
+                summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())  # noqa: B023  (run at once)
                 counters = summary.counters
                 result.nodes_created += counters.nodes_created
                 result.relationships_created += counters.relationships_created

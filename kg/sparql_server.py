@@ -83,7 +83,7 @@ def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, *, timeo
         process = subprocess.Popen(command, bufsize=0, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, pass_fds=(version.fd,) if version.fd is not None else (),
                                    env={**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"},
-                                   preexec_fn=_end_with_parent)
+                                   preexec_fn=_end_with_parent)  # noqa: PLW1509  (prctl only: no locks taken)
     except OSError as error:
         version.close()
         raise BackendError(f"cannot start {binary} ({error.strerror or error})") from error

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .errors import QueryError, StoreError
 from .ingest import write_jsonl
@@ -412,7 +412,7 @@ class Version:
             except OSError:
                 pass
 
-    def __enter__(self) -> Version:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

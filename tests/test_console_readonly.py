@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from neo4j.exceptions import Neo4jError
@@ -40,7 +41,7 @@ def _wait_until_gone(driver, needle, limit_s=60.0):
 
 
 def _cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime in clock ticks
 
 
@@ -97,7 +98,7 @@ def test_reader_password_stays_private(bolt_server):
     user, password = bolt_server.reader_auth()
     assert user == "reader" and password != bolt_server.password()
     assert (bolt_server.data_dir / "reader-credentials").stat().st_mode & 0o077 == 0
-    assert password not in open(f"/proc/{bolt_server.pid}/cmdline", "rb").read().decode()
+    assert password not in Path(f"/proc/{bolt_server.pid}/cmdline").read_bytes().decode()
     assert password not in (bolt_server.data_dir / "server.log").read_text(errors="replace")
 
 

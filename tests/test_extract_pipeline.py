@@ -282,10 +282,10 @@ def test_canonical_names_are_one_to_one_with_graph_keys():
 
 @pytest.mark.parametrize("abstract", [
     # SciERC dev: the object is generic ('a method', 'a novel architecture'); what follows is a part of it
-    "To overcome this limitation , this paper proposes a method utilizing the perceptual groups of objects and n-ary "
-    "relations among them .",
-    "To incorporate the trigger words whose effectiveness have been experimentally evaluated in several previous works "
-    ", we propose a novel architecture with an attention mechanism .",
+    ("To overcome this limitation , this paper proposes a method utilizing the perceptual groups of objects and n-ary "
+    "relations among them ."),
+    ("To incorporate the trigger words whose effectiveness have been experimentally evaluated in several previous works "
+    ", we propose a novel architecture with an attention mechanism ."),
     "Evaluation test results are presented for both the RM and ATIS CSR tasks .",
 ])
 def test_no_proposal_from_parts_results_or_generic_objects(abstract):
@@ -313,8 +313,8 @@ def test_title_line_breaks_keep_mentions_exact(title):
 
 @pytest.mark.parametrize("abstract, present, absent", [
     # seed dev s08: amounts before a metric are not part of its name
-    ("Finally, AutoSparse outperforms sparse-to-sparse SotA method MEST (uniform sparsity) for 80% sparse ResNet50 "
-     "with similar accuracy, where MEST uses 12% more training FLOPS and 50% more inference FLOPS.",
+    (("Finally, AutoSparse outperforms sparse-to-sparse SotA method MEST (uniform sparsity) for 80% sparse ResNet50 "
+     "with similar accuracy, where MEST uses 12% more training FLOPS and 50% more inference FLOPS."),
      {"training FLOPS", "inference FLOPS"}, {"more training FLOPS", "more inference FLOPS"}),
     # seed dev s02 / s09 style: hyphenated descriptive adjectives are judged as whole words
     ("We study non-convex deep neural networks and real-world networks.", set(),

@@ -121,10 +121,10 @@ def test_label_from_head(phrase, label):
 @pytest.mark.parametrize(
     "sentence, kind",
     [
-        ("The results demonstrate that our proposed HyperPAVE model significantly outperforms existing "
-         "classification-based, generation-based large language models for attribute value extraction.", "outperforms"),
-        ("Theoretically, we show that both the network's training and true population losses are proportionally "
-         "upper-bounded by {\\Psi} under reasonable assumptions.", "theory"),
+        (("The results demonstrate that our proposed HyperPAVE model significantly outperforms existing "
+         "classification-based, generation-based large language models for attribute value extraction."), "outperforms"),
+        (("Theoretically, we show that both the network's training and true population losses are proportionally "
+         "upper-bounded by {\\Psi} under reasonable assumptions."), "theory"),
         ("Also, we find that DyNNs can be used to generate adversarial samples more efficiently than SDNNs.", "efficiency"),
         ("Experimental results show the competitive performance of our model across various PDEs.", "achieves"),
         ("On smaller ResNet-18, our distillation framework consistently improves from 69.76% to 73.19%.", "improves"),
@@ -182,11 +182,11 @@ def _mentions(sentence, start, *spans):
     "sentence, baseline",
     [
         (MATRIXKAN_SPEEDUP, "KAN"),  # 'relative to X'
-        ("In particular , our algorithm requires , on average , 3-10 times fewer samples than standard RANSAC , "
-         "which is in close agreement with theoretical predictions .", "RANSAC"),  # 'than X' (SciERC dev)
-        ("The combination of these two strategies results in a robust estimation procedure that provides a "
+        (("In particular , our algorithm requires , on average , 3-10 times fewer samples than standard RANSAC , "
+         "which is in close agreement with theoretical predictions ."), "RANSAC"),  # 'than X' (SciERC dev)
+        (("The combination of these two strategies results in a robust estimation procedure that provides a "
          "significant speed-up over existing RANSAC techniques , while requiring no prior information to guide "
-         "the sampling process .", "RANSAC"),  # 'over X' (SciERC dev)
+         "the sampling process ."), "RANSAC"),  # 'over X' (SciERC dev)
     ],
 )
 def test_baseline_cues_give_the_object(sentence, baseline):
@@ -241,9 +241,9 @@ def test_superior_without_a_comparison_is_no_outperforms_claim():
 @pytest.mark.parametrize(
     "sentence",
     [  # SciERC dev: how something is done, or a tool used, is no result
-        "Global registration is achieved by combining a graph-based technique -- that exploits the topological "
+        ("Global registration is achieved by combining a graph-based technique -- that exploits the topological "
         "structure of the sequence induced by the spatial overlap -- with a bundle adjustment which uses only the "
-        "homographies computed in the previous steps .",
+        "homographies computed in the previous steps ."),
         "For the generation of synthesized speech we used a state of the art HMM-based speech synthesis system .",
     ],
 )
@@ -309,12 +309,12 @@ def test_a_limitation_of_prior_work_after_the_proposal_is_no_claim():
 @pytest.mark.parametrize("sentence, names", [
     ("We validate our claims on the VGG/WideResNet architectures on the CIFAR-100 and ImageNet datasets.",  # dev s02
      ["CIFAR-100", "ImageNet"]),
-    ("Experimental results on two challenging datasets , MSRII and UCF 101 , validate the superior performance of "
-     "our action proposals .", ["MSRII", "UCF 101"]),  # SciERC dev
-    ("Further, our experiments demonstrate speedups of approximately 40x relative to KAN, with significant "
-     "additional speedup potential for larger datasets or higher spline degrees.", []),
-    ("In our experiments with 9 datasets and 28 baselines, our method, called GREAD, outperforms them in a "
-     "majority of cases.", []),  # dev s06
+    (("Experimental results on two challenging datasets , MSRII and UCF 101 , validate the superior performance of "
+     "our action proposals ."), ["MSRII", "UCF 101"]),  # SciERC dev
+    (("Further, our experiments demonstrate speedups of approximately 40x relative to KAN, with significant "
+     "additional speedup potential for larger datasets or higher spline degrees."), []),
+    (("In our experiments with 9 datasets and 28 baselines, our method, called GREAD, outperforms them in a "
+     "majority of cases."), []),  # dev s06
 ])
 def test_names_listed_with_a_dataset_head_are_datasets(sentence, names):
     from kg.extract.entities import dataset_list_items
@@ -324,13 +324,13 @@ def test_names_listed_with_a_dataset_head_are_datasets(sentence, names):
 
 @pytest.mark.parametrize("sentence, done", [
     # SciERC dev: what the paper does
-    ("In this paper , we use the information redundancy in multilingual input to correct errors in machine "
-     "translation and thus improve the quality of multilingual summaries .", True),
-    ("Finally , we briefly describe an experiment which we have done in extending the n-best speech/language "
-     "integration architecture to improving OCR accuracy .", True),
+    (("In this paper , we use the information redundancy in multilingual input to correct errors in machine "
+     "translation and thus improve the quality of multilingual summaries ."), True),
+    (("Finally , we briefly describe an experiment which we have done in extending the n-best speech/language "
+     "integration architecture to improving OCR accuracy ."), True),
     # seed dev s07 and the MatrixKAN abstract: what it found
-    ("In this paper, we analyze the propagation formulations behind the residual building blocks, which suggest "
-     "that the forward and backward signals can be directly propagated from one block to any other block.", False),
+    (("In this paper, we analyze the propagation formulations behind the residual building blocks, which suggest "
+     "that the forward and backward signals can be directly propagated from one block to any other block."), False),
     (MATRIXKAN_SCALING, False),
 ])
 def test_statements_of_what_the_paper_does(sentence, done):
@@ -355,11 +355,11 @@ def test_opinions_are_no_claims():
 @pytest.mark.parametrize("sentence", [
     # modal capability statements without evidence (SciERC dev)
     "By inferring per-vertex normals at sub-voxel precision on the fly , we can achieve interpolative shading .",
-    "The method can exploit image correspondences obtained by various alignment techniques , and we show examples "
-    "based on matching local region features .",
+    ("The method can exploit image correspondences obtained by various alignment techniques , and we show examples "
+    "based on matching local region features ."),
     "Some of our proof techniques are non-standard and may be of independent interest .",
-    "In this way , we can make blurring locally adaptive to the image data , reducing noise but retaining object "
-    "boundaries , obtaining superior localization accuracy and distinctiviness .",
+    ("In this way , we can make blurring locally adaptive to the image data , reducing noise but retaining object "
+    "boundaries , obtaining superior localization accuracy and distinctiviness ."),
 ])
 def test_modal_capability_without_evidence_is_no_claim(sentence):
     assert claims.is_capability_statement(sentence)
@@ -368,17 +368,17 @@ def test_modal_capability_without_evidence_is_no_claim(sentence):
 
 @pytest.mark.parametrize("sentence", [
     # comparative, quantified or evidenced modal sentences stay claims (seed dev gold, SciERC)
-    "We show that much smaller KANs can achieve comparable or better accuracy than much larger MLPs in data fitting "
-    "and PDE solving.",
-    "Significantly improved accuracy can be achieved by applying the rotation-invariant features to classify SAR "
-    "( synthetic aperture radar ) sea ice and Brodatz imagery .",
+    ("We show that much smaller KANs can achieve comparable or better accuracy than much larger MLPs in data fitting "
+    "and PDE solving."),
+    ("Significantly improved accuracy can be achieved by applying the rotation-invariant features to classify SAR "
+    "( synthetic aperture radar ) sea ice and Brodatz imagery ."),
     "It is also noteworthy that training GFlowNet with our learned potential can preserve the optimal policy.",
-    "We show how sampling can be used to reduce the retrieval time by orders of magnitude with no loss in "
-    "translation quality .",
-    "Layers in the input images will be mapped in the subspace , where it is proven that they form well-defined "
-    "clusters and can be reliably identified by a simple mean-shift based clustering algorithm .",
-    "Since these missing details can be recovered at the current level of detail , our result is not upper bounded "
-    "by the scanning resolution .",
+    ("We show how sampling can be used to reduce the retrieval time by orders of magnitude with no loss in "
+    "translation quality ."),
+    ("Layers in the input images will be mapped in the subspace , where it is proven that they form well-defined "
+    "clusters and can be reliably identified by a simple mean-shift based clustering algorithm ."),
+    ("Since these missing details can be recovered at the current level of detail , our result is not upper bounded "
+    "by the scanning resolution ."),
 ])
 def test_modal_sentences_with_evidence_or_comparison_stay_claims(sentence):
     assert not claims.is_capability_statement(sentence)
@@ -387,13 +387,13 @@ def test_modal_sentences_with_evidence_or_comparison_stay_claims(sentence):
 
 @pytest.mark.parametrize("sentence", [
     # the only cue sits in a purpose or side clause: what the method is for / how it works
-    "The framework is composed of a novel algorithm to efficiently compute the co-occurrence distribution between "
-    "pairs of terms , an independence model , and a parametric affinity model .",
-    "Third , it avoids massive window sampling , and thereby reducing the number of proposals while maintaining a "
-    "high recall .",
+    ("The framework is composed of a novel algorithm to efficiently compute the co-occurrence distribution between "
+    "pairs of terms , an independence model , and a parametric affinity model ."),
+    ("Third , it avoids massive window sampling , and thereby reducing the number of proposals while maintaining a "
+    "high recall ."),
     "We also investigate combining various segmentations to improve the performance of the recognizer .",
-    "This generation system also uses disjunctive feature structures to reduce the number of copies of the "
-    "derivation tree .",
+    ("This generation system also uses disjunctive feature structures to reduce the number of copies of the "
+    "derivation tree ."),
 ])
 def test_cue_only_in_a_purpose_clause_is_no_claim(sentence):
     assert claims.cue_only_in_purpose(sentence)

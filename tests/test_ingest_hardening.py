@@ -83,7 +83,7 @@ def test_flipped_byte_costs_one_record_in_each_format(tmp_path):
 def test_csv_unbalanced_quote_costs_one_row(tmp_path):
     text = ('id,title,abstract\ng1,Good 1,Abstract one.\nb,"Bad quote,Abstract.\n'
             'g2,Good 2,Abstract two.\ng3,"Good, 3","Abstract\nover two lines."\ng4,Good 4,Abstract four.\n')
-    result, path = ingest_text(tmp_path, "q.csv", text)
+    result, _path = ingest_text(tmp_path, "q.csv", text)
     assert [p.id for p in result.papers] == ["g1", "g2", "g3", "g4"]
     assert result.papers[2].abstract == "Abstract\nover two lines."
     assert [(p.line, "broken CSV row" in p.message) for p in result.problems] == [(3, True)]

@@ -4,6 +4,7 @@ the features the trained parts weigh, and the trained components on real annotat
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_alias_spans_take_every_occurrence_longest_first(gold):
     assert found[("MAVE dataset", "dataset")] == 1 and ("MAVE", "dataset") not in found
     # the long task name in the title wins over the shorter alias inside it
     assert ("Multi-Label Zero-Shot Product Attribute-Value Extraction", "task") in found
-    assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in zip(spans, spans[1:]))
+    assert all(e1 <= s2 for (_, e1, _), (s2, _, _) in pairwise(spans))
 
 
 def test_generic_head_names_share_the_node_of_the_name():
@@ -88,7 +89,7 @@ def test_proposal_candidates_describe_each_method_name():
     assert hyper["count3"] == 1.0 and hyper["shaped"] == 1.0
     assert llm["title"] == llm["rule"] == llm["region"] == llm["shaped"] == 0.0 and llm["lower"] == 1.0
     model = {"weights": {"title": 2.0, "lower": -1.0}, "bias": -1.0}
-    assert score(hyper, model) > 0.7 > 0.2 > score(llm, model)
+    assert score(hyper, model) > 0.7 and score(llm, model) < 0.2
 
 
 def test_halves_tag_every_paper_with_an_ner_not_trained_on_it(gold):

@@ -85,9 +85,7 @@ def proposal_regions(sentence: Sentence) -> list[tuple[int, int, bool]]:
 
 def _object_end(segment: str) -> int:
     stop = len(segment)
-    words = 0
-    for m in re.finditer(r"\S+", segment):
-        words += 1
+    for words, m in enumerate(re.finditer(r"\S+", segment), 1):
         if words > 14:
             stop = m.start()
             break
@@ -250,7 +248,7 @@ def is_claim_candidate(sentence: str, *, after_proposal: bool, mentions_proposed
         return False
     if _BACKGROUND.search(sentence) and not mentions_proposed and not re.search(r"\b(we|our)\b", sentence, re.IGNORECASE):
         return False
-    if _CONTRAST_START.match(sentence) and not mentions_proposed and not re.search(
+    if _CONTRAST_START.match(sentence) and not mentions_proposed and not re.search(  # noqa: SIM103  (one guard of many)
             r"\b(we|our|ours|us|proposed)\b", sentence, re.IGNORECASE):
         return False  # 'However, Gaussian blurring does not respect ...': a limitation of prior work
     return True

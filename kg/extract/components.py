@@ -560,9 +560,9 @@ class ClaimRules:
             return self._classified(doc, views, features, keys)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
-            if verdict and candidate and claim_rules.states_what_is_done(sent.text):
-                if not claim_rules.contribution_with_result(sent.text):
-                    verdict = None
+            if verdict and candidate and claim_rules.states_what_is_done(sent.text) \
+                    and not claim_rules.contribution_with_result(sent.text):
+                verdict = None
             if verdict and candidate:
                 draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
                 out.append(draft.__dict__)

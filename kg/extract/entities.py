@@ -255,7 +255,7 @@ def trim_chunk(chunk) -> tuple[int, int] | None:
         if any(w in GENERIC_WORDS or w in LEADING_ADJECTIVES or w in QUANTITY_WORDS for w in (low, whole)):
             # keep 'Deep' in a title-cased name ('Deep Residual Networks')
             nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-            if token.text[:1].isupper() and not token.is_sent_start and nxt is not None and nxt.text[:1].isupper():
+            if token.text[:1].isupper() and not token.is_sent_start and nxt is not None and nxt.text[:1].isupper():  # noqa: SIM103
                 return False
             return True
         return False
@@ -345,10 +345,10 @@ def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None =
                                              "generation", "prediction", "modeling", "estimation") and len(words) < 2:
             continue
         if text.lower() in {"neural network", "neural networks", "deep neural networks", "deep learning",
-                            "machine learning", "computer vision", "training data", "real-world applications"}:
-            if text.lower() not in ("computer vision",):
-                continue
-        if label == "dataset":
+                            "machine learning", "computer vision", "training data", "real-world applications"} \
+                and text.lower() not in ("computer vision",):
+            continue
+        if label == "dataset":  # noqa: SIM102  (the comment belongs to the inner test)
             # '9 datasets', 'training datasets' are not entities; 'MAVE dataset' is
             if not any(t.pos_ == "PROPN" or is_name_shaped(t.text) for t in span[:-1]):
                 continue

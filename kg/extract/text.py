@@ -161,7 +161,7 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
     long = text[long_start:long_end]
     if len(long) <= len(short) or not re.search(r"[A-Za-z]{2}", long):
         return None
-    if len(long.split()) < 2 and "-" not in long and not re.search(r"[a-z][A-Z]", long):
+    if len(long.split()) < 2 and "-" not in long and not re.search(r"[a-z][A-Z]", long):  # noqa: SIM102  (comment)
         # one-word long forms must still account for every letter ("Transformer (TF)" is rare)
         if len(strip_plural_acronym(short)) > 2:
             return None
