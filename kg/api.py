@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Self
 
@@ -50,7 +51,7 @@ def to_frame(result: QueryResult):
     return frame
 
 
-class _Queries:
+class _Queries(ABC):
     """Read-only SPARQL on something that runs a checked query (:meth:`_run`): a store or an endpoint."""
 
     def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
@@ -61,8 +62,19 @@ class _Queries:
             check_read_only(query)
         return self._run(query, bindings or {}, timeout=timeout, limit=limit)
 
+    @abstractmethod
     def _run(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None) -> QueryResult:
-        raise NotImplementedError
+        """The checked ``query`` run with ``bindings`` under the timeout (s) and row limit."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of what the handle holds."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def sparql(self, query: str, /, **bindings: Any):
         """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
@@ -162,12 +174,6 @@ class KnowledgeGraph(_Queries):
         self._nx = None
         self._version.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"KnowledgeGraph({str(self.path)!r}, backend={self.backend_name!r})"
 
@@ -194,12 +200,6 @@ class SparqlEndpoint(_Queries):
 
     def close(self) -> None:
         pass
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SparqlEndpoint({self.url!r})"

@@ -18,7 +18,7 @@ Only scores are ranked on leaderboards; deltas and ratios are gains over a basel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 KINDS = ("score", "delta", "ratio", "amount", "range", "bound")
 UNITS = ("%", "points", "x", "count", "s", "bytes", "dB")
@@ -239,18 +239,17 @@ def measures(sentence: str, metrics: list[Span] = (), datasets: list[Span] = ())
     found.sort()
     out = []
     for index, (start, end, text, number, unit_raw) in enumerate(found):
-        if unit_raw is None and "order" not in text.lower() and not _metric_for(sentence, start, end, metrics):
+        metric = _metric_for(sentence, start, end, metrics)
+        magnitude = "order" in text.lower()  # 'two orders of magnitude': a factor of 100
+        if unit_raw is None and not magnitude and not metric:
             continue  # 'the width increases from 3 to 4': a number with no unit counts only beside a metric
-        number, unit = normalise(number, unit_raw)
-        if "order" in text.lower():  # 'two orders of magnitude': a factor of 100
-            number, unit = _orders_of_magnitude(text), "x"
+        number, unit = (_orders_of_magnitude(text), "x") if magnitude else normalise(number, unit_raw)
         before, after = sentence[max(0, start - 40):start], sentence[end:end + 50]
         kind = value_kind(text, unit, before, after)
         baseline = _baseline(text) if kind in ("score", "ratio") else None
         if _is_list(text):  # '3.4% and 1.6%', '(2x, 7x)': several quantities, no one number
             number = None
         stretch = (found[index - 1][1] if index else 0, found[index + 1][0] if index + 1 < len(found) else len(sentence))
-        metric = _metric_for(sentence, start, end, metrics)
         out.append(Measure(text, start, kind, number, unit, baseline, qualifier_of(text), metric,
                            _dataset_for(sentence, start, end, stretch, datasets)))
     return _single_metric_fallback(out, metrics)
@@ -273,8 +272,6 @@ def claim_measures(sentence: str, metrics: list[str] = (), datasets: list[str] =
     """:func:`measures` of a claim's sentence given the names of its metrics and datasets (each found
     wherever it is written in the sentence); a value tied to no dataset takes the claim's dataset when
     it has exactly one (it may be named in the sentence before)."""
-    from dataclasses import replace
-
     from .extract.text import verbatim_occurrences
 
     def spans(names) -> list[Span]:
@@ -367,7 +364,5 @@ def _single_metric_fallback(out: list[Measure], metrics: list[Span]) -> list[Mea
     levels = [i for i, m in enumerate(out) if m.kind in ("score", "delta", "bound")]
     if len(names) != 1 or len(out) != 1 or len(levels) != 1 or out[levels[0]].metric:
         return out
-    from dataclasses import replace
-
     index = levels[0]
     return [*out[:index], replace(out[index], metric=next(iter(names))), *out[index + 1:]]
