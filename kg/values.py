@@ -73,6 +73,16 @@ def find_values(sentence: str) -> list[Value]:
     return values
 
 
+# an asymptotic rate or size: 'a O(log T) regret', 'at a O(1/log(n)) rate', '{O}(sqrt(n))'
+_ASYMPTOTIC = re.compile(r"(?<![\w{])(?:\\mathcal)?\{?[OΘΩ]\}?\s?\((?:[^()]|\([^()]*\))+\)")
+
+
+def find_asymptotic(sentence: str) -> str | None:
+    """The first big-O (Θ, Ω) expression of a sentence, as written."""
+    found = _ASYMPTOTIC.search(sentence)
+    return found.group(0) if found else None
+
+
 def _to_float(text: str) -> float | None:
     """'1,234.5' -> 1234.5; '69,76' (a decimal comma) -> 69.76; '5,700' -> 5700."""
     try:

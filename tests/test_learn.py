@@ -141,3 +141,38 @@ def test_ner_spans_lose_dangling_words_and_keep_glued_ones():
     doc.ents = [doc.char_span(doc[ilsvrc].idx, doc[ilsvrc + 1].idx + 1, "dataset"),
                 doc.char_span(doc[tiny].idx, doc[tiny + 1].idx + 1, "dataset")]
     assert [doc.text[c.start:c.end] for c in seed_ner_candidates(doc)] == ["ILSVRC", "Tiny-ImageNet"]
+
+
+def test_a_title_that_is_a_name_is_a_candidate_with_its_place():
+    # t176: the whole title names the proposal; the NER only found 'Deep Boltzmann machines' in it
+    title = "Monotone deep Boltzmann machines"
+    abstract = "Deep Boltzmann machines (DBMs) are multi-layered probabilistic models."
+    text = title + "\n\n" + abstract
+    cut = len(title)
+    mentions = [(0, cut, "method", "title_phrase"), (text.index("Deep B"), text.index("Deep B") + 23, "method", "ner")]
+    sentence = Sentence(cut + 2, len(text), abstract)
+    cands = {c.key: c.features for c in proposal_candidates(text, cut, mentions, [], [], [], [sentence], None)}
+    whole = cands["monotone deep boltzmann machine"]
+    assert whole["title_whole"] == whole["title_start"] == whole["title_phrase"] == 1.0
+    assert cands["deep boltzmann machine"]["title_whole"] == cands["deep boltzmann machine"]["title_start"] == 0.0
+
+
+@pytest.mark.parametrize(("sentence", "ranked", "kind"), [
+    # t192, t228: faster or cheaper than a baseline, nothing beaten: efficiency
+    ("When compared to numerical solvers of the same accuracy, our method demonstrates a 10times increase in "
+     "performance speed.", ["outperforms", "achieves"], "efficiency"),
+    ("The IndRNN is an efficient recurrent unit, reducing inference time by 68\\% compared to CS, whereas "
+     "maintaining performance.", ["outperforms", "achieves"], "efficiency"),
+    # t223: a baseline beaten and a speed: outperforms
+    ("On ImageNet, our model achieves 3.1\\% better top-1 accuracy than MobileNetV2, while being 1.2times faster "
+     "with measured GPU latency.", ["outperforms", "efficiency"], "outperforms"),
+    # t103: no baseline named at all: the next type
+    ("GTN-NAS improves the NAS state of the art, finding higher performing architectures when controlling for the "
+     "search proposal mechanism.", ["outperforms", "improves"], "improves"),
+    # other types stay as the classifier ranked them
+    ("We prove that the method converges at a linear rate.", ["theory", "other"], "theory"),
+])
+def test_outperforms_needs_a_beaten_baseline(sentence, ranked, kind):
+    from kg.extract.claims import guideline_type
+
+    assert guideline_type(sentence, ranked) == kind

@@ -159,3 +159,15 @@ def test_ranges_with_units_on_both_sides_and_numbers_without_any():  # seed sent
     assert read("We find that AdvMoE achieves 1% ~ 4% adversarial robustness improvement over the dense CNN.",
                 ["adversarial robustness"]) == [("1% ~ 4%", "range", 4.0, "%", "adversarial robustness", None)]
     assert read("We show a change of regime phenomenon of the norms when the width increases from 3 to 4.") == []
+
+
+@pytest.mark.parametrize(("sentence", "rate"), [
+    ("Based on such a perturbed prediction, we show a {O}(log T) regret for online regression.", "{O}(log T)"),  # t044
+    ("we construct an aggregator of O(log V) depth, yielding exponential improvements", "O(log V)"),
+    ("the convergence rate is O(1/log(n)) in the worst case", "O(1/log(n))"),
+    ("GPT-4O (a model) and NO(3) are not rates", None),
+])
+def test_asymptotic_rates_are_values_of_theory_claims(sentence, rate):
+    from kg.values import find_asymptotic
+
+    assert find_asymptotic(sentence) == rate

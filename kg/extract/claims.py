@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..values import find_values
+from ..values import find_asymptotic, find_values
 from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
 from .text import name_key
 
@@ -182,6 +182,26 @@ def _mask(sentence: str) -> str:
     return _DESCRIPTIVE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
+_EFF_CUE = re.compile(r"\b(faster|speed\w*|accelerat\w*|latency|throughput|flops|memory|cheaper|costs?|lightweight|"
+                      r"compute|computational(?:ly)?|parameters|efficien\w*|run-?time|training time|inference time|"
+                      r"complexity|compress\w*|smaller|savings?|energy|\d+(?:\.\d+)?\s?(?:x|×|times)\b)", re.IGNORECASE)
+_BEATS = re.compile(r"\b(outperform\w*|surpass\w*|superior\w*|beats?|exceed\w*|wins?|better|more accurate|"
+                    r"higher (?:[\w-]+ ){0,3}than|improv\w* (?:over|upon|existing))\b", re.IGNORECASE)
+
+
+def guideline_type(sentence: str, ranked: list[str]) -> str:
+    """The claim type of the guidelines from the classifier's types, most probable first: an
+    'outperforms' that beats nothing is 'efficiency' when it speaks of speed or cost ('a 10x
+    increase in speed compared to solvers'), else the next type when no baseline is named at all."""
+    kind = ranked[0]
+    if kind == "outperforms" and not _BEATS.search(sentence):
+        if _EFF_CUE.search(sentence):
+            return "efficiency"
+        if not _COMPARE_AT.search(_mask(sentence)):
+            return ranked[1]
+    return kind
+
+
 def classify(sentence: str) -> tuple[str, float, int] | None:
     """(type, confidence, position of the cue) of a result sentence, or None.
 
@@ -333,11 +353,12 @@ def build_claim(sentence: Sentence, kind: str, confidence: float, cue_at: int,
         datasets = names("dataset", previous)
     values = find_values(text)
     value = values[0] if values else None
+    rate = None if value else find_asymptotic(text)  # 'a O(log T) regret': the value of a theory claim
     return ClaimDraft(
         start=sentence.start, end=sentence.end, type=kind, confidence=confidence, subject=subject,
         object=obj, object_is_mention=obj_is_mention, datasets=datasets,
         metrics=names("metric", mentions), tasks=names("task", mentions),
-        value=value.text if value else None, value_number=value.number if value else None,
+        value=value.text if value else rate, value_number=value.number if value else None,
         value_unit=value.unit if value else None,
     )
 

@@ -501,7 +501,8 @@ class ClaimRules:
         chosen = _dedupe([(c.start, c.end) for rank, (p, _s, c) in enumerate(scored)
                           if p >= (self.proposed_first if rank == 0 else self.proposed_threshold)], text)
         for start, end, label, source in phrases:
-            if (start, end) in chosen and not any(m[0] < end and start < m[1] for m in self._mentions):
+            if (start, end) in chosen:  # the chosen title phrase replaces the names inside it
+                self._mentions = [m for m in self._mentions if not (m[0] < end and start < m[1])]
                 self._mentions.append((start, end, label, source))
         self._mentions.sort()
         return chosen
@@ -516,9 +517,11 @@ class ClaimRules:
             if not bounds:
                 continue
             span = doc[bounds[0]:bounds[1]]
-            if span.end_char > cut or any(m[0] < span.end_char and span.start_char < m[1] for m in self._mentions):
-                continue
-            if len(span) > 6 or span.text.lower() in GENERIC_WORDS:
+            inside = [m for m in self._mentions if m[0] < span.end_char and span.start_char < m[1]]
+            if span.end_char > cut or any(not (span.start_char <= m[0] and m[1] <= span.end_char)
+                                          or (m[0], m[1]) == (span.start_char, span.end_char) for m in inside):
+                continue  # a phrase that crosses a mention, or is one; one that holds mentions is a wider name
+            if len(span) > 6 or span.text.lower() in GENERIC_WORDS or ":" in span.text:
                 continue
             out.append((span.start_char, span.end_char, "method", "title_phrase"))
         return out
@@ -587,7 +590,7 @@ class ClaimRules:
         for (sent, inside, verdict, _candidate, _own, _after), classified in zip(views, texts):
             cats = classified.cats
             if cats.get("claim", 0.0) >= self.claim_threshold:
-                kind = max(claim_rules.CLAIM_TYPES, key=lambda t: cats.get(t, 0.0))
+                kind = claim_rules.guideline_type(sent.text, sorted(claim_rules.CLAIM_TYPES, key=lambda t: -cats.get(t, 0.0)))
                 cue_at = verdict[2] if verdict else 0
                 draft = claim_rules.build_claim(sent, kind, cats["claim"], cue_at, inside, keys, previous)
                 out.append(draft.__dict__)

@@ -403,7 +403,9 @@ def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: 
         name = canonical(label, text, local)
         if name not in proposed:
             proposed.append(name)
-    main = proposed[0] if proposed else None
+    # 'we' / 'our method' of a claim: the proposed method the paper names most often (CV subject 0.582 -> 0.594)
+    counts = Counter(m.canonical for m in mentions if m.label == "method")
+    main = max(proposed, key=lambda name: counts[name]) if proposed else None
 
     def resolve(label: str, text: str) -> str:
         return by_key.get((label, name_key(text))) or canonical(label, text, local)

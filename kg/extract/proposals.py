@@ -66,6 +66,7 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
     in_title = {key for key, occ in by_key.items() if any(m[0] < cut for m in occ)}
     contribution = [s for s in sentences if is_contribution(s.text)]
     length = max(len(text) - cut, 1)
+    title_from, title_to = len(text[:cut]) - len(text[:cut].lstrip()), len(text[:cut].rstrip())
     out = []
     for key, occ in by_key.items():
         name = text[occ[0][0]:occ[0][1]]
@@ -76,6 +77,8 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
         f = {
             "rule": key in rule_keys,
             "title": key in in_title or partner in in_title,
+            "title_whole": any(m[0] <= title_from and m[1] >= title_to for m in occ),  # 'Monotone deep Boltzmann machines'
+            "title_start": any(m[0] <= title_from for m in occ),
             "title_name": bool(title_named) and any(m[0] < title_named[1] and title_named[0] < m[1] for m in occ),
             "region": any(s <= m[0] < e + 1 and not n for m in occ for s, e, n in regions),
             "naming": any(s <= m[0] < e + 1 and n for m in occ for s, e, n in regions),
