@@ -8,11 +8,15 @@ message) and never stops the batch.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
 import re
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import Any
 
 from .ids import listed_paper_id, normalise_title, paper_id
 from .records import Paper, Source
+from .spill import Spill
 
 LISTING_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
 MAX_TITLE_CHARS = 1_000
@@ -265,10 +270,11 @@ def _record_to_paper(record: dict[str, Any], source: Source) -> Iterator[Paper |
     )
 
 
-def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
+def parse_jsonl(text: str | Iterable[str], file: str) -> Iterator[Paper | Problem]:
+    """JSON Lines: the whole text, or its lines as they are read (split at '\n', without it)."""
     position = 0
     # JSON Lines are separated by '\n' alone: any other line break inside a line is text
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n") if isinstance(text, str) else text, start=1):
         if not line.strip():
             continue
         try:
@@ -399,8 +405,9 @@ def _first_entry(text: str) -> Any:
         return None
 
 
-def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
-    rows = _csv_rows(io.StringIO(text, newline="").readlines())
+def parse_csv(text: str | Iterable[str], file: str) -> Iterator[Paper | Problem]:
+    """CSV: the whole text, or its lines as they are read (universal newlines, endings kept)."""
+    rows = _csv_rows(io.StringIO(text, newline="") if isinstance(text, str) else text)
     number, header = next(rows, (1, []))
     if isinstance(header, str):
         yield Problem(file, number, f"broken CSV header ({header}); file skipped")
@@ -419,13 +426,15 @@ def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
             yield from _record_to_paper(dict(itertools.zip_longest(header, cells)), Source(file, number, position))
 
 
-def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
+def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
     """(first line, cells) of every non-blank CSV row. A row that cannot be parsed (an unbalanced
     quote, say) is (first line, error message), and reading resumes on the line after its first
-    line, so the broken row does not swallow the rows after it."""
+    line, so the broken row does not swallow the rows after it. Only the lines of the row being
+    read are kept (all the rest of the file, when a quote is never closed)."""
+    lines = _Lines(lines)
     start = 0
-    while start < len(lines):
-        reader = csv.reader(map(lines.__getitem__, range(start, len(lines))), strict=True)
+    while True:
+        reader = csv.reader(lines.starting(start), strict=True)
         while True:
             first = start + reader.line_num
             try:
@@ -436,8 +445,34 @@ def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
                 yield first + 1, str(error)
                 start = first + 1
                 break
+            lines.forget(start + reader.line_num)
             if cells:
                 yield first + 1, cells
+
+
+class _Lines:
+    """Lines read as needed, and kept until forgotten, so that reading can start again at a kept line."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.source, self.kept, self.first = iter(lines), deque(), 0  # first: the number of kept[0]
+
+    def starting(self, number: int) -> Iterator[str]:
+        """The lines from ``number`` (0-based) on; lines before it are forgotten."""
+        self.forget(number)
+        while True:
+            if number - self.first == len(self.kept):
+                line = next(self.source, None)
+                if line is None:
+                    return
+                self.kept.append(line)
+            yield self.kept[number - self.first]
+            number += 1
+
+    def forget(self, number: int) -> None:
+        """Drop the lines before ``number``."""
+        while self.first < number and self.kept:
+            self.kept.popleft()
+            self.first += 1
 
 
 def _around_bad_char(text: str) -> str:
@@ -528,18 +563,43 @@ def detect_format(path: Path, text: str) -> str:
 
 def read_text(path: Path) -> str | Problem:
     """Decoded text of a file, or a Problem saying why it cannot be used."""
+    if problem := _unusable_file(path):
+        return problem
+    # a broken byte costs only the record it is in (found there as a surrogate), not the file
+    return path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+
+
+def _unusable_file(path: Path) -> Problem | None:
+    """Why a file cannot be read at all: unreadable, empty (white space only) or binary. Reads its
+    head (and on while it is blank)."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+            blank = not head.strip()
+            while blank and (more := handle.read(1 << 16)):
+                blank = not more.strip()
     except OSError as error:
         return Problem(name, 0, f"cannot read file ({error.strerror or error}); skipped")
-    if not data.strip():
+    if blank:
         return Problem(name, 0, "file is empty; skipped")
-    head = data[:8192]
     if head.count(b"\x00") * 100 > len(head):  # UTF-16, an image...; a stray NUL costs only its record
         return Problem(name, 0, "file is binary, not a listing; skipped")
-    # a broken byte costs only the record it is in (found there as a surrogate), not the file
-    return data.decode("utf-8-sig", errors="surrogateescape")
+    return None
+
+
+def _jsonl_lines(path: Path) -> Iterator[str]:
+    """The lines of a JSON Lines file as it is read: split at b'\n' alone (a byte no UTF-8 sequence
+    holds), so each decodes as it would inside the whole text."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle):
+            line = raw.decode("utf-8-sig" if number == 0 else "utf-8", errors="surrogateescape")
+            yield line.removesuffix("\n")
+
+
+def _csv_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        yield from handle
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -560,14 +620,22 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
     return files, problems
 
 
+_STREAMED = {".jsonl": ("jsonl", _jsonl_lines), ".ndjson": ("jsonl", _jsonl_lines), ".csv": ("csv", _csv_lines)}
+
+
 def iter_file(path: Path) -> Iterator[Paper | Problem]:
-    """Papers and problems of one file, whatever its format."""
-    text = read_text(path)
+    """Papers and problems of one file, whatever its format. JSON Lines and CSV files are read a line
+    at a time; listings and JSON files (read whole, one file at a time) by their text."""
+    streamed = _STREAMED.get(path.suffix.lower())
+    text = _unusable_file(path) if streamed else read_text(path)
     if isinstance(text, Problem):
         yield text
         return
     try:
-        yield from _PARSERS[detect_format(path, text)](text, str(path))
+        if streamed:
+            yield from _PARSERS[streamed[0]](streamed[1](path), str(path))
+        else:
+            yield from _PARSERS[detect_format(path, text)](text, str(path))
     except Exception as error:  # a parser bug must not lose the rest of the batch
         yield Problem(str(path), 0, f"could not parse file ({type(error).__name__}: {error}); rest skipped")
 
@@ -592,20 +660,66 @@ def merge_papers(first: Paper, other: Paper) -> Paper:
 
 def ingest(inputs: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> IngestResult:
     """Read every input, merge duplicates, and report problems without stopping."""
+    with ingest_stream(inputs, on_file) as listings:
+        return IngestResult(list(listings.papers()), listings.problems, listings.entries_read, listings.files_read)
+
+
+@dataclass(frozen=True)
+class Listings:
+    """The inputs after one pass: every paper as read (a sighting) in a temporary file, and per merge
+    key only where its sightings are. :meth:`papers` merges them, in first-seen order, as often as
+    needed; memory holds the keys, never the papers."""
+
+    sightings: Spill
+    keys: dict[str, int | list[int]]  # merge key -> offset of its sighting, or of each (first seen first)
+    problems: list[Problem]
+    entries_read: int
+    files_read: int
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def merged(self) -> int:
+        return self.entries_read - len(self.keys)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for p in self.problems if p.skipped)
+
+    def papers(self) -> Iterator[Paper]:
+        for at in self.keys.values():
+            yield self.sightings.at(at) if isinstance(at, int) else functools.reduce(
+                merge_papers, map(self.sightings.at, at))
+
+
+@contextmanager
+def ingest_stream(inputs: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> Iterator[Listings]:
+    """:func:`ingest` in bounded memory: the :class:`Listings` of the inputs, valid inside the with-block."""
     files, problems = expand_inputs(inputs)
-    by_key: dict[str, Paper] = {}
-    entries = 0
-    for path in files:
-        for item in iter_file(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            entries += 1
-            key = _merge_key(item)
-            by_key[key] = merge_papers(by_key[key], item) if key in by_key else item
-        if on_file:
-            on_file(path)
-    return IngestResult(list(by_key.values()), problems, entries, len(files))
+    with tempfile.TemporaryDirectory(prefix="kg-ingest-") as folder, Spill(Path(folder) / "sightings") as sightings:
+        keys: dict[str, int | list[int]] = {}
+        entries = 0
+        for path in files:
+            for item in iter_file(path):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                entries += 1
+                _note(keys, _merge_key(item), sightings.append(item))
+            if on_file:
+                on_file(path)
+        yield Listings(sightings, keys, problems, entries, len(files))
+
+
+def _note(keys: dict[str, int | list[int]], key: str, at: int) -> None:
+    seen = keys.get(key)
+    if seen is None:
+        keys[key] = at
+    elif isinstance(seen, int):
+        keys[key] = [seen, at]
+    else:
+        seen.append(at)
 
 
 def _merge_key(paper: Paper) -> str:
@@ -642,5 +756,12 @@ _LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 def read_papers(path: str | Path) -> list[Paper]:
     """Papers from a JSONL file written by ``kg ingest``."""
-    text = Path(path).read_text(encoding="utf-8")
-    return [Paper.from_dict(json.loads(line)) for line in text.split("\n") if line.strip()]
+    return list(iter_papers(path))
+
+
+def iter_papers(path: str | Path) -> Iterator[Paper]:
+    """:func:`read_papers`, a paper at a time."""
+    with Path(path).open(encoding="utf-8", newline="\n") as handle:
+        for line in handle:
+            if line.strip():
+                yield Paper.from_dict(json.loads(line))
