@@ -519,8 +519,13 @@ def _records_of(handle: Any, path: Path, on_problem: Callable[[str], None] | Non
 
 
 def read_records(store: str | Path) -> list[PaperRecord]:
+    return list(read_records_iter(store))
+
+
+def read_records_iter(store: str | Path) -> Iterator[PaperRecord]:
+    """The store's records, a record at a time (its version is held until the last one is read)."""
     with open_version(store) as version:
-        return read_records_file(version.path / RECORDS_FILE)
+        yield from iter_records_file(version.path / RECORDS_FILE)
 
 
 def open_backend(store: str | Path, backend: str = "oxigraph") -> Backend:

@@ -641,10 +641,10 @@ def canonicalise(drafts: list[_Draft]) -> list[PaperRecord]:
 
 def name_drafts(read: Callable[[], Iterable[_Draft]]) -> Iterator[PaperRecord]:
     """:func:`canonicalise` as a reduce over the drafts ``read()`` gives (a fresh iteration each call,
-    as of a file): five passes, and between them only statistics per distinct name — label votes,
-    acronyms with several long forms, the union of names with their written forms, mentions per
-    canonical name. The records come out of the last pass, in the drafts' order. Each draft is placed
-    by (paper id, position), so ties go to the smaller paper id as if the drafts were sorted by it."""
+    as of a file): four passes now, keeping only statistics per distinct name (label votes, acronyms
+    with several long forms, the union of names with their written forms, mentions per canonical
+    name), then the records, in the drafts' order, from a fifth pass as they are taken. Each draft is
+    placed by (paper id, position), so ties go to the smaller paper id as if the drafts were sorted by it."""
     winner = label_winners(read())
     canon = _Canon(ambiguous_shorts(_relabelled(read(), winner)))
     for index, draft in enumerate(_relabelled(read(), winner)):
@@ -661,11 +661,16 @@ def name_drafts(read: Callable[[], Iterable[_Draft]]) -> Iterator[PaperRecord]:
         name = canonical(label, text, local)
         return remap.get((label, name), name)
 
-    for draft in read():
+    return _named(read(), winner, canon, unique if remap else canonical)
+
+
+def _named(drafts: Iterable[_Draft], winner: dict[str, str], canon: _Canon,
+           canonical: Callable[[str, str, dict], str]) -> Iterator[PaperRecord]:
+    for draft in drafts:
         written = _written(draft)
         (work,) = _relabelled([draft], winner)
         canon.local(work)
-        yield _record(work, unique if remap else canonical, written)
+        yield _record(work, canonical, written)
 
 
 def _relabelled(drafts: Iterable[_Draft], winner: dict[str, str]) -> Iterator[_Draft]:
