@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .ids import listed_paper_id, normalise_title, paper_id
 from .records import Paper, Source
@@ -289,9 +289,9 @@ def parse_jsonl(text: str | Iterable[str], file: str) -> Iterator[Paper | Proble
         yield from _record_to_paper(record, Source(file, number, position))
 
 
-def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
-    """A JSON list of records, or ``{"papers": [...]}``."""
-    if text.lstrip().startswith("["):
+def parse_json(text: str | _Text, file: str) -> Iterator[Paper | Problem]:
+    """A JSON list of records (its text, or a list file as it is read), or ``{"papers": [...]}``."""
+    if isinstance(text, _Text) or text.lstrip().startswith("["):
         yield from _parse_list(text, file, lambda entry: entry)
         return
     try:
@@ -310,7 +310,7 @@ def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
         yield from _record_to_paper(record, Source(file, position, position))
 
 
-def parse_pwc(text: str, file: str) -> Iterator[Paper | Problem]:
+def parse_pwc(text: str | _Text, file: str) -> Iterator[Paper | Problem]:
     """Papers with Code's papers-with-abstracts.json: a list of {paper_url, arxiv_id, title, abstract,
     authors, date, tasks, methods, ...}. Its sibling files (links to code, evaluation tables) are
     recognised and skipped as a whole."""
@@ -352,7 +352,7 @@ def _pwc_sibling(entry: Any) -> str | None:
     return "evaluation-tables" if "task" in entry and "datasets" in entry else None
 
 
-def _parse_list(text: str, file: str, to_record: Callable[[Any], Any]) -> Iterator[Paper | Problem]:
+def _parse_list(text: str | _Text, file: str, to_record: Callable[[Any], Any]) -> Iterator[Paper | Problem]:
     """The papers of a JSON list, each located by its line and entry index: a bad entry costs that
     entry alone; broken JSON costs the entries from there on."""
     index, line = 0, 1
@@ -374,35 +374,132 @@ def _rest(entries_read: int) -> str:
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _json_list(text: str) -> Iterator[tuple[int, Any]]:
+def _json_list(text: str | _Text) -> Iterator[tuple[int, Any]]:
     """(line, entry) of every entry of the JSON list ``text`` holds, decoded one at a time; raises
-    ``json.JSONDecodeError`` where the list's JSON breaks."""
+    ``json.JSONDecodeError`` where the list's JSON breaks (its line and column those of the whole text)."""
     decoder = json.JSONDecoder(strict=False)  # control characters inside strings are text
-    at = _JSON_SPACE.match(text).end()
+    with _Text.fresh(text) as source:
+        yield from _entries(source, decoder)
+
+
+def _entries(text: _Text, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
+    at = text.space(0)
     if not text.startswith("[", at):
-        raise json.JSONDecodeError("Expecting '['", text, at)
-    at = _JSON_SPACE.match(text, at + 1).end()
+        raise text.error("Expecting '['", at)
+    at = text.space(at + 1)
     line, counted = 1, 0
     while not text.startswith("]", at):
-        entry, end = decoder.raw_decode(text, at)
-        line, counted = line + text.count("\n", counted, at), at
+        entry, end = text.decode(decoder, at)
+        line, counted = line + text.buf.count("\n", counted, at), at
         yield line, entry
-        at = _JSON_SPACE.match(text, end).end()
+        at = text.space(end)
         if text.startswith(",", at):
-            at = _JSON_SPACE.match(text, at + 1).end()
+            at = text.space(at + 1)
         elif not text.startswith("]", at):
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
-    at = _JSON_SPACE.match(text, at + 1).end()
-    if at < len(text):
-        raise json.JSONDecodeError("Extra data after the list", text, at)
+            raise text.error("Expecting ',' delimiter", at)
+        moved = text.forget_before(counted)
+        at, counted = at - moved, counted - moved
+    at = text.space(at + 1)
+    if text.has(at + 1):
+        raise text.error("Extra data after the list", at)
 
 
-def _first_entry(text: str) -> Any:
+class _Text:
+    """The text of a JSON list, whole or decoded from its file a chunk at a time as parsing needs it.
+    ``buf`` starts at the start of a line (the lines before it are counted), so a position in it
+    gives the line and column of the whole text."""
+
+    CHUNK = 1 << 20  # characters read at a time (more while one entry needs more)
+
+    def __init__(self, text: str = "", path: Path | None = None):
+        self.buf, self.path, self.lines_before = text, path, 0
+        self.handle, self.done = None, path is None  # the file is opened when first read
+
+    @staticmethod
+    def fresh(text: str | _Text) -> _Text:
+        """The text from its start again."""
+        return _Text(text) if isinstance(text, str) else _Text(text.buf if text.path is None else "", text.path)
+
+    def more(self) -> bool:
+        if self.done:
+            return False
+        if self.handle is None:
+            self.handle = self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        data = self.handle.read(max(self.CHUNK, len(self.buf)))
+        if not data:
+            self.close()
+            return False
+        self.buf += data
+        return True
+
+    def close(self) -> None:
+        self.done = True
+        if self.handle is not None:
+            self.handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has(self, end: int) -> bool:
+        while len(self.buf) < end and self.more():
+            pass
+        return len(self.buf) >= end
+
+    def startswith(self, prefix: str, at: int) -> bool:
+        self.has(at + len(prefix))
+        return self.buf.startswith(prefix, at)
+
+    def space(self, at: int) -> int:
+        """The position after the JSON white space at ``at``."""
+        while True:
+            end = _JSON_SPACE.match(self.buf, at).end()
+            if end < len(self.buf) or not self.more():
+                return end
+
+    def decode(self, decoder: json.JSONDecoder, at: int) -> tuple[Any, int]:
+        """The JSON value at ``at``: decoded again with more text while it is cut off (or ends where
+        the text read so far ends: a number may go on)."""
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, at)
+            except json.JSONDecodeError as error:
+                if not self.more():
+                    error.lineno += self.lines_before
+                    raise
+            except (ValueError, RecursionError):
+                if not self.more():
+                    raise
+            else:
+                if end < len(self.buf) or not self.more():
+                    return value, end
+
+    def error(self, message: str, at: int) -> json.JSONDecodeError:
+        error = json.JSONDecodeError(message, self.buf, at)
+        error.lineno += self.lines_before
+        return error
+
+    def forget_before(self, position: int) -> int:
+        """Drop the whole lines before ``position`` once they are many; how far positions moved."""
+        cut = self.buf.rfind("\n", 0, position) + 1
+        if cut < self.CHUNK:
+            return 0
+        self.lines_before += self.buf.count("\n", 0, cut)
+        self.buf = self.buf[cut:]
+        return cut
+
+
+def _first_entry(text: str | _Text) -> Any:
     """The first entry of a JSON list, or None when ``text`` does not start one."""
+    entries = _json_list(text)
     try:
-        return next(_json_list(text), None)[1]
+        return next(entries, None)[1]
     except (TypeError, ValueError, RecursionError):
         return None
+    finally:
+        entries.close()
 
 
 def parse_csv(text: str | Iterable[str], file: str) -> Iterator[Paper | Problem]:
@@ -553,12 +650,16 @@ def detect_format(path: Path, text: str) -> str:
     if suffix == ".json":
         if stripped.startswith("{") and "\n{" in stripped:
             return "jsonl"
-        first = _first_entry(stripped) if stripped.startswith("[") else None
-        is_pwc = isinstance(first, dict) and (_PWC_PAPER_KEYS & first.keys() or _pwc_sibling(first))
-        return "pwc" if is_pwc else "json"
+        return _list_format(_first_entry(stripped) if stripped.startswith("[") else None)
     if stripped.startswith("{"):
         return "jsonl"
     return "listing"
+
+
+def _list_format(first: Any) -> str:
+    """'pwc' when the first entry of a JSON list is a Papers with Code entry, else 'json'."""
+    is_pwc = isinstance(first, dict) and (_PWC_PAPER_KEYS & first.keys() or _pwc_sibling(first))
+    return "pwc" if is_pwc else "json"
 
 
 def read_text(path: Path) -> str | Problem:
@@ -597,6 +698,18 @@ def _jsonl_lines(path: Path) -> Iterator[str]:
             yield line.removesuffix("\n")
 
 
+def _starts_list(path: Path) -> bool:
+    """Whether a file's text starts a JSON list (read as it is parsed: a Papers with Code dump is a few GB)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape") as handle:
+            head = handle.read(4096)
+            while head.isspace() and (more := handle.read(1 << 16)):
+                head = more
+    except OSError:
+        return False
+    return head.lstrip().startswith("[")
+
+
 def _csv_lines(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         yield from handle
@@ -625,16 +738,19 @@ _STREAMED = {".jsonl": ("jsonl", _jsonl_lines), ".ndjson": ("jsonl", _jsonl_line
 
 def iter_file(path: Path) -> Iterator[Paper | Problem]:
     """Papers and problems of one file, whatever its format. JSON Lines and CSV files are read a line
-    at a time; listings and JSON files (read whole, one file at a time) by their text."""
-    streamed = _STREAMED.get(path.suffix.lower())
-    text = _unusable_file(path) if streamed else read_text(path)
-    if isinstance(text, Problem):
-        yield text
+    at a time, JSON lists an entry at a time; listings and other JSON files (read whole, one file at
+    a time) by their text."""
+    if problem := _unusable_file(path):
+        yield problem
         return
     try:
+        streamed = _STREAMED.get(path.suffix.lower())
+        if path.suffix.lower() == ".json" and _starts_list(path):
+            streamed = (_list_format(_first_entry(_Text(path=path))), lambda p: _Text(path=p))
         if streamed:
             yield from _PARSERS[streamed[0]](streamed[1](path), str(path))
         else:
+            text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")  # as read_text
             yield from _PARSERS[detect_format(path, text)](text, str(path))
     except Exception as error:  # a parser bug must not lose the rest of the batch
         yield Problem(str(path), 0, f"could not parse file ({type(error).__name__}: {error}); rest skipped")

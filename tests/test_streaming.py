@@ -205,3 +205,48 @@ def test_triples_from_a_reader_read_it_twice():
 
     assert [str(q) for q in records_to_triples(read)] == [str(q) for q in records_to_triples(records)]
     assert len(reads) == 2
+
+
+# ---------------------------------------------------------------- JSON lists an entry at a time
+
+_PWC = {"paper_url": "https://paperswithcode.com/paper/x", "arxiv_id": "2401.00001", "title": "X: a net",
+        "abstract": "We propose X.\nIt works — très bien.", "authors": ["A", "B"], "date": "2024-01-02"}
+_JSON_LISTS = {
+    "pwc": json.dumps([_PWC, {**_PWC, "arxiv_id": "2401.00002", "title": "Y"}], indent=2),
+    "plain": "\ufeff" + json.dumps([{"id": "p1", "text": "A."}, 7, {"id": "p2", "abstract": "B.", "n": 12345}]),
+    "number last": '[{"id": "p1", "text": "A."},\n 123456789]',
+    "broken midway": '[\n  {"id": "p1", "text": "A."},\n  {"id": "p2", "text": "B."\n  {"id": "p3", "text": "C."}\n]',
+    "no comma": '[{"id": "p1", "text": "A."} {"id": "p2", "text": "B."}]',
+    "extra data": '[{"id": "p1", "text": "A."}]\n  garbage',
+    "cut off": '[{"id": "p1", "text": "A."}, {"id": "p2", "text": "B',
+    "huge int": '[{"id": "p1", "text": "A."},\n{"id": "p2", "text": "B.", "n": ' + "9" * 4400 + '},\n{"id": "p3", "text": "C."}]',
+    "not a list": '  \n {"id": "p1"}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(_JSON_LISTS))
+@pytest.mark.parametrize("chunk", [3, 64, 1 << 20])
+def test_json_lists_read_as_they_are_parsed_give_what_the_whole_text_gives(tmp_path, monkeypatch, name, chunk):
+    from kg.ingest import _PARSERS, _Text, detect_format
+
+    path = tmp_path / "list.json"
+    path.write_text(_JSON_LISTS[name], encoding="utf-8")
+    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    whole = list(_PARSERS[detect_format(path, text)](text, str(path)))
+    monkeypatch.setattr(_Text, "CHUNK", chunk)
+    assert list(iter_file(path)) == whole
+    assert whole  # every case gives papers or problems
+
+
+def test_a_json_list_is_not_read_whole(tmp_path):
+    path = tmp_path / "papers-with-abstracts.json"
+    entries = [{**_PWC, "arxiv_id": f"2401.{i:05d}", "title": f"Paper {i}", "abstract": "word " * 800} for i in range(6000)]
+    path.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+    size = path.stat().st_size
+    del entries
+
+    def scan() -> None:
+        with ingest_stream([path]) as listings:
+            assert len(listings) == 6000 and not listings.problems
+
+    assert _peak(scan) < 0.35 * size  # the text of the whole file alone would be more than its size
