@@ -13,9 +13,9 @@ peak RSS of this script):
 corpus      ``python bench/corpus.py N`` -> corpus.jsonl
 ingest      ``kg ingest corpus.jsonl`` -> papers.jsonl
 extract     what ``kg build`` does between ingest and the store, through kg.extract.pipeline:
-            ``draft_papers`` (spaCy, ``--jobs`` workers; 0 = kg's default) then ``canonicalise``
-            (corpus-wide names) -> records.jsonl; laps and the main process's own peak RSS per lap
-            are in the notes
+            ``iter_drafts`` (spaCy, ``--jobs`` workers; 0 = kg's default) into a temporary drafts
+            file, then ``name_drafts`` (corpus-wide names, a reduce in passes over that file) ->
+            records.jsonl; laps and the main process's own peak RSS per lap are in the notes
 build       ``kg build --records records.jsonl`` -> a fresh store (records.jsonl, Oxigraph, meta.json)
 bolt        ``kg neo4j load`` of that store into a fresh local Bolt server (ArcadeDB) started here;
             the notes give the server's own peak RSS (VmHWM) and its data on disk
@@ -171,7 +171,7 @@ class Run:
         usage = self.python("extract", "bench/scale.py", "_extract", str(need(self.papers, "ingest")),
                             str(self.records), str(laps_file), "--jobs", str(self.args.jobs))
         laps = json.loads(laps_file.read_text(encoding="utf-8"))
-        notes = ", ".join(f"{name} {s:.1f} s ({cpu:.1f} CPU)" for name, s, cpu, _ in laps["laps"][1:-1])
+        notes = ", ".join(f"{name} {s:.1f} s ({cpu:.1f} CPU)" for name, s, cpu, _ in laps["laps"][1:])
         notes += f"; main process peak {laps['laps'][-1][3]:.0f} MB; {laps['processes']} process(es)"
         return Result.of("extract", self.n, usage, size_mb(self.records), notes, laps)
 
@@ -250,11 +250,14 @@ def parse_app(log: Path) -> dict[str, float]:
 
 
 def extract_child(papers_path: str, records_path: str, laps_path: str, jobs: int) -> None:
-    """``_extract``: kg build's extraction through the public pipeline functions, lap by lap."""
+    """``_extract``: kg build's extraction through the public pipeline functions, lap by lap: drafts
+    stream to a temporary file (``iter_drafts``), ``name_drafts`` reads it in passes (naming: the four
+    passes that gather name statistics), then the records are built and written as they come (write)."""
     from kg.extract import pipeline
     from kg.extract.workers import auto_processes
-    from kg.ingest import read_papers, write_jsonl
+    from kg.ingest import iter_papers, write_jsonl
     from kg.records import to_dict
+    from kg.spill import Spill
 
     laps: list[tuple[str, float, float, float]] = []  # (name, seconds, CPU seconds, main process peak MB)
     began, cpu = time.perf_counter(), _cpu_seconds()
@@ -265,19 +268,28 @@ def extract_child(papers_path: str, records_path: str, laps_path: str, jobs: int
         laps.append((name, time.perf_counter() - began, _cpu_seconds() - cpu, peak))
         began, cpu = time.perf_counter(), _cpu_seconds()
 
-    papers = read_papers(papers_path)
+    with open(papers_path, "rb") as handle:
+        n_papers = sum(1 for line in handle if line.strip())
     lap("read")
     pipeline.load_pipeline(pipeline.default_options())
     lap("model")
-    processes = jobs or auto_processes(len(papers))
-    drafts = pipeline.draft_papers(papers, n_process=processes)
-    lap("draft")
-    records = pipeline.canonicalise(drafts)
-    lap("naming")
-    write_jsonl(records_path, (to_dict(r) for r in records))
-    lap("write")
-    summary = {"laps": laps, "processes": processes, "papers": len(records),
-               "mentions": sum(len(r.mentions) for r in records), "claims": sum(len(r.claims) for r in records)}
+    processes = jobs or auto_processes(n_papers)
+    counts = {"papers": 0, "mentions": 0, "claims": 0}
+
+    def row(record) -> dict:
+        counts["papers"] += 1
+        counts["mentions"] += len(record.mentions)
+        counts["claims"] += len(record.claims)
+        return to_dict(record)
+
+    with tempfile.TemporaryDirectory(prefix="kg-scale-") as folder, Spill(Path(folder) / "drafts") as drafts:
+        drafts.extend(pipeline.iter_drafts(iter_papers(papers_path), n_process=processes))
+        lap("draft")
+        records = pipeline.name_drafts(lambda: drafts)
+        lap("naming")
+        write_jsonl(records_path, map(row, records))
+        lap("write")
+    summary = {"laps": laps, "processes": processes, **counts}
     Path(laps_path).write_text(json.dumps(summary) + "\n", encoding="utf-8")
 
 

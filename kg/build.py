@@ -8,16 +8,18 @@ gives the graph a full one does. ``records_file`` builds from an existing checkp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .errors import ExtractionError
 from .extract.workers import DASK_CHUNK, auto_processes
-from .ingest import Problem, ingest, merge_papers
+from .ingest import ingest_stream, merge_papers
 from .records import Paper, PaperRecord
-from .store import exists, read_records, read_records_file, write_store
+from .spill import Spill
+from .store import exists, iter_records_file, read_records_iter, write_store
 
 
 @dataclass
@@ -51,47 +53,90 @@ def build(
     on_progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Build (or update) the store at ``store``; see the module docstring. ``dask``: extract on the Dask
-    scheduler at this address, or on a LocalCluster (``"local"``), in chunks of ``chunk_size`` papers."""
+    scheduler at this address, or on a LocalCluster (``"local"``), in chunks of ``chunk_size`` papers.
+    Memory holds per-paper ids and offsets and per-name statistics; papers, drafts and records wait in
+    temporary files (in ``$TMPDIR``)."""
     stage = on_stage or (lambda _name, _total: None)
     problems: list[str] = []
     if records_file is not None:
         stage("Reading records", None)
-        records = read_records_file(records_file, on_problem=problems.append)
+        records = iter_records_file(records_file, on_problem=problems.append)
         meta = write_store(records, store, extra_meta={"inputs": [str(records_file)]})
-        return BuildReport(meta, problems, reused=len(records))
+        return BuildReport(meta, problems, reused=meta["papers"])
 
     inputs = [Path(i) for i in inputs]
     stage("Reading listings", None)
-    result = ingest(inputs)
-    problems.extend(str(p) for p in result.problems if isinstance(p, Problem))
-    previous = read_records(store) if exists(store) else []
-    by_id = {r.paper.id: r for r in previous}
-    pipeline, version = _extractor()
+    with ingest_stream(inputs) as listings, tempfile.TemporaryDirectory(prefix="kg-build-") as folder:
+        problems.extend(str(p) for p in listings.problems)
+        pipeline, version = _extractor()
+        work = Path(folder)
+        with _Kept(work, store, listings.papers(), version) as kept, Spill(work / "slots") as slots, \
+                Spill(work / "todo") as todo, Spill(work / "extracted") as extracted:
+            for record in kept.records():
+                draft = pipeline.redraft(record) if _current(record, version) else None
+                slots.append(draft)
+                if draft is None:
+                    todo.append(record.paper)
+            if len(todo):
+                stage("Extracting", len(todo))
+                processes = n_process or auto_processes(len(todo))
+                extracted.extend(pipeline.iter_drafts(todo, n_process=processes, on_progress=on_progress, dask=dask,
+                                                      chunk_size=chunk_size))
+            stage("Naming", None)
+            records = pipeline.name_drafts(lambda: _drafts(slots, extracted))
+            stage("Writing graph", None)
+            meta = write_store(records, store, extra_meta={"inputs": [str(i) for i in inputs]})
+        return BuildReport(meta, problems, reused=kept.reused, extracted=len(todo), files_read=listings.files_read)
 
-    kept: dict[str, PaperRecord] = {r.paper.id: r for r in previous}
-    reused = 0
-    for paper in result.papers:
-        old = by_id.get(paper.id)
-        if old is None or not _same_text(old.paper, paper):
-            kept[paper.id] = PaperRecord(paper)  # nothing extracted yet
-        elif _current(old, version):
-            kept[paper.id] = replace(old, paper=merge_papers(old.paper, paper))
-            reused += 1
-        else:
-            kept[paper.id] = PaperRecord(merge_papers(paper, old.paper))
-    drafts = {pid: pipeline.redraft(r) if _current(r, version) else None for pid, r in kept.items()}
-    todo = [kept[pid].paper for pid, draft in drafts.items() if draft is None]
-    if todo:
-        stage("Extracting", len(todo))
-        processes = n_process or auto_processes(len(todo))
-        for draft in pipeline.draft_papers(todo, n_process=processes, on_progress=on_progress, dask=dask,
-                                           chunk_size=chunk_size):
-            drafts[draft.paper.id] = draft
-    stage("Naming", None)
-    records = pipeline.canonicalise(list(drafts.values()))
-    stage("Writing graph", None)
-    meta = write_store(records, store, extra_meta={"inputs": [str(i) for i in inputs]})
-    return BuildReport(meta, problems, reused=reused, extracted=len(todo), files_read=result.files_read)
+
+def _drafts(slots: Spill, extracted: Spill) -> Iterator:
+    """Every draft in the store's order: a reused record's draft, or the next one extracted."""
+    fresh = iter(extracted)
+    for draft in slots:
+        yield draft if draft is not None else next(fresh)
+
+
+class _Kept:
+    """The records a build names, in order: the previous store's (first), then the new papers', each
+    paper's record made from its new sighting and its old record (:func:`_keep`). Both wait in
+    temporary files; memory holds paper id -> offset."""
+
+    def __init__(self, work: Path, store: str | Path, papers: Iterable[Paper], version: str):
+        self.previous, self.kept = Spill(work / "previous"), Spill(work / "kept")
+        self.old: dict[str, int] = {}
+        if exists(store):
+            for record in read_records_iter(store):
+                self.old[record.paper.id] = self.previous.append(record)
+        self.new: dict[str, int] = {}
+        self.reused = 0
+        for paper in papers:
+            at = self.old.get(paper.id)
+            record, reused = _keep(self.previous.at(at) if at is not None else None, paper, version)
+            self.new[paper.id] = self.kept.append(record)
+            self.reused += reused
+
+    def records(self) -> Iterator[PaperRecord]:
+        for pid, at in self.old.items():
+            yield self.kept.at(self.new[pid]) if pid in self.new else self.previous.at(at)
+        for pid, at in self.new.items():
+            if pid not in self.old:
+                yield self.kept.at(at)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.previous.close()
+        self.kept.close()
+
+
+def _keep(old: PaperRecord | None, paper: Paper, version: str) -> tuple[PaperRecord, bool]:
+    """The record kept for a paper listed again: (record, whether its extraction is reused)."""
+    if old is None or not _same_text(old.paper, paper):
+        return PaperRecord(paper), False  # nothing extracted yet
+    if _current(old, version):
+        return replace(old, paper=merge_papers(old.paper, paper)), True
+    return PaperRecord(merge_papers(paper, old.paper)), False
 
 
 def _current(record: PaperRecord, version: str) -> bool:

@@ -8,18 +8,23 @@ message) and never stops the batch.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
 import re
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .ids import listed_paper_id, normalise_title, paper_id
 from .records import Paper, Source
+from .spill import Spill
 
 LISTING_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
 MAX_TITLE_CHARS = 1_000
@@ -265,10 +270,11 @@ def _record_to_paper(record: dict[str, Any], source: Source) -> Iterator[Paper |
     )
 
 
-def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
+def parse_jsonl(text: str | Iterable[str], file: str) -> Iterator[Paper | Problem]:
+    """JSON Lines: the whole text, or its lines as they are read (split at '\n', without it)."""
     position = 0
     # JSON Lines are separated by '\n' alone: any other line break inside a line is text
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n") if isinstance(text, str) else text, start=1):
         if not line.strip():
             continue
         try:
@@ -283,9 +289,9 @@ def parse_jsonl(text: str, file: str) -> Iterator[Paper | Problem]:
         yield from _record_to_paper(record, Source(file, number, position))
 
 
-def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
-    """A JSON list of records, or ``{"papers": [...]}``."""
-    if text.lstrip().startswith("["):
+def parse_json(text: str | _Text, file: str) -> Iterator[Paper | Problem]:
+    """A JSON list of records (its text, or a list file as it is read), or ``{"papers": [...]}``."""
+    if isinstance(text, _Text) or text.lstrip().startswith("["):
         yield from _parse_list(text, file, lambda entry: entry)
         return
     try:
@@ -304,7 +310,7 @@ def parse_json(text: str, file: str) -> Iterator[Paper | Problem]:
         yield from _record_to_paper(record, Source(file, position, position))
 
 
-def parse_pwc(text: str, file: str) -> Iterator[Paper | Problem]:
+def parse_pwc(text: str | _Text, file: str) -> Iterator[Paper | Problem]:
     """Papers with Code's papers-with-abstracts.json: a list of {paper_url, arxiv_id, title, abstract,
     authors, date, tasks, methods, ...}. Its sibling files (links to code, evaluation tables) are
     recognised and skipped as a whole."""
@@ -346,7 +352,7 @@ def _pwc_sibling(entry: Any) -> str | None:
     return "evaluation-tables" if "task" in entry and "datasets" in entry else None
 
 
-def _parse_list(text: str, file: str, to_record: Callable[[Any], Any]) -> Iterator[Paper | Problem]:
+def _parse_list(text: str | _Text, file: str, to_record: Callable[[Any], Any]) -> Iterator[Paper | Problem]:
     """The papers of a JSON list, each located by its line and entry index: a bad entry costs that
     entry alone; broken JSON costs the entries from there on."""
     index, line = 0, 1
@@ -368,39 +374,137 @@ def _rest(entries_read: int) -> str:
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _json_list(text: str) -> Iterator[tuple[int, Any]]:
+def _json_list(text: str | _Text) -> Iterator[tuple[int, Any]]:
     """(line, entry) of every entry of the JSON list ``text`` holds, decoded one at a time; raises
-    ``json.JSONDecodeError`` where the list's JSON breaks."""
+    ``json.JSONDecodeError`` where the list's JSON breaks (its line and column those of the whole text)."""
     decoder = json.JSONDecoder(strict=False)  # control characters inside strings are text
-    at = _JSON_SPACE.match(text).end()
+    with _Text.fresh(text) as source:
+        yield from _entries(source, decoder)
+
+
+def _entries(text: _Text, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
+    at = text.space(0)
     if not text.startswith("[", at):
-        raise json.JSONDecodeError("Expecting '['", text, at)
-    at = _JSON_SPACE.match(text, at + 1).end()
+        raise text.error("Expecting '['", at)
+    at = text.space(at + 1)
     line, counted = 1, 0
     while not text.startswith("]", at):
-        entry, end = decoder.raw_decode(text, at)
-        line, counted = line + text.count("\n", counted, at), at
+        entry, end = text.decode(decoder, at)
+        line, counted = line + text.buf.count("\n", counted, at), at
         yield line, entry
-        at = _JSON_SPACE.match(text, end).end()
+        at = text.space(end)
         if text.startswith(",", at):
-            at = _JSON_SPACE.match(text, at + 1).end()
+            at = text.space(at + 1)
         elif not text.startswith("]", at):
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
-    at = _JSON_SPACE.match(text, at + 1).end()
-    if at < len(text):
-        raise json.JSONDecodeError("Extra data after the list", text, at)
+            raise text.error("Expecting ',' delimiter", at)
+        moved = text.forget_before(counted)
+        at, counted = at - moved, counted - moved
+    at = text.space(at + 1)
+    if text.has(at + 1):
+        raise text.error("Extra data after the list", at)
 
 
-def _first_entry(text: str) -> Any:
+class _Text:
+    """The text of a JSON list, whole or decoded from its file a chunk at a time as parsing needs it.
+    ``buf`` starts at the start of a line (the lines before it are counted), so a position in it
+    gives the line and column of the whole text."""
+
+    CHUNK = 1 << 20  # characters read at a time (more while one entry needs more)
+
+    def __init__(self, text: str = "", path: Path | None = None):
+        self.buf, self.path, self.lines_before = text, path, 0
+        self.handle, self.done = None, path is None  # the file is opened when first read
+
+    @staticmethod
+    def fresh(text: str | _Text) -> _Text:
+        """The text from its start again."""
+        return _Text(text) if isinstance(text, str) else _Text(text.buf if text.path is None else "", text.path)
+
+    def more(self) -> bool:
+        if self.done:
+            return False
+        if self.handle is None:
+            self.handle = self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        data = self.handle.read(max(self.CHUNK, len(self.buf)))
+        if not data:
+            self.close()
+            return False
+        self.buf += data
+        return True
+
+    def close(self) -> None:
+        self.done = True
+        if self.handle is not None:
+            self.handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has(self, end: int) -> bool:
+        while len(self.buf) < end and self.more():
+            pass
+        return len(self.buf) >= end
+
+    def startswith(self, prefix: str, at: int) -> bool:
+        self.has(at + len(prefix))
+        return self.buf.startswith(prefix, at)
+
+    def space(self, at: int) -> int:
+        """The position after the JSON white space at ``at``."""
+        while True:
+            end = _JSON_SPACE.match(self.buf, at).end()
+            if end < len(self.buf) or not self.more():
+                return end
+
+    def decode(self, decoder: json.JSONDecoder, at: int) -> tuple[Any, int]:
+        """The JSON value at ``at``: decoded again with more text while it is cut off (or ends where
+        the text read so far ends: a number may go on)."""
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, at)
+            except json.JSONDecodeError as error:
+                if not self.more():
+                    error.lineno += self.lines_before
+                    raise
+            except (ValueError, RecursionError):
+                if not self.more():
+                    raise
+            else:
+                if end < len(self.buf) or not self.more():
+                    return value, end
+
+    def error(self, message: str, at: int) -> json.JSONDecodeError:
+        error = json.JSONDecodeError(message, self.buf, at)
+        error.lineno += self.lines_before
+        return error
+
+    def forget_before(self, position: int) -> int:
+        """Drop the whole lines before ``position`` once they are many; how far positions moved."""
+        cut = self.buf.rfind("\n", 0, position) + 1
+        if cut < self.CHUNK:
+            return 0
+        self.lines_before += self.buf.count("\n", 0, cut)
+        self.buf = self.buf[cut:]
+        return cut
+
+
+def _first_entry(text: str | _Text) -> Any:
     """The first entry of a JSON list, or None when ``text`` does not start one."""
+    entries = _json_list(text)
     try:
-        return next(_json_list(text), None)[1]
+        return next(entries, None)[1]
     except (TypeError, ValueError, RecursionError):
         return None
+    finally:
+        entries.close()
 
 
-def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
-    rows = _csv_rows(io.StringIO(text, newline="").readlines())
+def parse_csv(text: str | Iterable[str], file: str) -> Iterator[Paper | Problem]:
+    """CSV: the whole text, or its lines as they are read (universal newlines, endings kept)."""
+    rows = _csv_rows(io.StringIO(text, newline="") if isinstance(text, str) else text)
     number, header = next(rows, (1, []))
     if isinstance(header, str):
         yield Problem(file, number, f"broken CSV header ({header}); file skipped")
@@ -419,13 +523,15 @@ def parse_csv(text: str, file: str) -> Iterator[Paper | Problem]:
             yield from _record_to_paper(dict(itertools.zip_longest(header, cells)), Source(file, number, position))
 
 
-def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
+def _csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
     """(first line, cells) of every non-blank CSV row. A row that cannot be parsed (an unbalanced
     quote, say) is (first line, error message), and reading resumes on the line after its first
-    line, so the broken row does not swallow the rows after it."""
+    line, so the broken row does not swallow the rows after it. Only the lines of the row being
+    read are kept (all the rest of the file, when a quote is never closed)."""
+    lines = _Lines(lines)
     start = 0
-    while start < len(lines):
-        reader = csv.reader(map(lines.__getitem__, range(start, len(lines))), strict=True)
+    while True:
+        reader = csv.reader(lines.starting(start), strict=True)
         while True:
             first = start + reader.line_num
             try:
@@ -436,8 +542,34 @@ def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str] | str]]:
                 yield first + 1, str(error)
                 start = first + 1
                 break
+            lines.forget(start + reader.line_num)
             if cells:
                 yield first + 1, cells
+
+
+class _Lines:
+    """Lines read as needed, and kept until forgotten, so that reading can start again at a kept line."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.source, self.kept, self.first = iter(lines), deque(), 0  # first: the number of kept[0]
+
+    def starting(self, number: int) -> Iterator[str]:
+        """The lines from ``number`` (0-based) on; lines before it are forgotten."""
+        self.forget(number)
+        while True:
+            if number - self.first == len(self.kept):
+                line = next(self.source, None)
+                if line is None:
+                    return
+                self.kept.append(line)
+            yield self.kept[number - self.first]
+            number += 1
+
+    def forget(self, number: int) -> None:
+        """Drop the lines before ``number``."""
+        while self.first < number and self.kept:
+            self.kept.popleft()
+            self.first += 1
 
 
 def _around_bad_char(text: str) -> str:
@@ -518,28 +650,69 @@ def detect_format(path: Path, text: str) -> str:
     if suffix == ".json":
         if stripped.startswith("{") and "\n{" in stripped:
             return "jsonl"
-        first = _first_entry(stripped) if stripped.startswith("[") else None
-        is_pwc = isinstance(first, dict) and (_PWC_PAPER_KEYS & first.keys() or _pwc_sibling(first))
-        return "pwc" if is_pwc else "json"
+        return _list_format(_first_entry(stripped) if stripped.startswith("[") else None)
     if stripped.startswith("{"):
         return "jsonl"
     return "listing"
 
 
+def _list_format(first: Any) -> str:
+    """'pwc' when the first entry of a JSON list is a Papers with Code entry, else 'json'."""
+    is_pwc = isinstance(first, dict) and (_PWC_PAPER_KEYS & first.keys() or _pwc_sibling(first))
+    return "pwc" if is_pwc else "json"
+
+
 def read_text(path: Path) -> str | Problem:
     """Decoded text of a file, or a Problem saying why it cannot be used."""
+    if problem := _unusable_file(path):
+        return problem
+    # a broken byte costs only the record it is in (found there as a surrogate), not the file
+    return path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+
+
+def _unusable_file(path: Path) -> Problem | None:
+    """Why a file cannot be read at all: unreadable, empty (white space only) or binary. Reads its
+    head (and on while it is blank)."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+            blank = not head.strip()
+            while blank and (more := handle.read(1 << 16)):
+                blank = not more.strip()
     except OSError as error:
         return Problem(name, 0, f"cannot read file ({error.strerror or error}); skipped")
-    if not data.strip():
+    if blank:
         return Problem(name, 0, "file is empty; skipped")
-    head = data[:8192]
     if head.count(b"\x00") * 100 > len(head):  # UTF-16, an image...; a stray NUL costs only its record
         return Problem(name, 0, "file is binary, not a listing; skipped")
-    # a broken byte costs only the record it is in (found there as a surrogate), not the file
-    return data.decode("utf-8-sig", errors="surrogateescape")
+    return None
+
+
+def _jsonl_lines(path: Path) -> Iterator[str]:
+    """The lines of a JSON Lines file as it is read: split at b'\n' alone (a byte no UTF-8 sequence
+    holds), so each decodes as it would inside the whole text."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle):
+            line = raw.decode("utf-8-sig" if number == 0 else "utf-8", errors="surrogateescape")
+            yield line.removesuffix("\n")
+
+
+def _starts_list(path: Path) -> bool:
+    """Whether a file's text starts a JSON list (read as it is parsed: a Papers with Code dump is a few GB)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape") as handle:
+            head = handle.read(4096)
+            while head.isspace() and (more := handle.read(1 << 16)):
+                head = more
+    except OSError:
+        return False
+    return head.lstrip().startswith("[")
+
+
+def _csv_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        yield from handle
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -560,14 +733,25 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Proble
     return files, problems
 
 
+_STREAMED = {".jsonl": ("jsonl", _jsonl_lines), ".ndjson": ("jsonl", _jsonl_lines), ".csv": ("csv", _csv_lines)}
+
+
 def iter_file(path: Path) -> Iterator[Paper | Problem]:
-    """Papers and problems of one file, whatever its format."""
-    text = read_text(path)
-    if isinstance(text, Problem):
-        yield text
+    """Papers and problems of one file, whatever its format. JSON Lines and CSV files are read a line
+    at a time, JSON lists an entry at a time; listings and other JSON files (read whole, one file at
+    a time) by their text."""
+    if problem := _unusable_file(path):
+        yield problem
         return
     try:
-        yield from _PARSERS[detect_format(path, text)](text, str(path))
+        streamed = _STREAMED.get(path.suffix.lower())
+        if path.suffix.lower() == ".json" and _starts_list(path):
+            streamed = (_list_format(_first_entry(_Text(path=path))), lambda p: _Text(path=p))
+        if streamed:
+            yield from _PARSERS[streamed[0]](streamed[1](path), str(path))
+        else:
+            text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")  # as read_text
+            yield from _PARSERS[detect_format(path, text)](text, str(path))
     except Exception as error:  # a parser bug must not lose the rest of the batch
         yield Problem(str(path), 0, f"could not parse file ({type(error).__name__}: {error}); rest skipped")
 
@@ -592,20 +776,66 @@ def merge_papers(first: Paper, other: Paper) -> Paper:
 
 def ingest(inputs: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> IngestResult:
     """Read every input, merge duplicates, and report problems without stopping."""
+    with ingest_stream(inputs, on_file) as listings:
+        return IngestResult(list(listings.papers()), listings.problems, listings.entries_read, listings.files_read)
+
+
+@dataclass(frozen=True)
+class Listings:
+    """The inputs after one pass: every paper as read (a sighting) in a temporary file, and per merge
+    key only where its sightings are. :meth:`papers` merges them, in first-seen order, as often as
+    needed; memory holds the keys, never the papers."""
+
+    sightings: Spill
+    keys: dict[str, int | list[int]]  # merge key -> offset of its sighting, or of each (first seen first)
+    problems: list[Problem]
+    entries_read: int
+    files_read: int
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def merged(self) -> int:
+        return self.entries_read - len(self.keys)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for p in self.problems if p.skipped)
+
+    def papers(self) -> Iterator[Paper]:
+        for at in self.keys.values():
+            yield self.sightings.at(at) if isinstance(at, int) else functools.reduce(
+                merge_papers, map(self.sightings.at, at))
+
+
+@contextmanager
+def ingest_stream(inputs: Iterable[str | Path], on_file: Callable[[Path], None] | None = None) -> Iterator[Listings]:
+    """:func:`ingest` in bounded memory: the :class:`Listings` of the inputs, valid inside the with-block."""
     files, problems = expand_inputs(inputs)
-    by_key: dict[str, Paper] = {}
-    entries = 0
-    for path in files:
-        for item in iter_file(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            entries += 1
-            key = _merge_key(item)
-            by_key[key] = merge_papers(by_key[key], item) if key in by_key else item
-        if on_file:
-            on_file(path)
-    return IngestResult(list(by_key.values()), problems, entries, len(files))
+    with tempfile.TemporaryDirectory(prefix="kg-ingest-") as folder, Spill(Path(folder) / "sightings") as sightings:
+        keys: dict[str, int | list[int]] = {}
+        entries = 0
+        for path in files:
+            for item in iter_file(path):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                entries += 1
+                _note(keys, _merge_key(item), sightings.append(item))
+            if on_file:
+                on_file(path)
+        yield Listings(sightings, keys, problems, entries, len(files))
+
+
+def _note(keys: dict[str, int | list[int]], key: str, at: int) -> None:
+    seen = keys.get(key)
+    if seen is None:
+        keys[key] = at
+    elif isinstance(seen, int):
+        keys[key] = [seen, at]
+    else:
+        seen.append(at)
 
 
 def _merge_key(paper: Paper) -> str:
@@ -642,5 +872,12 @@ _LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 def read_papers(path: str | Path) -> list[Paper]:
     """Papers from a JSONL file written by ``kg ingest``."""
-    text = Path(path).read_text(encoding="utf-8")
-    return [Paper.from_dict(json.loads(line)) for line in text.split("\n") if line.strip()]
+    return list(iter_papers(path))
+
+
+def iter_papers(path: str | Path) -> Iterator[Paper]:
+    """:func:`read_papers`, a paper at a time."""
+    with Path(path).open(encoding="utf-8", newline="\n") as handle:
+        for line in handle:
+            if line.strip():
+                yield Paper.from_dict(json.loads(line))

@@ -7,7 +7,8 @@ No blank nodes are used: exports re-parse to exactly the same triple count.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from .ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, measure_iri, paper_iri, repository_iri
@@ -41,11 +42,13 @@ ENTITY_CLASSES = {"method": "Method", "dataset": "Dataset", "metric": "Metric", 
 _CLAIM_LINKS = (("dataset", "datasetName", "onDataset"), ("metric", "metricName", "usesMetric"), ("task", "taskName", "onTask"))
 
 
-def records_to_triples(records: Iterable[PaperRecord]) -> Iterator[Quad]:  # noqa: F821
+def records_to_triples(records: Iterable[PaperRecord] | Callable[[], Iterable[PaperRecord]]) -> Iterator[Quad]:  # noqa: F821
     """Every triple of the graph of ``records``, as pyoxigraph Quads in the default graph.
 
     Quads (not Triples) so Oxigraph's bulk loader takes them as they are; each has
-    ``.subject``, ``.predicate`` and ``.object`` like a Triple.
+    ``.subject``, ``.predicate`` and ``.object`` like a Triple. ``records`` is read twice (the
+    entities, then the papers): give a function that reads them afresh (from a records file, say)
+    to keep them out of memory; only per-entity state is held.
     """
     from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
@@ -54,14 +57,12 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator[Quad]:  # noq
     def Triple(s, p, o):
         return Quad(s, p, o, default_graph)
 
-    records = list(records)
-    iris: dict[str, NamedNode] = {}
-
-    def iri(value: str) -> NamedNode:
-        node = iris.get(value)
-        if node is None:
-            node = iris[value] = NamedNode(value)
-        return node
+    if not callable(records):
+        records = records if isinstance(records, Collection) else list(records)
+        read = lambda: records
+    else:
+        read = records
+    iri = lru_cache(maxsize=1 << 16)(NamedNode)  # vocabulary and entities recur; a paper's own IRIs seldom
 
     typed = {name: NamedNode(XSD + name) for name in ("integer", "double", "date", "anyURI")}
     rdf_type = iri(RDF_TYPE)
@@ -69,7 +70,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator[Quad]:  # noq
     def text(value: str) -> Literal:
         return Literal(value)
 
-    entities = collect_entities(records)
+    entities = collect_entities(read())
     known = {(e.label, e.canonical) for e in entities}
     # Canonical names that normalise to the same key share one IRI: the first seen is the
     # skos:prefLabel; every canonical name is a kg:canonicalName (what named queries match).
@@ -93,7 +94,7 @@ def records_to_triples(records: Iterable[PaperRecord]) -> Iterator[Quad]:  # noq
 
     listings: dict[str, None] = {}
     repositories: dict[str, None] = {}
-    for record in records:
+    for record in read():
         paper = record.paper
         node = iri(paper_iri(paper.id))
         yield Triple(node, rdf_type, iri(KG + "Paper"))

@@ -28,18 +28,20 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Self
 
 from .errors import QueryError, StoreError
 from .ingest import write_jsonl
-from .records import PaperRecord, collect_entities, to_dict
+from .records import PaperRecord, to_dict
 
 STORE_FORMAT = 1
 RECORDS_FILE = "records.jsonl"
 META_FILE = "meta.json"
 OXIGRAPH_DIR = "oxigraph"
 BACKENDS = ("oxigraph", "oxigraph-memory", "rdflib")
+BULK_BATCH = 100_000  # quads per Oxigraph bulk load
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -217,11 +219,14 @@ class OxigraphBackend(Backend):
                              "rebuild it with `kg build`") from error
 
     def add(self, triples: Iterable[Any]) -> None:
+        """Bulk-load ``triples`` as they come, BULK_BATCH at a time: one bulk load buffers up to about
+        a million quads (some 900 MB measured), a batch of 100,000 about 120 MB."""
         import pyoxigraph as ox
 
         graph = ox.DefaultGraph()
-        self.store.bulk_extend(t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, graph)
-                               for t in triples)
+        quads = (t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        for first in quads:
+            self.store.bulk_extend(chain([first], islice(quads, BULK_BATCH - 1)))
 
     def load_ntriples(self, data: bytes) -> None:
         import pyoxigraph as ox
@@ -485,27 +490,42 @@ def read_meta(store: str | Path) -> dict[str, Any]:
 
 def read_records_file(path: str | Path, on_problem: Callable[[str], None] | None = None) -> list[PaperRecord]:
     """PaperRecords of a checkpoint file; a bad line is reported (file:line) and skipped."""
-    records = []
+    return list(iter_records_file(path, on_problem))
+
+
+def iter_records_file(path: str | Path, on_problem: Callable[[str], None] | None = None) -> Iterator[PaperRecord]:
+    """:func:`read_records_file`, a record at a time (the file is opened at once, so a missing one
+    raises StoreError before the first record)."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8")
     except OSError as error:
         raise StoreError(f"cannot read records file {path} ({error.strerror or error})") from error
+    return _records_of(handle, path, on_problem)
+
+
+def _records_of(handle: Any, path: Path, on_problem: Callable[[str], None] | None) -> Iterator[PaperRecord]:
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                records.append(PaperRecord.from_dict(json.loads(line)))
+                record = PaperRecord.from_dict(json.loads(line))
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 if on_problem:
                     on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
-    return records
+                continue
+            yield record
 
 
 def read_records(store: str | Path) -> list[PaperRecord]:
+    return list(read_records_iter(store))
+
+
+def read_records_iter(store: str | Path) -> Iterator[PaperRecord]:
+    """The store's records, a record at a time (its version is held until the last one is read)."""
     with open_version(store) as version:
-        return read_records_file(version.path / RECORDS_FILE)
+        yield from iter_records_file(version.path / RECORDS_FILE)
 
 
 def open_backend(store: str | Path, backend: str = "oxigraph") -> Backend:
@@ -555,8 +575,8 @@ class _WriteLock:
             os.close(self.fd)
 
 
-def write_store(records: list[PaperRecord], store: str | Path, *, extra_meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write ``records`` as a new version of ``store`` and switch the store to it."""
+def write_store(records: Iterable[PaperRecord], store: str | Path, *, extra_meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write ``records`` (taken once, as they come) as a new version of ``store`` and switch the store to it."""
     store = Path(store)
     store.parent.mkdir(parents=True, exist_ok=True)
     with _WriteLock(store):
@@ -577,33 +597,57 @@ def write_store(records: list[PaperRecord], store: str | Path, *, extra_meta: di
     return meta
 
 
-def _write_version(records: list[PaperRecord], folder: Path, extra_meta: dict[str, Any] | None) -> dict[str, Any]:
+def _write_version(records: Iterable[PaperRecord], folder: Path, extra_meta: dict[str, Any] | None) -> dict[str, Any]:
+    """records.jsonl as the records come, then the graph from two passes over that file (entities
+    first, then papers): memory holds per-entity state, never the records."""
     from . import __version__
     from .rdf import records_to_triples
 
     folder.mkdir()
-    write_jsonl(folder / RECORDS_FILE, (to_dict(r) for r in records))
+    counts = _Counts()
+    write_jsonl(folder / RECORDS_FILE, (to_dict(counts.add(r)) for r in records))
     backend = OxigraphBackend(folder / OXIGRAPH_DIR, writable=True)
-    backend.add(records_to_triples(records))
+    backend.add(records_to_triples(lambda: iter_records_file(folder / RECORDS_FILE)))
     backend.store.flush()
     triples = len(backend)
     backend.close()
     del backend
-    entities = collect_entities(records)
     meta = {
         "format": STORE_FORMAT,
         "kg_version": __version__,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "papers": len(records),
-        "claims": sum(len(r.claims) for r in records),
-        "mentions": sum(len(r.mentions) for r in records),
-        "entities": {label: sum(1 for e in entities if e.label == label) for label in ("method", "dataset", "metric", "task")},
+        "papers": counts.papers,
+        "claims": counts.claims,
+        "mentions": counts.mentions,
+        "entities": {label: sum(1 for e in counts.entities if e[0] == label) for label in ("method", "dataset", "metric", "task")},
         "triples": triples,
-        "extractors": sorted({r.extractor for r in records if r.extractor}),
+        "extractors": sorted(counts.extractors),
         **(extra_meta or {}),
     }
     (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
+
+
+@dataclass
+class _Counts:
+    """What meta.json counts, gathered record by record (entities: the (label, canonical) keys of
+    :func:`kg.records.collect_entities`)."""
+
+    papers: int = 0
+    claims: int = 0
+    mentions: int = 0
+    entities: set[tuple[str, str]] = field(default_factory=set)
+    extractors: set[str] = field(default_factory=set)
+
+    def add(self, record: PaperRecord) -> PaperRecord:
+        self.papers += 1
+        self.claims += len(record.claims)
+        self.mentions += len(record.mentions)
+        self.entities.update((m.label, m.canonical) for m in record.mentions)
+        self.entities.update(("method", name) for name in record.proposed)
+        if record.extractor:
+            self.extractors.add(record.extractor)
+        return record
 
 
 def _check_target(store: Path) -> None:

@@ -23,22 +23,27 @@ def extract_command(
     chunk_size: int = typer.Option(DASK_CHUNK, "--chunk-size", min=1, help=CHUNK_HELP),
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
-    from ..extract import extract_papers, output_row
-    from ..ingest import ingest, write_jsonl
+    from ..extract.pipeline import extract_records, output_row
+    from ..ingest import ingest_stream, write_jsonl
 
-    result = ingest(inputs)
-    for problem in result.problems:
-        warn(str(problem))
-    papers = result.papers
-    n_process = jobs or auto_processes(len(papers))
-    with progress("Extracting", len(papers)) as advance:
-        records = extract_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=advance, ner=ner,
-                                 dask=dask, chunk_size=chunk_size)
-    written = write_jsonl(out, (output_row(r) for r in records))
-    mentions = sum(len(r.mentions) for r in records)
-    claims = sum(len(r.claims) for r in records)
-    info(f"{written} papers -> {out} ({mentions} mentions, {claims} claims; {result.skipped} inputs skipped)")
-    if result.problems:
+    counts = {"mentions": 0, "claims": 0}
+
+    def row(record) -> dict:
+        counts["mentions"] += len(record.mentions)
+        counts["claims"] += len(record.claims)
+        return output_row(record)
+
+    with ingest_stream(inputs) as listings:
+        for problem in listings.problems:
+            warn(str(problem))
+        n_process = jobs or auto_processes(len(listings))
+        with progress("Extracting", len(listings)) as advance:
+            records = extract_records(listings.papers(), n_process=n_process, batch_size=batch_size,
+                                      on_progress=advance, ner=ner, dask=dask, chunk_size=chunk_size)
+            written = write_jsonl(out, map(row, records))
+    info(f"{written} papers -> {out} ({counts['mentions']} mentions, {counts['claims']} claims; "
+         f"{listings.skipped} inputs skipped)")
+    if listings.problems:
         raise typer.Exit(EXIT_PARTIAL)
 
 

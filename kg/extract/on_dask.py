@@ -1,9 +1,11 @@
 """Extraction on a Dask cluster (``--dask ADDRESS`` or ``--dask local``).
 
-The papers go out in chunks, one task each (``client.map``); every worker process loads the spaCy
-pipeline once, when :class:`PipelinePlugin` is set up on it, and sends back the drafts of its chunks.
-The client collects them as they complete and puts them back in input order, so corpus-wide naming
-(the reduce step, :func:`~kg.extract.pipeline.canonicalise`) gives the records of a local run.
+The papers go out in chunks, one task each, a few per worker thread in flight at a time (so neither
+the client nor the scheduler holds the corpus); every worker process loads the spaCy pipeline once,
+when :class:`PipelinePlugin` is set up on it, and sends back the drafts of its chunks. The client
+takes them as they complete and hands them on in input order (to the drafts file of
+:func:`~kg.extract.pipeline.extract_records`), so corpus-wide naming (the reduce step,
+:func:`~kg.extract.pipeline.name_drafts`) gives the records of a local run.
 Imported only when ``--dask`` is given: ``import kg`` never loads Dask.
 """
 
@@ -12,10 +14,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import partial
+from itertools import islice
 
 from ..errors import ExtractionError
 from ..records import Paper
@@ -69,11 +72,17 @@ def _local(options: Options) -> Options:
     return replace(options, trained=str(TRAINED)) if options.trained == SHIPPED else options
 
 
-def chunks(papers: list[Paper], chunk_size: int, batch_size: int) -> list[list[Paper]]:
+def chunks(papers: Iterable[Paper], chunk_size: int, batch_size: int) -> list[list[Paper]]:
     """Chunks of ``chunk_size`` papers, rounded up to whole spaCy batches, so every batch holds the
     papers it holds in a local run."""
+    return list(iter_chunks(papers, chunk_size, batch_size))
+
+
+def iter_chunks(papers: Iterable[Paper], chunk_size: int, batch_size: int) -> Iterator[list[Paper]]:
+    """:func:`chunks`, as the papers come."""
     size = max(1, -(-chunk_size // batch_size)) * batch_size
-    return [papers[i:i + size] for i in range(0, len(papers), size)]
+    papers = iter(papers)
+    return iter(lambda: list(islice(papers, size)), [])
 
 
 @contextmanager
@@ -113,14 +122,14 @@ def _load_on_workers(client: Client, options: Options) -> None:
 
 
 def draft_on_dask(
-    papers: list[Paper],
+    papers: Iterable[Paper],
     address: str,
     *,
     options: Options,
     chunk_size: int,
     batch_size: int = 32,
     on_progress: Callable[[int], None] | None = None,
-) -> list[_Draft]:
+) -> Iterator[_Draft]:
     """The drafts of ``papers``, in their order, extracted on the Dask cluster at ``address``."""
     options = _portable(options)
     # (by partial: Client.map has a batch_size of its own)
@@ -128,21 +137,42 @@ def draft_on_dask(
     with connect(address) as client:
         try:
             _load_on_workers(client, options)
-            return _gather(client, task, chunks(papers, chunk_size, batch_size), on_progress)
+            yield from _gather(client, task, iter_chunks(papers, chunk_size, batch_size), on_progress,
+                               IN_FLIGHT * max(1, _threads(client)))
         finally:  # workers that join the scheduler later need not load (nor import) the extractor
             with suppress(Exception):
                 client.unregister_worker_plugin(PLUGIN)
 
 
-def _gather(client: Client, task: Callable, pieces: list[list[Paper]],
-            on_progress: Callable[[int], None] | None) -> list[_Draft]:
-    """One task per chunk; results taken as they complete, returned in the chunks' order."""
-    futures = client.map(task, pieces, pure=False)
-    place = {future.key: i for i, future in enumerate(futures)}
-    done: list[list[_Draft]] = [[] for _ in pieces]
-    for future in as_completed(futures):
-        drafts = done[place[future.key]] = future.result()
-        future.release()
-        if on_progress:
-            on_progress(len(drafts))
-    return [draft for chunk in done for draft in chunk]
+IN_FLIGHT = 4  # chunks per worker thread submitted or waiting for an earlier chunk: enough to keep workers busy
+
+
+def _threads(client: Client) -> int:
+    return sum(worker.get("nthreads", 1) for worker in client.scheduler_info()["workers"].values())
+
+
+def _gather(client: Client, task: Callable, pieces: Iterator[list[Paper]],
+            on_progress: Callable[[int], None] | None, window: int) -> Iterator[_Draft]:
+    """One task per chunk, at most ``window`` chunks between submission and hand-over; results taken
+    as they complete (``on_progress``), handed on in the chunks' order."""
+    running = as_completed()
+    place: dict[str, int] = {}
+    done: dict[int, list[_Draft]] = {}
+    submitted = handed = 0
+    while True:
+        for piece in islice(pieces, max(0, window - (submitted - handed))):
+            future = client.submit(task, piece, pure=False)
+            place[future.key] = submitted
+            running.add(future)
+            submitted += 1
+        if handed == submitted:
+            return
+        while handed not in done:
+            future = next(running)
+            drafts = done[place.pop(future.key)] = future.result()
+            future.release()
+            if on_progress:
+                on_progress(len(drafts))
+        while handed in done:
+            yield from done.pop(handed)
+            handed += 1

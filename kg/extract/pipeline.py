@@ -4,16 +4,19 @@ names -> :class:`~kg.records.PaperRecord`."""
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Callable, Iterable
+import tempfile
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain, islice, tee
 from pathlib import Path
 from typing import Any
 
 from .. import metrics as metric_table
 from ..errors import ExtractionError
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
+from ..spill import Spill
 from ..values import Measure, claim_measures
 from .text import compact_key, name_key, strip_plural_acronym
 from .workers import DASK_CHUNK
@@ -182,6 +185,14 @@ def unify_labels(drafts: list[_Draft], share: float = 0.6) -> None:
     """One label per name across the corpus: a name typed differently in different papers
     ('Gaussian processes' as task here, method there) takes its majority label when that label
     holds at least ``share`` of the votes (one vote per paper). Proposed methods stay methods."""
+    winner = label_winners(drafts, share)
+    for draft in drafts:
+        _relabel(draft, winner)
+
+
+def label_winners(drafts: Iterable[_Draft], share: float = 0.6) -> dict[str, str]:
+    """name key -> the label it takes everywhere, for names typed differently by different papers
+    (one pass; the votes are per distinct name)."""
     votes: dict[str, Counter] = {}
     for draft in drafts:
         seen = {(name_key(text), label) for _s, _e, label, text in draft.mentions}
@@ -193,64 +204,96 @@ def unify_labels(drafts: list[_Draft], share: float = 0.6) -> None:
             label, n = counter.most_common(1)[0]
             if n / sum(counter.values()) >= share:
                 winner[key] = label
+    return winner
+
+
+def _relabel(draft: _Draft, winner: dict[str, str]) -> _Draft:
+    """``draft`` (changed in place) with the corpus-wide labels of ``winner``."""
     if not winner:
-        return
+        return draft
+    own = {name_key(text) for _label, text in draft.proposed}
+    relabel = {}
+    for _s, _e, label, text in draft.mentions:
+        key = name_key(text)
+        if key in winner and key not in own and winner[key] != label:
+            relabel[key] = winner[key]
+    # a name and its acronym move together
+    for label, long, short in draft.pairs:
+        a, b = name_key(long), name_key(short)
+        if a in own or b in own:
+            relabel.pop(a, None)
+            relabel.pop(b, None)
+        elif a in relabel and b not in relabel:
+            relabel[b] = relabel[a]
+        elif b in relabel and a not in relabel:
+            relabel[a] = relabel[b]
+    if not relabel:
+        return draft
+    draft.mentions = [(s, e, relabel.get(name_key(t), lab), t) for s, e, lab, t in draft.mentions]
+    draft.pairs = [(relabel.get(name_key(lo), lab), lo, sh) for lab, lo, sh in draft.pairs]
+    for claim in draft.claims:
+        for field_name, label in (("datasets", "dataset"), ("metrics", "metric"), ("tasks", "task")):
+            claim[field_name] = [n for n in claim[field_name] if relabel.get(name_key(n), label) == label]
+    return draft
+
+
+def ambiguous_shorts(drafts: Iterable[_Draft]) -> set[tuple[str, str]]:
+    """(label, short key) of the acronyms that papers define with different long forms (one pass)."""
+    longs_of_short: dict[tuple[str, str], set[str]] = {}
     for draft in drafts:
-        own = {name_key(text) for _label, text in draft.proposed}
-        relabel = {}
-        for _s, _e, label, text in draft.mentions:
-            key = name_key(text)
-            if key in winner and key not in own and winner[key] != label:
-                relabel[key] = winner[key]
-        # a name and its acronym move together
         for label, long, short in draft.pairs:
-            a, b = name_key(long), name_key(short)
-            if a in own or b in own:
-                relabel.pop(a, None)
-                relabel.pop(b, None)
-            elif a in relabel and b not in relabel:
-                relabel[b] = relabel[a]
-            elif b in relabel and a not in relabel:
-                relabel[a] = relabel[b]
-        if not relabel:
-            continue
-        draft.mentions = [(s, e, relabel.get(name_key(t), lab), t) for s, e, lab, t in draft.mentions]
-        draft.pairs = [(relabel.get(name_key(lo), lab), lo, sh) for lab, lo, sh in draft.pairs]
-        for claim in draft.claims:
-            for field_name, label in (("datasets", "dataset"), ("metrics", "metric"), ("tasks", "task")):
-                claim[field_name] = [n for n in claim[field_name] if relabel.get(name_key(n), label) == label]
+            longs_of_short.setdefault((label, name_key(short)), set()).add(name_key(long))
+    return {k for k, v in longs_of_short.items() if len(v) > 1}
 
 
 class _Canon:
-    """Corpus-wide union of names per label: acronym <-> long form, plural and hyphen variants."""
+    """Corpus-wide union of names per label: acronym <-> long form, plural and hyphen variants.
 
-    def __init__(self, drafts: list[_Draft]):
+    Built draft by draft (:meth:`add`, in any order; ``at`` orders the drafts, as if they came sorted
+    by it), then :meth:`finish`; what it holds is per distinct name, not per paper."""
+
+    def __init__(self, ambiguous: set[tuple[str, str]]):
         self.parent: dict[tuple[str, str], tuple[str, str]] = {}
         self.surface: dict[tuple[str, str], Counter] = {}
         self.order: dict[str, int] = {}
-        longs_of_short: dict[tuple[str, str], set[str]] = {}
-        for draft in drafts:
-            for label, long, short in draft.pairs:
-                longs_of_short.setdefault((label, name_key(short)), set()).add(name_key(long))
-        self.ambiguous = {k for k, v in longs_of_short.items() if len(v) > 1}
-        for index, draft in enumerate(drafts):
-            local = self._local(draft)
-            for label, long, short in draft.pairs:
-                self.union(self.node(label, long, local), self.node(label, short, local))
-            for _s, _e, label, text in draft.mentions:
-                node = self.find(self.node(label, text, local))
-                self.surface.setdefault(node, Counter())[text] += 1
-                self.order.setdefault(text, len(self.order))
-                name = name_without_head(text)
-                if name:  # 'ResNet18 model', 'MAVE dataset': the node of 'ResNet18', 'MAVE'
-                    self.union(self.node(label, name, local), node)
-                    self.surface.setdefault(self.find(node), Counter())[name] += 1
-                    self.order.setdefault(name, len(self.order))
-            for label, text in draft.proposed:
-                node = self.find(self.node(label, text, local))
-                self.surface.setdefault(node, Counter())[text] += 1
-            draft.local = local  # type: ignore[attr-defined]
+        self.ambiguous = ambiguous
+        self._first: dict[str, tuple] = {}  # written form -> where it is first written (``at`` + position)
+
+    def add(self, draft: _Draft, at: tuple) -> None:
+        """The names of one draft; sets ``draft.local``."""
+        local = draft.local = self._local(draft)  # type: ignore[attr-defined]
+        written = 0
+        for label, long, short in draft.pairs:
+            self.union(self.node(label, long, local), self.node(label, short, local))
+        for _s, _e, label, text in draft.mentions:
+            node = self.find(self.node(label, text, local))
+            self.surface.setdefault(node, Counter())[text] += 1
+            written = self._seen(text, at, written)
+            name = name_without_head(text)
+            if name:  # 'ResNet18 model', 'MAVE dataset': the node of 'ResNet18', 'MAVE'
+                self.union(self.node(label, name, local), node)
+                self.surface.setdefault(self.find(node), Counter())[name] += 1
+                written = self._seen(name, at, written)
+        for label, text in draft.proposed:
+            node = self.find(self.node(label, text, local))
+            self.surface.setdefault(node, Counter())[text] += 1
+
+    def _seen(self, text: str, at: tuple, written: int) -> int:
+        where, first = (*at, written), self._first.get(text)
+        if first is None or where < first:
+            self._first[text] = where
+        return written + 1
+
+    def finish(self) -> None:
+        """After the last :meth:`add`: spelling variants merged, written forms ranked by first sight."""
         self._merge_spellings()
+        self.order = {text: rank for rank, text in enumerate(sorted(self._first, key=self._first.__getitem__))}
+        self._first = {}
+
+    def local(self, draft: _Draft) -> dict[tuple[str, str], str]:
+        """``draft`` with its ``local`` map set (for a draft read again after :meth:`finish`)."""
+        draft.local = self._local(draft)  # type: ignore[attr-defined]
+        return draft.local  # type: ignore[attr-defined]
 
     def _merge_spellings(self) -> None:
         """Spelling variants of one name become one node: 'Multi-Layer Perceptron' and
@@ -362,25 +405,53 @@ def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
     canonical names that ``kg.ids.entity_key`` would mint the same node for ('Café' and 'Cafe').
     The name with the most mentions wins, then the longer one, then the first seen (``records`` in
     paper-id order). Empty when every key already has one name."""
-    from ..ids import entity_key
+    names = _NameCounts()
+    for index, record in enumerate(records):
+        names.add([((m.label, m.canonical), 1) for m in record.mentions] + [(("method", n), 0) for n in record.proposed],
+                  (index,))
+    return names.remap()
 
-    count: Counter = Counter()
-    for record in records:
-        for m in record.mentions:
-            count[(m.label, m.canonical)] += 1
-        for name in record.proposed:
-            count[("method", name)] += 0
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for label, name in count:
-        groups.setdefault(entity_key(label, name), []).append((label, name))
-    remap = {}
-    for members in groups.values():
-        if len(members) > 1:
-            best = max(members, key=lambda m: (count[m], len(m[1]), -members.index(m)))
-            for member in members:
-                if member != best:
-                    remap[member] = best[1]
-    return remap
+
+class _NameCounts:
+    """Mentions per (label, canonical name) and where each is first seen: what :func:`unique_names`
+    decides from, gathered record by record (per distinct name, not per paper)."""
+
+    def __init__(self) -> None:
+        self.count: Counter = Counter()
+        self.first: dict[tuple[str, str], tuple] = {}
+
+    def add(self, names: Iterable[tuple[tuple[str, str], int]], at: tuple) -> None:
+        """One record's names with their mention counts, in record order; ``at`` orders the records."""
+        for position, (name, mentions) in enumerate(names):
+            self.count[name] += mentions
+            where, first = (*at, position), self.first.get(name)
+            if first is None or where < first:
+                self.first[name] = where
+
+    def remap(self) -> dict[tuple[str, str], str]:
+        from ..ids import entity_key
+
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for label, name in sorted(self.first, key=self.first.__getitem__):
+            groups.setdefault(entity_key(label, name), []).append((label, name))
+        count, remap = self.count, {}
+        for members in groups.values():
+            if len(members) > 1:
+                best = max(members, key=lambda m: (count[m], len(m[1]), -members.index(m)))
+                for member in members:
+                    if member != best:
+                        remap[member] = best[1]
+        return remap
+
+
+def _names(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> list[tuple[tuple[str, str], int]]:
+    """The (label, canonical) names the record of ``draft`` will hold, as :class:`_NameCounts` takes them
+    (the mentions :func:`_record` keeps, then the proposed methods)."""
+    cut = len(draft.paper.title)
+    local = draft.local  # type: ignore[attr-defined]
+    names = [((label, canonical(label, text, local)), 1) for start, end, label, text in draft.mentions
+             if end <= cut or start >= cut + 2]
+    return names + [(("method", canonical(label, text, local)), 0) for label, text in draft.proposed]
 
 
 def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: Written) -> PaperRecord:
@@ -459,14 +530,17 @@ def _direction(primary: Measure | None, metrics: tuple[str, ...]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _states(nlp, texts: list[str], n_process: int, batch_size: int, options: Options):
-    """``doc._.kg`` of every text, in order. With several processes, forked workers (which inherit
-    the loaded pipeline) send back only these small dicts, not whole parsed Docs as spaCy's own
-    ``n_process`` does."""
+def _states(nlp, texts: Iterable[str], n_process: int, batch_size: int, options: Options) -> Iterator[dict]:
+    """``doc._.kg`` of every text, in order, as the texts come. With several processes, forked workers
+    (which inherit the loaded pipeline) send back only these small dicts, not whole parsed Docs as
+    spaCy's own ``n_process`` does; a few pieces per worker are in flight at a time."""
     import multiprocessing
 
     chunk = max(batch_size, 1)
-    if n_process <= 1 or len(texts) <= chunk or "fork" not in multiprocessing.get_all_start_methods():
+    texts = iter(texts)
+    head = list(islice(texts, chunk + 1))
+    texts = chain(head, texts)
+    if n_process <= 1 or len(head) <= chunk or "fork" not in multiprocessing.get_all_start_methods():
         for doc in nlp.pipe(texts, batch_size=batch_size):
             yield doc._.kg
         return
@@ -474,10 +548,13 @@ def _states(nlp, texts: list[str], n_process: int, batch_size: int, options: Opt
 
     global _WORKER
     _WORKER = (options, batch_size)
-    pieces = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+    pieces = iter(lambda: list(islice(texts, chunk)), [])  # whole spaCy batches, as in one process
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
-        for states in pool.map(_work, pieces):
+        running = deque(pool.submit(_work, piece) for piece in islice(pieces, 2 * n_process))
+        while running:
+            states = running.popleft().result()
+            running.extend(pool.submit(_work, piece) for piece in islice(pieces, 1))
             yield from states
 
 
@@ -504,13 +581,28 @@ def extract_papers(
     merged over the whole corpus. ``on_progress(n)`` is called with the number of papers
     finished since the previous call. ``options`` chooses the components (default:
     :func:`default_options`; ``ner`` adds the SciERC NER to the rules). ``dask``: the address of a
-    Dask scheduler, or ``"local"``, to extract there in chunks of ``chunk_size`` papers (same records)."""
-    drafts = draft_papers(papers, n_process=n_process, batch_size=batch_size, on_progress=on_progress,
-                          ner=ner, options=options, dask=dask, chunk_size=chunk_size)
-    return canonicalise(drafts)
+    Dask scheduler, or ``"local"``, to extract there in chunks of ``chunk_size`` papers (same records).
+    :func:`extract_records` gives the same records as a stream, in bounded memory."""
+    return list(extract_records(papers, n_process=n_process, batch_size=batch_size, on_progress=on_progress,
+                                ner=ner, options=options, dask=dask, chunk_size=chunk_size))
 
 
-def draft_papers(
+def extract_records(papers: Iterable[Paper], **keywords: Any) -> Iterator[PaperRecord]:
+    """:func:`extract_papers` as a stream: the drafts go to a temporary file as they come, then
+    :func:`name_drafts` reads it in passes and yields the records in input order. Memory holds
+    statistics per distinct name, never the corpus. Takes :func:`extract_papers`'s keywords."""
+    with tempfile.TemporaryDirectory(prefix="kg-extract-") as folder, Spill(Path(folder) / "drafts") as drafts:
+        drafts.extend(iter_drafts(papers, **keywords))
+        yield from name_drafts(lambda: drafts)
+
+
+def draft_papers(papers: Iterable[Paper], **keywords: Any) -> list[_Draft]:
+    """What each paper says on its own (the spaCy part of :func:`extract_papers`), as a list;
+    takes :func:`iter_drafts`'s keywords."""
+    return list(iter_drafts(papers, **keywords))
+
+
+def iter_drafts(
     papers: Iterable[Paper],
     *,
     n_process: int = 1,
@@ -520,45 +612,73 @@ def draft_papers(
     options: Options | None = None,
     dask: str | None = None,
     chunk_size: int = DASK_CHUNK,
-) -> list[_Draft]:
-    """What each paper says on its own (the spaCy part of :func:`extract_papers`)."""
-    papers = list(papers)
-    if not papers:
-        return []
+) -> Iterator[_Draft]:
+    """What each paper says on its own, in input order, as the papers come (a few batches ahead)."""
+    papers = iter(papers)
+    first = next(papers, None)
+    if first is None:
+        return
+    papers = chain([first], papers)
     options = options or default_options(ner)
     if dask:
         from .on_dask import draft_on_dask
 
-        return draft_on_dask(papers, dask, options=options, chunk_size=chunk_size, batch_size=batch_size,
-                             on_progress=on_progress)
+        yield from draft_on_dask(papers, dask, options=options, chunk_size=chunk_size, batch_size=batch_size,
+                                 on_progress=on_progress)
+        return
     nlp = load_pipeline(options)
-    texts = [paper_text(p) for p in papers]
-    drafts = []
-    for paper, text, state in zip(papers, texts, _states(nlp, texts, n_process, batch_size, options)):
-        drafts.append(_draft(paper, state, text))
+    ahead, behind = tee(papers)
+    for paper, state in zip(behind, _states(nlp, map(paper_text, ahead), n_process, batch_size, options)):
+        yield _draft(paper, state, paper_text(paper))
         if on_progress:
             on_progress(1)
-    return drafts
 
 
 def canonicalise(drafts: list[_Draft]) -> list[PaperRecord]:
     """Records of ``drafts`` (in their order), named over the whole corpus: labels unified, variants
     and acronyms merged, one name per graph key. The result does not depend on the drafts' order:
-    ties go to the smaller paper id."""
-    written = [_written(d) for d in drafts]
-    work = [_copy(d) for d in drafts]  # unify_labels relabels in place; the drafts stay as written
-    by_id = sorted(work, key=lambda d: d.paper.id)
-    unify_labels(by_id)
-    canonical = _canonical_cache(_Canon(by_id))
-    records = [_record(d, canonical, w) for d, w in zip(work, written)]
-    remap = unique_names(sorted(records, key=lambda r: r.paper.id))
-    if remap:  # one canonical name per graph node key
-        def unique(label: str, text: str, local: dict) -> str:
-            name = canonical(label, text, local)
-            return remap.get((label, name), name)
+    ties go to the smaller paper id. The drafts stay as they are."""
+    return list(name_drafts(lambda: drafts))
 
-        records = [_record(d, unique, w) for d, w in zip(work, written)]
-    return records
+
+def name_drafts(read: Callable[[], Iterable[_Draft]]) -> Iterator[PaperRecord]:
+    """:func:`canonicalise` as a reduce over the drafts ``read()`` gives (a fresh iteration each call,
+    as of a file): four passes now, keeping only statistics per distinct name (label votes, acronyms
+    with several long forms, the union of names with their written forms, mentions per canonical
+    name), then the records, in the drafts' order, from a fifth pass as they are taken. Each draft is
+    placed by (paper id, position), so ties go to the smaller paper id as if the drafts were sorted by it."""
+    winner = label_winners(read())
+    canon = _Canon(ambiguous_shorts(_relabelled(read(), winner)))
+    for index, draft in enumerate(_relabelled(read(), winner)):
+        canon.add(draft, (draft.paper.id, index))
+    canon.finish()
+    canonical = _canonical_cache(canon)
+    names = _NameCounts()
+    for index, draft in enumerate(_relabelled(read(), winner)):
+        canon.local(draft)
+        names.add(_names(draft, canonical), (draft.paper.id, index))
+    remap = names.remap()
+
+    def unique(label: str, text: str, local: dict) -> str:  # one canonical name per graph node key
+        name = canonical(label, text, local)
+        return remap.get((label, name), name)
+
+    return _named(read(), winner, canon, unique if remap else canonical)
+
+
+def _named(drafts: Iterable[_Draft], winner: dict[str, str], canon: _Canon,
+           canonical: Callable[[str, str, dict], str]) -> Iterator[PaperRecord]:
+    for draft in drafts:
+        written = _written(draft)
+        (work,) = _relabelled([draft], winner)
+        canon.local(work)
+        yield _record(work, canonical, written)
+
+
+def _relabelled(drafts: Iterable[_Draft], winner: dict[str, str]) -> Iterator[_Draft]:
+    """Copies of ``drafts`` with the corpus-wide labels (the drafts stay as written)."""
+    for draft in drafts:
+        yield _relabel(_copy(draft), winner)
 
 
 def _copy(draft: _Draft) -> _Draft:
