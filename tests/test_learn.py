@@ -159,16 +159,16 @@ def test_a_title_that_is_a_name_is_a_candidate_with_its_place():
 
 @pytest.mark.parametrize(("sentence", "ranked", "kind"), [
     # t192, t228: faster or cheaper than a baseline, nothing beaten: efficiency
-    ("When compared to numerical solvers of the same accuracy, our method demonstrates a 10times increase in "
-     "performance speed.", ["outperforms", "achieves"], "efficiency"),
-    ("The IndRNN is an efficient recurrent unit, reducing inference time by 68\\% compared to CS, whereas "
-     "maintaining performance.", ["outperforms", "achieves"], "efficiency"),
+    (("When compared to numerical solvers of the same accuracy, our method demonstrates a 10times increase in "
+     "performance speed."), ["outperforms", "achieves"], "efficiency"),
+    (("The IndRNN is an efficient recurrent unit, reducing inference time by 68\\% compared to CS, whereas "
+     "maintaining performance."), ["outperforms", "achieves"], "efficiency"),
     # t223: a baseline beaten and a speed: outperforms
-    ("On ImageNet, our model achieves 3.1\\% better top-1 accuracy than MobileNetV2, while being 1.2times faster "
-     "with measured GPU latency.", ["outperforms", "efficiency"], "outperforms"),
+    (("On ImageNet, our model achieves 3.1\\% better top-1 accuracy than MobileNetV2, while being 1.2times faster "
+     "with measured GPU latency."), ["outperforms", "efficiency"], "outperforms"),
     # t103: no baseline named at all: the next type
-    ("GTN-NAS improves the NAS state of the art, finding higher performing architectures when controlling for the "
-     "search proposal mechanism.", ["outperforms", "improves"], "improves"),
+    (("GTN-NAS improves the NAS state of the art, finding higher performing architectures when controlling for the "
+     "search proposal mechanism."), ["outperforms", "improves"], "improves"),
     # other types stay as the classifier ranked them
     ("We prove that the method converges at a linear rate.", ["theory", "other"], "theory"),
 ])
