@@ -149,7 +149,7 @@ def test_filter_claims(index):
 def test_timeline_sorts_listing_dates_in_calendar_order(index):
     frame = explore.timeline(index, "dataset", "CIFAR-10")
     assert list(frame["listing_date"]) == ["Mar 14"]
-    assert explore._date_key("Mar 14") < explore._date_key("Nov 3") < explore._date_key("~")
+    assert explore.date_key("Mar 14") < explore.date_key("Nov 3") < explore.date_key("~")
 
 
 def test_neighbourhood_summary_graph(index):

@@ -81,7 +81,7 @@ if loaded is not None:
             if dates.empty:
                 st.caption("No listing dates known for these papers.")
             else:
-                dates = dates.assign(order=[explore._date_key(d) for d in dates["listing_date"]]).sort_values("order")
+                dates = dates.assign(order=[explore.date_key(d) for d in dates["listing_date"]]).sort_values("order")
                 st.bar_chart(dates, x="listing_date", y="papers", height=220, x_label="listing date", y_label="papers",
                              sort=False)
             if view.related:
