@@ -380,19 +380,15 @@ def conflicts_of(index: Index, method: str = "") -> list[results.Conflict]:
     return [c for c in index.conflicts if not method or method in (c.method_a, c.method_b)]
 
 
-def _listing_dates(paper: Paper) -> list[str]:
-    dates = sorted({s.listing_date for s in paper.sources if s.listing_date})
-    return dates or ([paper.published] if paper.published else [])
-
-
 def timeline(index: Index, label: str, name: str) -> pd.DataFrame:
-    """Papers mentioning an entity per listing date (the paper's publication date when no listing date)."""
+    """How many papers mention (or propose) an entity under each listing date ("Mar 14"), in calendar
+    order (:func:`date_key`): the answer of the named query ``mentions_per_listing_date`` (its SPARQL
+    and Cypher twins), as the method page shows it. Papers with no listing date are not counted."""
     import pandas as pd
 
     counts: Counter[str] = Counter()
     for pid in index.papers_of.get((label, name), ()):
-        for date in _listing_dates(index.records[pid].paper):
-            counts[date] += 1
+        counts.update({s.listing_date for s in index.records[pid].paper.sources if s.listing_date})
     return pd.DataFrame(sorted(counts.items(), key=lambda item: date_key(item[0])), columns=["listing_date", "papers"])
 
 
