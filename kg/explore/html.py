@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -51,16 +51,19 @@ def entity_anchor(kind: str, name: str) -> str:
     return f'<a class="kg-link" href="{href}" target="_self">{inert(name)}</a>'
 
 
+def _writers(links: bool) -> tuple[Callable[[str, str], str], Callable[[str], str]]:
+    """How a one-line summary writes an entity name (kind, text) and the words around it: as links
+    to pages and :func:`inert` text (``links``), or as they are."""
+    if links:
+        return entity_anchor, inert
+    return (lambda _kind, text: text), (lambda text: text)
+
+
 def claim_summary(claim: Claim, *, links: bool = False) -> str:
     """One line: "sharpDARTS outperforms DARTS on CIFAR-10 (error, 20-30%)".
 
     With ``links``: inert HTML (:func:`inert`) where every entity name links to its page."""
-    def name(kind: str, text: str) -> str:
-        return entity_anchor(kind, text) if links else text
-
-    def plain(text: str) -> str:
-        return inert(text) if links else text
-
+    name, plain = _writers(links)
     verb = {"outperforms": "outperforms", "efficiency": "is more efficient than", "improves": "improves on",
             "achieves": "achieves"}.get(claim.type, claim.type)
     text = name("method", claim.subject or "?") + plain(f" {verb}") + (f" {name('method', claim.object)}" if claim.object else "")
@@ -74,12 +77,7 @@ def conflict_heading(conflict: Conflict, *, links: bool = False) -> str:
     """One line: "Opposite orderings: AlphaNet vs BetaNet on ImageNet (top-1 accuracy)".
 
     With ``links``: inert HTML where every entity name links to its page, as :func:`claim_summary`."""
-    def name(kind: str, text: str) -> str:
-        return entity_anchor(kind, text) if links else text
-
-    def plain(text: str) -> str:
-        return inert(text) if links else text
-
+    name, plain = _writers(links)
     text = plain(f"{CONFLICT_KINDS.get(conflict.kind, conflict.kind)}: ") + name("method", conflict.method_a)
     if conflict.method_b != conflict.method_a:
         text += plain(" vs ") + name("method", conflict.method_b)
