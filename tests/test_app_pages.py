@@ -81,6 +81,28 @@ def test_search_kan_method_claim_paper(open_page):
     assert list(claims["value"]) == ["40x"]
 
 
+def charts(at: AppTest) -> list:
+    """The data of every Vega-Lite chart on the page (st.bar_chart, st.altair_chart), as frames."""
+    import pyarrow as pa
+
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    return [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            for node in walk(at._tree) if getattr(node, "type", "") == "vega_lite_chart" for dataset in node.proto.datasets]
+
+
+def test_method_page_shows_the_timeline(open_page):
+    """The chart of mentions over listing dates is explore.timeline (the named query's answer)."""
+    at = open_page("method", method="sharpDARTS")
+    [chart] = charts(at)
+    assert list(zip(chart["listing_date"], chart["papers"])) == [("Mar 14", 1)]
+    at = open_page("method", method="ResNet")  # its papers have no listing date
+    assert not charts(at) and "No listing dates known for these papers." in text_of(at)
+
+
 def test_xss_title_is_escaped(open_page):
     at = open_page("paper", paper=XSS_ID)
     heading = next(m.value for m in at.markdown if m.value.startswith('<div class="kg-title">'))

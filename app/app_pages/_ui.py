@@ -94,17 +94,6 @@ def store_stamp() -> float:
     return _stamp(current_store())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _named(store: str, stamp: float, name: str, params: tuple[tuple[str, str], ...]):
-    graph, _ = open_store(store)
-    return graph.named(name, **dict(params))
-
-
-def named(name: str, **params: str):
-    """A named query's result (``kg/ontology/queries/<name>.rq``), cached until the store is rebuilt."""
-    return _named(current_store(), store_stamp(), name, tuple(sorted(params.items())))
-
-
 store_root = settings.store_root  # the folder the sidebar may open stores under
 
 

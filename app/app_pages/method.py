@@ -77,13 +77,11 @@ if loaded is not None:
             for row in view.papers.itertuples():
                 _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
             st.subheader("Mentions over listing dates")
-            dates = _ui.named("mentions_per_listing_date", method=view.name)
-            if dates.empty:
+            if view.timeline.empty:
                 st.caption("No listing dates known for these papers.")
-            else:
-                dates = dates.assign(order=[explore._date_key(d) for d in dates["listing_date"]]).sort_values("order")
-                st.bar_chart(dates, x="listing_date", y="papers", height=220, x_label="listing date", y_label="papers",
-                             sort=False)
+            else:  # explore.timeline: in calendar order, as the named query mentions_per_listing_date
+                st.bar_chart(view.timeline, x="listing_date", y="papers", height=220, x_label="listing date",
+                             y_label="papers", sort=False)
             if view.related:
                 st.subheader("Often mentioned with")
                 for other, label, count in view.related[:10]:

@@ -1,0 +1,461 @@
+"""The explorer's page data: pure functions over an :class:`~kg.explore.index.Index`.
+
+Home statistics, paper and entity views, claims tables and their filters, and the results of
+:mod:`kg.results` (leaderboards, gains, SOTA over time, comparisons, conflicts) laid out as tables,
+the timeline of an entity and its neighbourhood. Every page's content is unit-testable without
+Streamlit; the UI files in ``app/`` only lay these results out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import results
+from ..ids import normalise_name
+from ..metrics import direction as metric_direction
+from ..records import ENTITY_LABELS, Claim, Paper
+from .html import annotate_html
+from .index import ClaimRow, Index
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    import pandas as pd
+
+    from ..values import Measure
+
+GENERIC_BASELINES = frozenset({"baseline", "baselines", "state-of-the-art", "state of the art", "sota", "prior work"})
+
+
+# ------------------------------------------------------------------ home
+
+
+def home_stats(index: Index) -> dict[str, int]:
+    counts = Counter(label for label, _ in index.entities)
+    return {
+        "papers": len(index.records),
+        **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
+        "claims": len(index.claims),
+        "conflicts": len(index.conflicts),
+    }
+
+
+def headline_claims(index: Index, n: int = 6) -> list[ClaimRow]:
+    """Comparative claims with a named baseline, the most specific first (value, dataset, metric)."""
+    def specificity(row: ClaimRow) -> tuple:
+        c = row.claim
+        return (bool(c.value), bool(c.dataset), bool(c.metric), c.confidence, row.paper.id)
+
+    rows = [r for r in index.claims if r.claim.type in ("outperforms", "efficiency") and r.claim.subject and r.claim.object
+            and r.claim.object.lower() not in GENERIC_BASELINES]
+    return sorted(rows, key=specificity, reverse=True)[:n]
+
+
+def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]:
+    """The ``n`` entities of a type mentioned by the most papers."""
+    counts = [(name, len(index.papers_of.get((lab, name), ()))) for lab, name in index.entities if lab == label]
+    return sorted(counts, key=lambda item: (-item[1], item[0].lower()))[:n]
+
+
+def entity_table(index: Index, label: str) -> pd.DataFrame:
+    """Every entity of a type with its paper and claim counts, most mentioned first."""
+    import pandas as pd
+
+    claims: Counter[str] = Counter()
+    proposed: Counter[str] = Counter()
+    for row in index.claims:
+        names = {row.claim.subject, row.claim.object} if label == "method" else set(getattr(row.claim, label))
+        claims.update(n for n in names if n)
+    for record in index.records.values():
+        proposed.update(set(record.proposed))
+    rows = [{"name": name, "papers": len(index.papers_of.get((lab, name), ())), "claims": claims[name],
+             **({"proposed_in": proposed[name]} if label == "method" else {})}
+            for lab, name in index.entities if lab == label]
+    columns = ["name", "papers", "claims", *(["proposed_in"] if label == "method" else [])]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["papers", "claims", "name"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ paper
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Paper
+    title_html: str
+    abstract_html: str
+    proposed: tuple[str, ...]
+    entities: dict[str, list[str]]  # label -> canonical names, in order of first mention
+    claims: pd.DataFrame
+
+
+def paper_view(index: Index, paper_id: str) -> PaperView | None:
+    record = index.records.get(paper_id)
+    if record is None:
+        return None
+    paper = record.paper
+    by_field = defaultdict(list)
+    for mention in record.mentions:
+        by_field[mention.field].append(mention)
+    claims_by_field = defaultdict(list)
+    for claim in record.claims:
+        claims_by_field[claim.field].append(claim)
+    entities: dict[str, list[str]] = {}
+    for mention in sorted(record.mentions, key=lambda m: (m.field != "title", m.start)):
+        names = entities.setdefault(mention.label, [])
+        if mention.canonical not in names:
+            names.append(mention.canonical)
+    rows = [ClaimRow(paper, c) for c in record.claims]
+    return PaperView(
+        paper,
+        annotate_html(paper.title, by_field["title"], claims_by_field["title"]),
+        annotate_html(paper.abstract, by_field["abstract"], claims_by_field["abstract"], links=True),
+        record.proposed,
+        entities,
+        claims_frame(index, rows),
+    )
+
+
+# ------------------------------------------------------------------ claims
+
+
+def _join(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+CLAIM_COLUMNS = ["type", "method", "baseline", "dataset", "metric", "task", "value", "kind", "values", "direction",
+                 "paper_id", "paper_title", "sentence", "confidence", "conflict"]
+
+
+def measure_text(measure: Measure) -> str:
+    """One value of a claim with what it means: '1.93% (score, error, CIFAR-10)'."""
+    meaning = [measure.kind, *(x for x in (measure.qualifier, measure.metric, measure.dataset) if x)]
+    return f"{measure.display} ({', '.join(meaning)})"
+
+
+def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> pd.DataFrame:
+    """One row per claim, with every column the claim tables need."""
+    import pandas as pd
+
+    data = []
+    for row in rows:
+        c = row.claim
+        against = index.contradicted.get(row.key, [])
+        data.append({
+            "type": c.type,
+            "method": c.subject or "",
+            "baseline": c.object or "",
+            "dataset": _join(c.dataset),
+            "metric": _join(c.metric),
+            "task": _join(c.task),
+            "value": c.value or "",
+            "kind": c.value_kind or "",
+            "values": "; ".join(measure_text(m) for m in c.measures),
+            "value_number": c.value_number,
+            "direction": c.direction or "",
+            "paper_id": row.paper.id,
+            "paper_title": row.paper.title,
+            "sentence": c.sentence,
+            "confidence": round(c.confidence, 2),
+            "conflict": "; ".join(f"contradicted by {paper_id}" for paper_id in against),
+        })
+    return pd.DataFrame(data, columns=[*CLAIM_COLUMNS[:9], "value_number", *CLAIM_COLUMNS[9:]])
+
+
+def claim_filter_options(index: Index) -> dict[str, list[str]]:
+    """The values each claims-browser filter can take."""
+    options: dict[str, set[str]] = {"type": set(), "method": set(), "dataset": set(), "metric": set()}
+    for row in index.claims:
+        c = row.claim
+        options["type"].add(c.type)
+        options["method"].update(x for x in (c.subject, c.object) if x)
+        options["dataset"].update(c.dataset)
+        options["metric"].update(c.metric)
+    return {k: sorted(v, key=str.lower) for k, v in options.items()}
+
+
+def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", dataset: str = "",
+                  metric: str = "", conflicts_only: bool = False) -> list[ClaimRow]:
+    """Claims matching every given filter (empty = any); ``method`` matches subject or baseline."""
+    types = set(types)
+    return [
+        row for row in index.claims
+        if (not types or row.claim.type in types)
+        and (not method or method in (row.claim.subject, row.claim.object))
+        and (not dataset or dataset in row.claim.dataset)
+        and (not metric or metric in row.claim.metric)
+        and (not conflicts_only or row.key in index.contradicted)
+    ]
+
+
+def filter_claims(index: Index, **filters) -> pd.DataFrame:
+    """:func:`select_claims` as a claims table."""
+    return claims_frame(index, select_claims(index, **filters))
+
+
+# ------------------------------------------------------------------ method / entity
+
+
+@dataclass(frozen=True)
+class EntityView:
+    label: str
+    name: str
+    aliases: tuple[str, ...]
+    papers: pd.DataFrame  # paper_id, paper_title, relation, published
+    beats: pd.DataFrame  # claims where it is the subject
+    beaten_by: pd.DataFrame  # claims where it is the baseline
+    claims: pd.DataFrame  # every claim naming it (datasets, metrics, tasks; empty for methods)
+    boards: list[Board]  # leaderboards of scores on it (datasets, metrics, tasks; none for methods)
+    gains: pd.DataFrame  # gains over a baseline on it (:func:`gains_frame`; beside the boards)
+    direction: str | None  # "higher" / "lower" is better (metrics, when kg.metrics knows)
+    timeline: pd.DataFrame  # listing_date, papers
+    related: list[tuple[str, str, int]]  # (other, label, shared papers)
+
+
+def resolve_entity(index: Index, label: str | None, name: str) -> tuple[str, str] | None:
+    """The (label, canonical) an URL parameter names: exact canonical, then alias, then normalised."""
+    labels = [label] if label else list(ENTITY_LABELS)
+    for lab in labels:
+        if (lab, name) in index.entities:
+            return lab, name
+    wanted = normalise_name(name)
+    for (lab, canonical), entity in index.entities.items():
+        if lab in labels and any(normalise_name(a) == wanted for a in (canonical, *entity.aliases)):
+            return lab, canonical
+    return None
+
+
+def entity_view(index: Index, label: str, name: str) -> EntityView | None:
+    import pandas as pd
+
+    resolved = resolve_entity(index, label, name)
+    if resolved is None:
+        return None
+    label, name = resolved
+    entity = index.entities[(label, name)]
+    papers = []
+    for pid in index.papers_of.get((label, name), ()):
+        paper = index.records[pid].paper
+        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        papers.append({"paper_id": pid, "paper_title": paper.title, "relation": relation,
+                       "published": paper.published or ""})
+    papers_df = pd.DataFrame(papers, columns=["paper_id", "paper_title", "relation", "published"])
+    if not papers_df.empty:
+        papers_df = papers_df.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
+    rows = [r for r in index.claims if _claim_touches(r.claim, label, name)]
+    frame = claims_frame(index, rows)
+    if label == "method":
+        beats = frame[frame["method"] == name].reset_index(drop=True)
+        beaten = frame[frame["baseline"] == name].reset_index(drop=True)
+        claims, board_list, gain_rows = frame.iloc[0:0], [], pd.DataFrame(columns=GAIN_COLUMNS)
+    else:
+        beats = beaten = frame.iloc[0:0]
+        claims, board_list, gain_rows = frame, boards(index, **{label: name}), gains_frame(index, **{label: name})
+    direction = metric_direction(name) if label == "metric" else None
+    return EntityView(label, name, tuple(a for a in entity.aliases if a != name), papers_df.reset_index(drop=True),
+                      beats, beaten, claims, board_list, gain_rows, direction, timeline(index, label, name),
+                      related_entities(index, label, name))
+
+
+def _claim_touches(claim: Claim, label: str, name: str) -> bool:
+    if label == "method":
+        return name in (claim.subject, claim.object)
+    return name in getattr(claim, label)
+
+
+# ------------------------------------------------------------------ results (kg.results, laid out)
+
+
+@dataclass(frozen=True)
+class Board:
+    """One leaderboard: the score rows of :func:`kg.results.leaderboard` for one dataset, metric and
+    unit, best first."""
+
+    dataset: str
+    metric: str
+    unit: str | None
+    rows: tuple[results.Result, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.metric} on {self.dataset}" + (f" ({self.unit})" if self.unit else "")
+
+
+DIRECTION_TEXT = {"higher": "higher is better", "lower": "lower is better"}
+
+
+def direction_text(metric: str | None) -> str:
+    """Which way is better for a metric, in words, from :func:`kg.metrics.direction`."""
+    return DIRECTION_TEXT.get(metric_direction(metric), "direction unknown")
+
+
+def boards(index: Index, *, dataset: str = "", metric: str = "", task: str = "") -> list[Board]:
+    """The leaderboards on a dataset, metric and task (empty = any), the one with the most rows first."""
+    from itertools import groupby
+
+    rows = results.leaderboard(index.records.values(), dataset, metric, task)
+    found = [Board(d, m, u or None, tuple(group))
+             for (d, m, u), group in groupby(rows, key=lambda r: (r.dataset, r.metric, r.unit or ""))]
+    return sorted(found, key=lambda board: -len(board.rows))
+
+
+BOARD_COLUMNS = ["rank", "method", "value", "dataset", "metric", "task", "paper_id", "paper_title", "date", "sentence"]
+
+
+def board_frame(board: Board) -> pd.DataFrame:
+    """A board as a table; equal values share a rank (1, 2, 2, 4)."""
+    import pandas as pd
+
+    data, rank = [], 0
+    for position, row in enumerate(board.rows, 1):
+        if position == 1 or row.signed != board.rows[position - 2].signed:
+            rank = position
+        data.append({"rank": rank, "method": row.method, "value": row.value, "dataset": row.dataset,
+                     "metric": row.metric, "task": _join(row.tasks), "paper_id": row.paper_id,
+                     "paper_title": row.paper_title, "date": row.date or "", "sentence": row.sentence})
+    return pd.DataFrame(data, columns=BOARD_COLUMNS)
+
+
+GAIN_COLUMNS = ["method", "baseline", "kind", "value", "metric", "dataset", "paper_id", "paper_title", "sentence"]
+
+
+def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str = "", method: str = "") -> pd.DataFrame:
+    """:func:`kg.results.gains` (deltas, ratios, ranges over a baseline) as a table, never ranked."""
+    import pandas as pd
+
+    rows = results.gains(index.records.values(), dataset, metric, task, method)
+    data = [{"method": r.method, "baseline": r.baseline or "", "kind": r.kind, "value": r.value,
+             "metric": r.metric or "", "dataset": r.dataset or "", "paper_id": r.paper_id,
+             "paper_title": r.paper_title, "sentence": r.sentence} for r in rows]
+    return pd.DataFrame(data, columns=GAIN_COLUMNS)
+
+
+SOTA_COLUMNS = ["date", "method", "number", "value", "best", "record", "paper_id", "paper_title"]
+
+
+def sota_frame(index: Index, board: Board) -> pd.DataFrame:
+    """:func:`kg.results.sota_over_time` of a board's dataset, metric and unit: every dated score in date
+    order, ``record`` where it was the best so far, ``best`` the best so far on that date."""
+    import pandas as pd
+
+    data, best = [], None
+    for step in results.sota_over_time(index.records.values(), board.dataset, board.metric, board.unit):
+        best = step.number if step.is_record else best
+        data.append({"date": step.date, "method": step.method, "number": step.number, "value": step.value,
+                     "best": best, "record": step.is_record, "paper_id": step.paper_id, "paper_title": step.paper_title})
+    return pd.DataFrame(data, columns=SOTA_COLUMNS)
+
+
+def _method_pairs(index: Index) -> Iterator[tuple[str, str]]:
+    """(subject, baseline) of every claim relating two different methods (not "baselines", "SOTA", …)."""
+    for row in index.claims:
+        subject, baseline = row.claim.subject, row.claim.object
+        if subject and baseline and subject != baseline and not {subject.lower(), baseline.lower()} & GENERIC_BASELINES:
+            yield subject, baseline
+
+
+def _most_first(counts: Counter[str]) -> list[str]:
+    return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))]
+
+
+def compared_methods(index: Index) -> list[str]:
+    """Methods that a claim relates to another method, the most such claims first."""
+    return _most_first(Counter(name for pair in _method_pairs(index) for name in pair))
+
+
+def opponents(index: Index, method: str) -> list[str]:
+    """The methods a claim relates to ``method`` (either way), the most claims first."""
+    return _most_first(Counter(b if a == method else a for a, b in _method_pairs(index) if method in (a, b)))
+
+
+def compare_claims(index: Index, method_a: str, method_b: str) -> list[ClaimRow]:
+    """Every claim relating two methods, both ways (:func:`kg.results.compare`)."""
+    return [ClaimRow(record.paper, claim) for record, claim in results.compare(index.records.values(), method_a, method_b)]
+
+
+def conflicts_of(index: Index, method: str = "") -> list[results.Conflict]:
+    """The corpus's conflicts (:attr:`Index.conflicts`), those involving ``method`` when given."""
+    return [c for c in index.conflicts if not method or method in (c.method_a, c.method_b)]
+
+
+def timeline(index: Index, label: str, name: str) -> pd.DataFrame:
+    """How many papers mention (or propose) an entity under each listing date ("Mar 14"), in calendar
+    order (:func:`date_key`): the answer of the named query ``mentions_per_listing_date`` (its SPARQL
+    and Cypher twins), as the method page shows it. Papers with no listing date are not counted."""
+    import pandas as pd
+
+    counts: Counter[str] = Counter()
+    for pid in index.papers_of.get((label, name), ()):
+        counts.update({s.listing_date for s in index.records[pid].paper.sources if s.listing_date})
+    return pd.DataFrame(sorted(counts.items(), key=lambda item: date_key(item[0])), columns=["listing_date", "papers"])
+
+
+def date_key(text: str) -> tuple[str, str]:
+    """Sort key of a listing date ("Mar 14") or an ISO date, in calendar order."""
+    import datetime
+
+    for fmt in ("%Y-%m-%d", "%b %d", "%B %d"):
+        try:
+            return (datetime.datetime.strptime(text, fmt).strftime("%m-%d" if fmt != "%Y-%m-%d" else "%Y-%m-%d"), text)
+        except ValueError:
+            continue
+    return ("~", text)
+
+
+def related_entities(index: Index, label: str, name: str, n: int = 15) -> list[tuple[str, str, int]]:
+    """Entities co-mentioned with this one, most shared papers first."""
+    shared: Counter[tuple[str, str]] = Counter()
+    for pid in index.papers_of.get((label, name), ()):
+        record = index.records[pid]
+        others = {(m.label, m.canonical) for m in record.mentions} | {("method", p) for p in record.proposed}
+        others.discard((label, name))
+        shared.update(others)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower()))[:n]
+    return [(other, lab, count) for (lab, other), count in ranked]
+
+
+# ------------------------------------------------------------------ neighbourhood graph
+
+
+def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx.MultiDiGraph:
+    """A small graph around an entity: its papers, the methods it beats / is beaten by, co-mentions."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    centre = node_id(label, name)
+    graph.add_node(centre, label=name, kind=label)
+    for row in index.claims:
+        c = row.claim
+        if not _claim_touches(c, label, name) or not c.subject:
+            continue
+        if c.object and label == "method":
+            a, b = node_id("method", c.subject), node_id("method", c.object)
+            graph.add_node(a, label=c.subject, kind="method")
+            graph.add_node(b, label=c.object, kind="method")
+            graph.add_edge(a, b, relation=c.type, paper=row.paper.id, value=c.value or "")
+        elif label != "method":
+            m = node_id("method", c.subject)
+            graph.add_node(m, label=c.subject, kind="method")
+            graph.add_edge(m, centre, relation=c.type, paper=row.paper.id, value=c.value or "")
+    for pid in sorted(index.papers_of.get((label, name), ()))[:limit]:
+        paper = index.records[pid].paper
+        p = node_id("paper", pid)
+        graph.add_node(p, label=paper.title, kind="paper")
+        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        graph.add_edge(p, centre, relation=relation)
+    for other, lab, count in related_entities(index, label, name, n=limit):
+        if lab != "method":
+            o = node_id(lab, other)
+            graph.add_node(o, label=other, kind=lab)
+            graph.add_edge(centre, o, relation="co-mentioned", papers=count)
+    return graph
+
+
+def node_id(kind: str, key: str) -> str:
+    return f"{kind}:{key}"
+
+
+def iter_entity_names(index: Index, label: str) -> Iterator[str]:
+    yield from sorted((name for lab, name in index.entities if lab == label), key=str.lower)
