@@ -41,8 +41,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg.extract.gazetteer import load_gazetteers, lookup  # plain text, no spaCy
-from kg.extract.text import AcronymPair, find_acronyms, name_key, strip_plural_acronym, verbatim_occurrences
+from kg.extract.text import AcronymPair, find_acronyms, verbatim_occurrences
 from kg.ingest import ingest, write_jsonl
+from kg.names import name_key, strip_plural_acronym
 
 SEEDS = ROOT / "data" / "seeds"
 BUCKETS = 3  # sentence places: opening, middle, closing third of an abstract

@@ -4,53 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from urllib.parse import unquote, urlsplit
+
+from .names import name_key, title_key
 
 BASE_IRI = "https://w3id.org/papers-kg/"
 ONTOLOGY_IRI = BASE_IRI + "ontology#"
 RESOURCE_IRI = BASE_IRI + "id/"
 
-_DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
-_SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-_NON_WORD = re.compile(r"[\W_]+")
 _SLUG_SAFE = re.compile(r"[a-z0-9 ]*")
-_TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"()\[\]{}]+$")
-_LEADING_PUNCT = re.compile(r"^[\s.,;:!?'\"()\[\]{}]+")
 # new-style (2401.12345) and old-style (cs/0101001, math.AG/0309136) arXiv identifiers, version optional
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
 
-def normalise_title(title: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a title, used to merge duplicates.
-    Letters of any script are kept; a title of symbols alone (emoji) is its own form."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(_NON_WORD.sub(" ", text).split()) or " ".join(title.split())
-
-
-def normalise_name(name: str) -> str:
-    """The scorer's normal form of an entity name.
-
-    Lower-case, hyphens/dashes/spaces unified, surrounding punctuation and a trailing
-    plural "s" stripped (only after a letter: "DeiT3-S" is not the plural of "DeiT3"). Idempotent.
-    """
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = _DASHES.sub(" ", text)
-    text = _SPACES.sub(" ", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _LEADING_PUNCT.sub("", _TRAILING_PUNCT.sub("", text))
-        if len(text) > 3 and text.endswith("s") and text[-2].isalpha() and not text.endswith("ss"):
-            text = text[:-1]
-    return text
-
-
 def slug(text: str, max_length: int = 80) -> str:
     """A readable, IRI-safe slug; long texts keep a hash suffix so they stay unique."""
-    base = _NON_SLUG.sub("-", normalise_title(text)).strip("-") or "x"
+    base = _NON_SLUG.sub("-", title_key(text)).strip("-") or "x"
     if len(base) <= max_length:
         return base
     digest = hashlib.sha1(base.encode()).hexdigest()[:8]
@@ -63,7 +33,7 @@ def paper_id(title: str, given_id: str | None = None) -> str:
     titles never share an id."""
     if given_id is not None and str(given_id).strip():
         return str(given_id).strip()
-    key = normalise_title(title)
+    key = title_key(title)
     if _SLUG_SAFE.fullmatch(key):
         return slug(title)
     readable = slug(title, max_length=60)
@@ -92,7 +62,15 @@ def listed_paper_id(arxiv: str | None = None, page_url: str | None = None) -> st
 
 def entity_key(label: str, canonical: str) -> str:
     """Stable key of a canonical entity: its type and normalised name."""
-    return f"{label}/{slug(normalise_name(canonical) or canonical)}"
+    return f"{label}/{_key_segment(name_key(canonical) or canonical)}"
+
+
+def _key_segment(key: str) -> str:
+    """A slug of a name key; a key the slug cannot spell in full (other scripts) adds a hash of
+    it, so distinct keys never share an IRI."""
+    if _SLUG_SAFE.fullmatch(key):
+        return slug(key)
+    return f"{slug(key, max_length=60)}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
 def paper_iri(pid: str) -> str:

@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
-from .ids import listed_paper_id, normalise_title, paper_id
+from .ids import listed_paper_id, paper_id
+from .names import title_key
 from .records import Paper, Source
 from .spill import Spill
 
@@ -840,7 +841,7 @@ def _note(keys: dict[str, int | list[int]], key: str, at: int) -> None:
 
 def _merge_key(paper: Paper) -> str:
     """Papers with an explicit id merge by id; listing papers by normalised title."""
-    return paper.id if paper.id != paper_id(paper.title) else "title:" + normalise_title(paper.title)
+    return paper.id if paper.id != paper_id(paper.title) else "title:" + title_key(paper.title)
 
 
 # ---------------------------------------------------------------- JSONL checkpoint

@@ -24,7 +24,7 @@ class MetricInfo:
 
 def metric_key(name: str) -> str:
     """The key two spellings of one metric share: 'Top-1 Accuracies' == 'top 1 accuracy'."""
-    from .extract.text import name_key
+    from .names import name_key
 
     return name_key(name)
 

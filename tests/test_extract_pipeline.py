@@ -250,15 +250,16 @@ def test_spelling_variants_share_one_canonical_name():
     assert len(names) == 1
 
 
-def test_unique_names_picks_one_name_per_graph_key():
-    from kg.extract.pipeline import unique_names
-    from kg.records import Mention
+def test_spellings_of_one_name_are_one_node_with_one_iri():
+    from kg.ids import entity_iri
+    from kg.names import name_key
 
-    paper = Paper(id="p", title="", abstract="Café Net and Cafe Net and Cafe Net")
-    record = PaperRecord(paper, (Mention("Café Net", "method", "Café Net", "abstract", 0, 8),
-                                 Mention("Cafe Net", "method", "Cafe Net", "abstract", 13, 21),
-                                 Mention("Cafe Net", "method", "Cafe Net", "abstract", 26, 34)), (), (), "x")
-    assert unique_names([record]) == {("method", "Café Net"): "Cafe Net"}
+    spellings = ["Café Net", "Cafe Net", "CAFÉ-NETS", "Caf\u0065\u0301 Net"]
+    assert len({name_key(s) for s in spellings}) == 1
+    assert len({entity_iri("method", s) for s in spellings}) == 1
+    assert entity_iri("method", "C4.5") == entity_iri("method", "C45") != entity_iri("method", "C4 5")
+    # keys the slug cannot spell keep apart
+    assert entity_iri("method", "图网络") != entity_iri("method", "图模型")
 
 
 def test_canonical_names_are_one_to_one_with_graph_keys():

@@ -6,7 +6,8 @@ import pytest
 
 from kg.extract import claims
 from kg.extract.entities import is_name_shaped, label_from_head, shaped_words
-from kg.extract.text import find_acronyms, name_key, strip_plural_acronym
+from kg.extract.text import find_acronyms
+from kg.names import name_key, strip_plural_acronym
 from kg.values import find_values, parse_value
 
 KAN = ("Kolmogorov-Arnold Networks (KAN) are a new class of neural network architecture representing a promising "

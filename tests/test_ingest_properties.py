@@ -6,8 +6,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kg.ids import normalise_name, slug
+from kg.ids import slug
 from kg.ingest import Problem, clean_url, parse_csv, parse_jsonl, parse_listing
+from kg.names import name_key, search_key, title_key
 from kg.records import Paper
 
 SEED_LINES = [
@@ -44,9 +45,10 @@ def test_arbitrary_jsonl_and_csv_never_crash(text):
 
 
 @given(st.text(max_size=60))
-def test_normalise_name_is_idempotent(name):
-    once = normalise_name(name)
-    assert normalise_name(once) == once
+def test_name_title_and_search_keys_are_idempotent(name):
+    for key in (name_key, title_key, search_key):
+        once = key(name)
+        assert key(once) == once
 
 
 @given(st.text(max_size=200))

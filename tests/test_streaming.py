@@ -54,7 +54,7 @@ def test_naming_over_a_drafts_file_gives_the_records_of_a_list(drafts, tmp_path)
             return spill
 
         assert list(name_drafts(read)) == expected
-    assert len(reads) == 5  # four passes of statistics, one of records
+    assert len(reads) == 4  # three passes of statistics, one of records
 
 
 def test_naming_does_not_depend_on_the_order_drafts_come_in(drafts):

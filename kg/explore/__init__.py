@@ -19,6 +19,7 @@ imports pandas, networkx, pyoxigraph, neo4j or streamlit before a function needs
 from __future__ import annotations
 
 from ..ids import slug
+from ..names import search_key, title_key
 from .console import CypherConsole, QueryResult, cypher_console, example_queries, query_parameters, run_sparql
 from .exports import EXPORT_FORMATS, export_bytes, export_size, neighbourhood_subgraph
 from .html import (
@@ -32,7 +33,7 @@ from .html import (
     page_url,
 )
 from .index import ClaimRow, Index, build_index, contradicted_claims
-from .search import KINDS, Hit, search, search_key, title_key
+from .search import KINDS, Hit, search
 from .stores import store_under
 from .views import (
     BOARD_COLUMNS,

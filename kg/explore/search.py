@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..ids import normalise_title
+from ..names import search_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
@@ -38,7 +38,7 @@ def _score(q: str, t: str) -> float:
     words = t.split()
     if t.startswith(q + " "):
         return 97.0
-    if q in words or q in {_singular(w) for w in words}:
+    if q in words:  # both are search keys: every word already singular
         return 95.0
     if len(q) >= 3 and q in t:
         return 90.0 - min(10.0, (len(t) - len(q)) / 10)
@@ -48,20 +48,6 @@ def _score(q: str, t: str) -> float:
     if len(t) > len(q):
         best = max(best, fuzz.partial_ratio(q, t) - 5)
     return float(best)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def search_key(text: str) -> str:
-    """Lower case, punctuation as spaces, a trailing plural dropped: "KANs:" ~ "kan"."""
-    return " ".join(_singular(w) for w in normalise_title(text).split())
-
-
-def title_key(title: str) -> str:
-    """Normalised title, for comparing what a page shows with the record."""
-    return normalise_title(title)
 
 
 def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -> dict[str, list[Hit]]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import results
-from ..ids import normalise_name
 from ..metrics import direction as metric_direction
+from ..names import name_key
 from ..records import ENTITY_LABELS, Claim, Paper
 from .html import annotate_html
 from .index import ClaimRow, Index
@@ -220,9 +220,9 @@ def resolve_entity(index: Index, label: str | None, name: str) -> tuple[str, str
     for lab in labels:
         if (lab, name) in index.entities:
             return lab, name
-    wanted = normalise_name(name)
+    wanted = name_key(name)
     for (lab, canonical), entity in index.entities.items():
-        if lab in labels and any(normalise_name(a) == wanted for a in (canonical, *entity.aliases)):
+        if lab in labels and any(name_key(a) == wanted for a in (canonical, *entity.aliases)):
             return lab, canonical
     return None
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..names import name_key
 from ..values import find_asymptotic, find_values
 from .entities import GENERIC_WORDS, is_evaluative, is_name_shaped
-from .text import name_key
 
 # ---------------------------------------------------------------- proposed methods
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import AcronymPair, find_acronyms, name_key, strip_plural_acronym
+from ..names import name_key, strip_plural_acronym
+from .text import AcronymPair, find_acronyms
 
 
 @dataclass(frozen=True)

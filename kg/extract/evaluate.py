@@ -19,19 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KGError
+from ..names import scorer_key as norm
 from ..records import ENTITY_LABELS
 
 SPAN_LABELS = {"method": "method", "task": "task", "metric": "metric", "material": "dataset", "dataset": "dataset"}
-
-
-def norm(name: str) -> str:
-    """The scorer's normalisation: lower case, hyphens/dashes/spaces unified, trailing plural
-    "s" and punctuation stripped."""
-    text = re.sub(r"[\u2010-\u2015\u2212\-_/\s]+", " ", name.lower())
-    text = re.sub(r"[^\w\s]", "", text).strip()
-    if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
-        text = text[:-1]
-    return text.strip()
 
 
 @dataclass

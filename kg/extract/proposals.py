@@ -11,10 +11,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..names import name_key
 from .claims import Sentence, is_contribution
 from .entities import GENERIC_METHOD_HEADS, is_name_shaped
 from .gazetteer import lookup
-from .text import name_key
 
 _OUR_BEFORE = re.compile(r"\b(?:our|ours|the proposed|this|a novel|a new|we call|we name|we dub|termed|"
                          r"called|dubbed|named)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)

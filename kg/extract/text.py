@@ -10,37 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
-_NON_WORD = re.compile(r"[^\w\s]+")
-
-
-def name_key(name: str) -> str:
-    """Normalised form used to compare names: lower case, hyphens/dashes/spaces unified,
-    trailing plural "s" ("ies" -> "y") and punctuation stripped ("Kolmogorov-Arnold Networks" ==
-    "kolmogorov arnold network")."""
-    text = _DASHES.sub(" ", name.lower())
-    text = _NON_WORD.sub("", text)
-    words = text.split()
-    if words and len(words[-1]) > 4 and words[-1].endswith("ies") and words[-1] not in ("series", "species"):
-        words[-1] = words[-1][:-3] + "y"  # 'top-1 accuracies' == 'top-1 accuracy'
-    elif words and len(words[-1]) > 2 and words[-1].endswith("s") and not words[-1].endswith("ss"):  # noqa: SIM114  (two plural rules, kept apart)
-        words[-1] = words[-1][:-1]
-    elif words and len(words[-1]) > 1 and words[-1].endswith("s") and words[-1][:-1].isupper():
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
-
-
-def compact_key(name: str) -> str:
-    """``name_key`` without spaces: 'Multi-Layer Perceptrons' == 'multilayer perceptron' ==
-    'MultiLayer Perceptron'; used to merge spelling variants of one name."""
-    return name_key(name).replace(" ", "")
-
-
-def strip_plural_acronym(short: str) -> str:
-    """'KANs' -> 'KAN', 'DNNs' -> 'DNN'; other strings unchanged."""
-    if len(short) > 2 and short.endswith("s") and short[:-1].isupper():
-        return short[:-1]
-    return short
+from ..names import strip_plural_acronym
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..evaluate import norm
+from ...names import scorer_key as norm
 from .gold import LABEL_ORDER, gold_text
 
 
 def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path):
     """(features, class) for every candidate name of every gold paper: the rules' names and the
     spans of the NER in ``ner_dir`` (which must not have been trained on ``rows``)."""
+    from ...names import name_key
     from ..pipeline import Options, load_pipeline
-    from ..text import name_key
 
     options = Options(trained=str(ner_dir), entities="union", claims="rules", proposed="rules", keep_sentences=True)
     nlp = load_pipeline(options)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..evaluate import norm
+from ...names import scorer_key as norm
 from .gold import gold_text
 
 
