@@ -166,10 +166,13 @@ def _order_conflicts(records: list[PaperRecord]) -> list[Conflict]:
     """'A outperforms B' in one paper, 'B outperforms A' in another, on the same dataset and metric
     (a dataset or metric stated by one side only is taken as compatible)."""
     beats = [(r, c) for r in records for c in r.claims if c.type == "outperforms" and c.subject and c.object]
+    by_pair: dict[tuple[str, str], list] = {}
+    for rb, cb in beats:
+        by_pair.setdefault((cb.object, cb.subject), []).append((rb, cb))
     out = []
     for ra, ca in beats:
-        for rb, cb in beats:
-            if ra.paper.id == rb.paper.id or (ca.subject, ca.object) != (cb.object, cb.subject) or ca.subject >= cb.subject:
+        for rb, cb in by_pair.get((ca.subject, ca.object), ()):  # claims of the reverse order only: linear, not N²
+            if ra.paper.id == rb.paper.id or ca.subject >= cb.subject:
                 continue
             dataset = _compatible(ca.dataset, cb.dataset)
             metric = _compatible(ca.metric, cb.metric)
