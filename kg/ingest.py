@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .ids import listed_paper_id, paper_id
+from .jsonl import iter_jsonl, write_jsonl  # noqa: F401  (write_jsonl: bench/ still imports it from here)
 from .names import title_key
 from .records import Paper, Source
 from .spill import Spill
@@ -844,31 +845,7 @@ def _merge_key(paper: Paper) -> str:
     return paper.id if paper.id != paper_id(paper.title) else "title:" + title_key(paper.title)
 
 
-# ---------------------------------------------------------------- JSONL checkpoint
-
-
-def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write rows to ``path`` atomically (temporary file, then rename)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    count = 0
-    with temporary.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json_line(row))
-            count += 1
-    temporary.replace(target)
-    return count
-
-
-def json_line(row: Any) -> str:
-    """One JSON Lines line. Characters that line splitters other than '\\n' break lines at
-    (U+0085, U+2028, U+2029) are escaped, so every reader sees one record per line."""
-    text = json.dumps(row, ensure_ascii=False)
-    return text.translate(_LINE_SEPARATORS) + "\n"
-
-
-_LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# ---------------------------------------------------------------- papers.jsonl
 
 
 def read_papers(path: str | Path) -> list[Paper]:
@@ -878,7 +855,5 @@ def read_papers(path: str | Path) -> list[Paper]:
 
 def iter_papers(path: str | Path) -> Iterator[Paper]:
     """:func:`read_papers`, a paper at a time."""
-    with Path(path).open(encoding="utf-8", newline="\n") as handle:
-        for line in handle:
-            if line.strip():
-                yield Paper.from_dict(json.loads(line))
+    for row in iter_jsonl(path):
+        yield Paper.from_dict(row)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .errors import QueryError, StoreError
-from .ingest import write_jsonl
+from .jsonl import numbered_lines, open_jsonl, write_jsonl
 from .records import PaperRecord, to_dict
 
 STORE_FORMAT = 1
@@ -498,24 +498,21 @@ def iter_records_file(path: str | Path, on_problem: Callable[[str], None] | None
     raises StoreError before the first record)."""
     path = Path(path)
     try:
-        handle = path.open(encoding="utf-8")
+        handle = open_jsonl(path)
     except OSError as error:
         raise StoreError(f"cannot read records file {path} ({error.strerror or error})") from error
     return _records_of(handle, path, on_problem)
 
 
 def _records_of(handle: Any, path: Path, on_problem: Callable[[str], None] | None) -> Iterator[PaperRecord]:
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = PaperRecord.from_dict(json.loads(line))
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                if on_problem:
-                    on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
-                continue
-            yield record
+    for number, line in numbered_lines(handle):
+        try:
+            record = PaperRecord.from_dict(json.loads(line))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if on_problem:
+                on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
+            continue
+        yield record
 
 
 def read_records(store: str | Path) -> list[PaperRecord]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import clean_url, find_code_urls, ingest, parse_listing, parse_published, read_papers, write_jsonl
+from kg.ingest import clean_url, find_code_urls, ingest, parse_listing, parse_published, read_papers
+from kg.jsonl import write_jsonl
 from kg.records import Paper, to_dict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "listings"

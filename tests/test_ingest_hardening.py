@@ -13,7 +13,8 @@ import pytest
 
 from kg.extract.entities import dataset_list_items
 from kg.ids import claim_iri, paper_id, paper_iri
-from kg.ingest import Problem, ingest, parse_listing, read_papers, write_jsonl
+from kg.ingest import Problem, ingest, parse_listing, read_papers
+from kg.jsonl import write_jsonl
 from kg.records import Paper, to_dict
 
 ROOT = Path(__file__).parent.parent

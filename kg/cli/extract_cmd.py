@@ -24,7 +24,8 @@ def extract_command(
 ) -> None:
     """Extract method/dataset/metric/task mentions, proposed methods and result claims."""
     from ..extract.pipeline import extract_records, output_row
-    from ..ingest import ingest_stream, write_jsonl
+    from ..ingest import ingest_stream
+    from ..jsonl import write_jsonl
 
     counts = {"mentions": 0, "claims": 0}
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from ..ingest import ingest_stream, write_jsonl
+from ..ingest import ingest_stream
+from ..jsonl import write_jsonl
 from ..records import to_dict
 from ._app import EXIT_PARTIAL, app, expand_count, fail, info, progress, warn
 
