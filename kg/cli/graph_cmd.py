@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import typer
 
 from ..extract.workers import DASK_CHUNK
 from ._app import CHUNK_HELP, DASK_HELP, EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, app, default_store, fail, info, warn
+from ._query import PARAM_HELP, check_format, frame_rows, parse_params, print_rows
 
 _STORE_HELP = "Store directory (default: $KG_STORE, else ./kg-store)."
 
@@ -81,35 +80,13 @@ def _read_query(text: str) -> str:
     return text
 
 
-def _parse_params(items: list[str]) -> dict[str, str]:
-    params = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            fail(f"--param expects NAME=VALUE, got {item!r}")
-        params[name] = value
-    return params
-
-
-def print_frame(frame, fmt: str) -> None:
-    """Print a query result as a table, CSV or a JSON list of row objects."""
-    if fmt == "json":
-        rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-    elif fmt == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
-    elif frame.empty:
-        typer.echo("(no rows)" if len(frame.columns) else "")
-    else:
-        typer.echo(frame.to_string(index=False, max_colwidth=60))
-
-
 @app.command("query")
 def query_command(
     query: str = typer.Argument(..., help="SPARQL text, @FILE, '-' for stdin, or a named query (see --list)."),
     store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (a list of row objects)."),
-    param: list[str] | None = typer.Option(None, "--param", "-p", help="NAME=VALUE: a named-query parameter, or a binding of ?NAME."),
+    param: list[str] | None = typer.Option(
+        None, "--param", "-p", help=f"A named-query parameter, or a binding of ?NAME: {PARAM_HELP}"),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before the query is abandoned (0 = none)."),
     limit: int = typer.Option(1000, "--limit", help="At most this many rows (0 = no limit)."),
     backend: str = typer.Option("oxigraph", "--backend", help="oxigraph (on disk), oxigraph-memory (copied into memory first) or rdflib."),
@@ -120,11 +97,10 @@ def query_command(
     from .. import api
     from ..queries import named_queries
 
-    if fmt not in ("table", "csv", "json"):
-        fail(f"unknown --format {fmt!r}; choose table, csv or json")
+    check_format(fmt)
     if endpoint and (store or backend != "oxigraph"):
         fail("--endpoint queries a server: leave out --store and --backend")
-    params = _parse_params(param or [])
+    params = parse_params(param or [])
     graph = api.endpoint(endpoint) if endpoint else api.open(store or default_store(), backend=backend)
     try:
         row_limit = limit or None
@@ -134,7 +110,7 @@ def query_command(
             frame = api.to_frame(graph.query(_read_query(query), params, timeout=timeout, limit=row_limit))
     finally:
         graph.close()
-    print_frame(frame, fmt)
+    print_rows(*frame_rows(frame), fmt)
     if frame.attrs.get("truncated"):
         warn(f"output cut at {limit} rows (--limit)")
 

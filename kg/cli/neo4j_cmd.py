@@ -6,16 +6,14 @@ data directory when that variable is not set); it is never an option and never p
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from ..errors import QueryError
 from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, warn
+from ._query import PARAM_HELP, check_format, parse_params, print_rows
 
 neo4j_app = typer.Typer(
     help="Load the graph into Neo4j (or the bundled local Bolt server) and manage that server.",
@@ -152,48 +150,10 @@ def export_csv_command(
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _parse_params(items: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip(":").strip():
-            fail(f"--param takes key=value (a string) or key:=JSON, got {item!r}")
-        if key.endswith(":"):
-            key = key[:-1]
-            try:
-                params[key.strip()] = json.loads(value)
-            except ValueError:
-                fail(f"--param {key}:= needs a JSON value, got {value!r}")
-        else:
-            params[key.strip()] = value
-    return params
-
-
-def _print_result(result, fmt: str) -> None:
-    if fmt == "json":
-        typer.echo(json.dumps(result.records(), ensure_ascii=False, indent=2, default=str))
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(result.columns)
-        for row in result.rows:
-            writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in row])
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*result.columns, show_lines=False)
-        for row in result.rows:
-            table.add_row(*["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v) for v in row])
-        Console(width=200).print(table)
-        info(f"{len(result.rows)} row(s)")
-
-
 @app.command("cypher")
 def cypher_command(
     query: str | None = typer.Argument(None, help="A read-only Cypher query (omit with --named)."),
-    param: list[str] = typer.Option([], "--param", "-p", help="key=value (string) or key:=JSON; repeatable."),
+    param: list[str] = typer.Option([], "--param", "-p", help=PARAM_HELP),
     named: str | None = typer.Option(None, "--named", help="Run kg/ontology/queries/NAME.cypher instead of QUERY."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     uri: str | None = typer.Option(None, "--uri", help=_URI_HELP),
@@ -207,11 +167,10 @@ def cypher_command(
     """Run a read-only Cypher query (writes and non-read-only functions are refused) and print the rows."""
     from ..cypher import check_read_only, run_cypher, run_named
 
-    if fmt not in ("table", "csv", "json"):
-        fail(f"--format must be table, csv or json, not {fmt!r}")
+    check_format(fmt)
     if (query is None) == (named is None):
         fail("give either a QUERY or --named NAME")
-    params = _parse_params(param)
+    params = parse_params(param)
     if query is not None:
         try:
             check_read_only(query)  # refuse before connecting
@@ -225,6 +184,6 @@ def cypher_command(
             result = run_cypher(driver, query, params, database=db, timeout_s=timeout, limit=limit, probe=probe)
     finally:
         driver.close()
-    _print_result(result, fmt)
+    print_rows(result.columns, result.rows, fmt, boxed=True)
     if result.truncated:
         warn(f"only the first {limit} rows are shown (--limit)")
