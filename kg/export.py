@@ -1,5 +1,9 @@
-"""Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD, CSV node/edge tables and
-the three JSON files of Papers with Code's dumps (:mod:`kg.pwc`).
+"""Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD, CSV node/edge tables,
+the three JSON files of Papers with Code's dumps (:mod:`kg.pwc`) and neo4j-admin's CSV files
+(:func:`kg.neo4j_sink.write_neo4j_csv`).
+
+Each writer takes the data it writes (a backend, a networkx view, records); :func:`export` picks
+the writer for a format and reads its data from a :class:`GraphSource` (the API's KnowledgeGraph).
 
 GEXF and GraphML come from the networkx view (:mod:`kg.nx_view`) and are made valid against the
 official grammars (``shared/data/schemas``): networkx's GEXF 1.3 output gets the two documented
@@ -14,27 +18,61 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import KGError
 
-FORMATS = ("gexf", "graphml", "ttl", "nt", "jsonld", "csv", "pwc")
+if TYPE_CHECKING:
+    from .records import PaperRecord
+    from .store import Backend
+
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+NETWORK_FORMATS = ("gexf", "graphml", "csv")
+FORMATS = ("gexf", "graphml", "ttl", "nt", "jsonld", "csv", "pwc", "neo4j-csv")
 _WRONG_XSI = b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"'
 _RIGHT_XSI = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
 
 
-def export(kg: Any, fmt: str, out: str | Path) -> list[Path]:
-    """Write the graph of ``kg`` (a :class:`kg.api.KnowledgeGraph`) as ``fmt``; returns the files written.
-    ``pwc`` writes into the folder ``out``."""
+class GraphSource(Protocol):
+    """What :func:`export` reads from: the triples (``backend``), the records and the networkx view
+    of one store. :class:`kg.api.KnowledgeGraph` is one; this module never imports the API."""
+
+    backend: Backend
+
+    def records(self) -> list[PaperRecord]: ...
+
+    def nx(self) -> Any: ...
+
+
+def export(graph: GraphSource, fmt: str, out: str | Path) -> list[Path]:
+    """Write ``graph`` as ``fmt``; returns the files written. RDF formats come from its triples, the
+    Gephi formats from its networkx view, ``pwc`` and ``neo4j-csv`` (folders ``out``) from its records."""
     out = Path(out)
     if fmt not in FORMATS:
         raise KGError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "pwc":
-        return write_pwc(kg.records(), out)
+        return write_pwc(graph.records(), out)
+    if fmt == "neo4j-csv":
+        from .neo4j_sink import write_neo4j_csv
+
+        return write_neo4j_csv(graph.records(), out)
+    if fmt in RDF_FORMATS:
+        return write_rdf(graph.backend, fmt, out)
+    return write_network(graph.nx(), fmt, out)
+
+
+def write_rdf(backend: Backend, fmt: str, out: str | Path) -> list[Path]:
+    """Every triple of ``backend`` as ttl, nt or jsonld in ``out`` (written aside, then renamed)."""
+    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt in ("ttl", "nt", "jsonld"):
-        return [_atomic(out, lambda tmp: _dump_rdf(kg, fmt, tmp))]
-    graph = kg.nx()
+    return [_atomic(out, lambda tmp: _dump_rdf(backend, fmt, tmp))]
+
+
+def write_network(graph: Any, fmt: str, out: str | Path) -> list[Path]:
+    """A networkx view (:mod:`kg.nx_view`) as gexf, graphml or csv (``out`` the edges, ``OUT-stem.nodes.csv``
+    the nodes), each written aside and renamed."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "gexf":
         return [_atomic(out, lambda tmp: write_gexf(graph, tmp))]
     if fmt == "graphml":
@@ -70,11 +108,10 @@ def _write_json(rows: Any, path: Path) -> None:
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
 
-def _dump_rdf(kg: Any, fmt: str, tmp: Path) -> None:
+def _dump_rdf(backend: Backend, fmt: str, tmp: Path) -> None:
     from .rdf import PREFIXES
     from .store import OxigraphBackend
 
-    backend = kg.backend
     if not isinstance(backend, OxigraphBackend):  # serialise through an in-memory Oxigraph copy
         copy = OxigraphBackend()
         from pyoxigraph import Triple

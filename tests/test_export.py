@@ -134,3 +134,21 @@ def test_cli_neo4j_csv_export_has_import_headers(graph, tmp_path):
         header = next(csv.reader(handle))
     assert {":START_ID", ":END_ID", ":TYPE"} <= set(header)
     assert (target / "import.sh").exists()
+
+
+def test_neo4j_csv_has_one_writer(graph, tmp_path):
+    """`kg export --format neo4j-csv`, `kg neo4j export-csv` and graph.export("neo4j-csv") write the same files."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    folders = {name: tmp_path / name for name in ("export", "neo4j", "api")}
+    by_export = CliRunner().invoke(app, ["export", "-f", "neo4j-csv", "--out", str(folders["export"]), "--store", str(graph.path)])
+    by_neo4j = CliRunner().invoke(app, ["neo4j", "export-csv", "--out", str(folders["neo4j"]), "--store", str(graph.path)])
+    assert by_export.exit_code == 0 and by_neo4j.exit_code == 0, by_export.output + by_neo4j.output
+    assert (by_export.stderr.replace(str(folders["export"]), "OUT") == by_neo4j.stderr.replace(str(folders["neo4j"]), "OUT")
+            == "5 papers -> 25 CSV files in OUT (run OUT/import.sh with neo4j-admin)\n")
+    written = graph.export("neo4j-csv", folders["api"])
+    assert sorted(p.name for p in written) == sorted(p.name for p in folders["export"].iterdir())
+    contents = [{p.name: p.read_bytes() for p in folder.iterdir()} for folder in folders.values()]
+    assert contents[0] == contents[1] == contents[2]

@@ -153,13 +153,10 @@ def export_command(
         return
 
     if fmt == "neo4j-csv":
-        from ..neo4j_sink import write_neo4j_csv
-        from ..store import read_records, require
+        from ..store import require
+        from .neo4j_cmd import export_neo4j_csv
 
-        records = read_records(require(store or default_store()))
-        files = write_neo4j_csv(records, out)
-        info(f"{len(records)} papers -> {sum(f.suffix == '.csv' for f in files)} CSV files in {out} "
-             f"(run {out / 'import.sh'} with neo4j-admin)")
+        export_neo4j_csv(require(store or default_store()), out)
         return
 
     with api.open(store or default_store()) as graph:

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from ..errors import QueryError
-from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, warn
+from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, read_store_records, warn
 from ._query import PARAM_HELP, check_format, parse_params, print_rows
 
 neo4j_app = typer.Typer(
@@ -86,19 +86,6 @@ def status_command(data: Path | None = typer.Option(None, "--data", help=_DATA_H
     typer.echo(f"running: {server.uri} (database {server.database}, user {server.user}, pid {server.pid})")
 
 
-def _read_store_records(store: Path) -> tuple[list, int]:
-    from ..store import read_records_file
-
-    path = store / "records.jsonl"
-    if not path.exists():
-        fail(f"no {path}: build the store first with `kg build ... --store {store}`")
-    problems: list[str] = []
-    records = read_records_file(path, on_problem=problems.append)
-    for problem in problems:
-        warn(problem)
-    return records, len(problems)
-
-
 @neo4j_app.command("load")
 def load_command(
     store: Path = typer.Option(None, "--store", help="Store folder holding records.jsonl (default: $KG_STORE or ./kg-store)."),
@@ -113,7 +100,7 @@ def load_command(
     from ..neo4j_sink import clear_graph, load, rows_for
 
     store = store or default_store()
-    records, skipped = _read_store_records(store)
+    records, skipped = read_store_records(store)
     rows = rows_for(records)
     driver, db, where, _ = _connect(uri, user, data, database)
     began = time.monotonic()
@@ -138,14 +125,19 @@ def export_csv_command(
     out: Path = typer.Option(..., "--out", help="Folder for the CSV files (created)."),
     store: Path = typer.Option(None, "--store", help="Store folder holding records.jsonl (default: $KG_STORE or ./kg-store)."),
 ) -> None:
-    """Write nodes_*.csv / rels_*.csv and import.sh for `neo4j-admin database import full`."""
+    """Write nodes_*.csv / rels_*.csv and import.sh for `neo4j-admin database import full`
+    (the same as `kg export --format neo4j-csv`)."""
+    export_neo4j_csv(store or default_store(), out)
+
+
+def export_neo4j_csv(store: Path, out: Path) -> None:
+    """The neo4j-csv export of both `kg neo4j export-csv` and `kg export --format neo4j-csv`."""
     from ..neo4j_sink import write_neo4j_csv
 
-    store = store or default_store()
-    records, skipped = _read_store_records(store)
+    records, skipped = read_store_records(store)
     files = write_neo4j_csv(records, out)
-    csv_files = [f for f in files if f.suffix == ".csv"]
-    info(f"{len(records)} papers -> {len(csv_files)} CSV files in {out} (see {out / 'import.sh'})")
+    info(f"{len(records)} papers -> {sum(f.suffix == '.csv' for f in files)} CSV files in {out} "
+         f"(run {out / 'import.sh'} with neo4j-admin)")
     if skipped:
         raise typer.Exit(EXIT_PARTIAL)
 
