@@ -114,6 +114,7 @@ class KnowledgeGraph(_Queries):
             self._version.close()
             raise
         self._records: list[PaperRecord] | None = None
+        self._entities: list[Entity] | None = None
         self._nx = None
         self._pool = None
 
@@ -149,7 +150,10 @@ class KnowledgeGraph(_Queries):
         return list(self._records)
 
     def entities(self) -> list[Entity]:
-        return collect_entities(self.records())
+        """The canonical entities of the records (:func:`kg.records.collect_entities`), computed once per handle."""
+        if self._entities is None:
+            self._entities = collect_entities(self.records())
+        return list(self._entities)
 
     def meta(self) -> dict[str, Any]:
         return read_meta(self.path)

@@ -117,6 +117,19 @@ def test_records_and_entities(graph, records):
     assert ("method", KAN) in entities and ("dataset", "ImageNet") in entities
 
 
+def test_entities_are_collected_once_per_handle(graph, records, monkeypatch):
+    import kg.api
+    from kg.records import collect_entities
+
+    with kg.open(graph.path) as fresh:
+        calls = []
+        monkeypatch.setattr(kg.api, "collect_entities", lambda rs: calls.append(1) or collect_entities(rs))
+        first, second = fresh.entities(), fresh.entities()
+        first.clear()  # a caller's list is its own
+        third = fresh.entities()
+    assert second == third == collect_entities(records) and len(calls) == 1
+
+
 def test_import_kg_stays_light():
     code = "import sys, kg; print(sorted(m for m in ('pyoxigraph', 'rdflib', 'pandas', 'networkx') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
