@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .settings import SHAPES
+from .store import Backend
 
 
 @dataclass
@@ -17,16 +17,12 @@ class ValidationReport:
     triples: int
 
 
-def validate_backend(backend: Any, shapes: str | Path = SHAPES) -> ValidationReport:
-    """Validate every triple of ``backend`` (loaded into an rdflib graph) against the shapes."""
+def validate_backend(backend: Backend, shapes: str | Path = SHAPES) -> ValidationReport:
+    """Validate every triple of ``backend`` (as an rdflib graph, :meth:`Backend.rdflib_graph`) against the shapes."""
     import pyshacl
     from rdflib import Graph, Namespace
 
-    data = Graph()
-    if hasattr(backend, "graph"):
-        data = backend.graph
-    else:
-        data.parse(data=backend.store.dump(format=_nt(), from_graph=_default_graph()), format="nt")
+    data = backend.rdflib_graph()
     shapes_graph = Graph().parse(str(shapes), format="turtle")
     conforms, results, text = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", inplace=True, allow_warnings=True, advanced=True
@@ -34,15 +30,3 @@ def validate_backend(backend: Any, shapes: str | Path = SHAPES) -> ValidationRep
     sh = Namespace("http://www.w3.org/ns/shacl#")
     violations = sum(1 for _ in results.subjects(sh.resultSeverity, sh.Violation))
     return ValidationReport(bool(conforms), violations, text, len(data))
-
-
-def _nt():
-    import pyoxigraph as ox
-
-    return ox.RdfFormat.N_TRIPLES
-
-
-def _default_graph():
-    import pyoxigraph as ox
-
-    return ox.DefaultGraph()

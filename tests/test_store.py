@@ -52,6 +52,18 @@ def test_triple_count_matches_the_mapping(graph, records):
     assert len(graph) == len(distinct)
 
 
+def test_every_backend_gives_the_same_rdflib_graph(graph, records):
+    """Backend.rdflib_graph (what kg.validate checks): the backend's triples, whichever way it is made."""
+    from rdflib import Literal
+
+    def values(rdf):  # N-Triples parsing normalises lexical forms ("22"^^xsd:double reads as "22.0")
+        return {tuple((x.toPython(), x.datatype) if isinstance(x, Literal) else x for x in t) for t in rdf}
+
+    made = graph.backend.rdflib_graph()
+    reference = kg_store.Backend.rdflib_graph(graph.backend)  # the generic way: triple by triple
+    assert len(made) == len(graph) == len(reference) and values(made) == values(reference)
+
+
 def test_papers_are_scholarly_articles(graph):
     frame = graph.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle, kg:Paper }")
     assert frame["n"].tolist() == [5]
