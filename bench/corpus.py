@@ -42,7 +42,8 @@ if str(ROOT) not in sys.path:
 
 from kg.extract.gazetteer import load_gazetteers, lookup  # plain text, no spaCy
 from kg.extract.text import AcronymPair, find_acronyms, verbatim_occurrences
-from kg.ingest import ingest, write_jsonl
+from kg.ingest import ingest
+from kg.jsonl import write_jsonl
 from kg.names import name_key, strip_plural_acronym
 
 SEEDS = ROOT / "data" / "seeds"

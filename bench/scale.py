@@ -255,7 +255,8 @@ def extract_child(papers_path: str, records_path: str, laps_path: str, jobs: int
     passes that gather name statistics), then the records are built and written as they come (write)."""
     from kg.extract import pipeline
     from kg.extract.workers import auto_processes
-    from kg.ingest import iter_papers, write_jsonl
+    from kg.ingest import iter_papers
+    from kg.jsonl import write_jsonl
     from kg.records import to_dict
     from kg.spill import Spill
 

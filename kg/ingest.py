@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .ids import listed_paper_id, paper_id
-from .jsonl import iter_jsonl, write_jsonl  # noqa: F401  (write_jsonl: bench/ still imports it from here)
+from .jsonl import iter_jsonl
 from .names import title_key
 from .records import Paper, Source
 from .spill import Spill
