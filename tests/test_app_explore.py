@@ -441,3 +441,18 @@ def test_generic_baselines_are_not_methods_to_compare():
     index = explore.build_index([PaperRecord(Paper("p", "T", text), claims=claims)])
     assert explore.compared_methods(index) == ["X", "Y"]
     assert explore.opponents(index, "X") == ["Y"]
+
+
+@pytest.mark.parametrize(("label", "name"), [("method", "MatrixKAN"), ("method", "KAN"), ("dataset", "CIFAR-10"), ("metric", "error")])
+def test_neighbourhood_read_from_the_store_is_the_ego_graph_of_the_whole_view(graph, label, name):
+    """The export's neighbourhood comes from the store pattern by pattern, and equals the networkx view's
+    ego graph: the same nodes with the same attributes (degree and size of the whole graph), the same edges."""
+    from kg.ids import entity_iri
+
+    full = graph.nx()
+    nodes = nx.ego_graph(full.to_undirected(as_view=True), entity_iri(label, name), radius=2).nodes
+    expected = full.subgraph(nodes)
+    part = explore.neighbourhood_subgraph(graph, label, name)
+    assert dict(part.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=repr) == sorted(expected.edges(keys=True, data=True), key=repr)
+    assert explore.whole_graph_is_small(graph) and explore.store_triples(graph) == len(graph)
