@@ -456,3 +456,24 @@ def test_neighbourhood_read_from_the_store_is_the_ego_graph_of_the_whole_view(gr
     assert dict(part.nodes(data=True)) == dict(expected.nodes(data=True))
     assert sorted(part.edges(keys=True, data=True), key=repr) == sorted(expected.edges(keys=True, data=True), key=repr)
     assert explore.whole_graph_is_small(graph) and explore.store_triples(graph) == len(graph)
+
+
+def test_store_index_reads_records_on_demand_and_equals_the_in_memory_one(graph, records):
+    """The app's index (records.jsonl read once, each record read again by its offset) holds what
+    build_index of the records holds, and gives every page the same views."""
+    stored, memory = explore.index_store(graph), explore.build_index(records)
+    assert stored.papers == memory.papers and stored.entities == memory.entities
+    assert stored.papers_of == memory.papers_of and stored.claims == memory.claims
+    assert sorted(stored._choices) == sorted(memory._choices)
+    assert not hasattr(stored, "records")  # no corpus of records is kept
+    for paper_id in memory.papers:
+        assert stored.record(paper_id) == next(r for r in records if r.paper.id == paper_id)
+        assert explore.paper_view(stored, paper_id).abstract_html == explore.paper_view(memory, paper_id).abstract_html
+    assert stored.record("no-such-paper") is None
+    for label, name in (("method", "KAN"), ("dataset", "CIFAR-10"), ("metric", "error"), ("task", "image classification")):
+        a, b = explore.entity_view(stored, label, name), explore.entity_view(memory, label, name)
+        if a is None:
+            assert b is None
+            continue
+        assert a.papers.equals(b.papers) and a.claims.equals(b.claims) and a.boards == b.boards
+        assert a.related == b.related and a.timeline.equals(b.timeline) and a.gains.equals(b.gains)

@@ -78,7 +78,7 @@ def _stamp(store: str) -> float:
 @st.cache_resource(show_spinner="Opening the knowledge graph…", max_entries=4)
 def _open(store: str, stamp: float):
     graph = kg.open(store)
-    return graph, explore.build_index(graph.records(), graph.entities())
+    return graph, explore.index_store(graph)
 
 
 def open_store(store: str):

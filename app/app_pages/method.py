@@ -16,7 +16,7 @@ if loaded is not None:
         if name:
             st.warning(f"No method called “{_ui.inert(name)}” in this graph.")
         st.title("Methods")
-        st.caption(f"{sum(1 for lab, _ in index.entities if lab == 'method')} methods, most mentioned first; click a header to sort.")
+        st.caption(f"{explore.entity_count(index, 'method')} methods, most mentioned first; click a header to sort.")
         _ui.entity_index("method", index, key="methods")
     else:
         st.title(_ui.inert(view.name))

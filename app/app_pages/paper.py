@@ -19,7 +19,7 @@ if loaded is not None:
             st.warning(f"No paper with id “{_ui.inert(paper_id)}” in this graph.")
         st.title("Papers")
         needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
-        papers = sorted((r.paper for r in index.records.values()), key=lambda p: (p.published or "", p.title), reverse=True)
+        papers = explore.papers_by_date(index)
         shown = [p for p in papers if explore.title_key(needle) in explore.title_key(p.title)][:200]
         st.caption(f"{len(shown)} of {len(papers)} papers")
         for paper in shown:
