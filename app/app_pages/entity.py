@@ -40,7 +40,7 @@ if loaded is not None:
         left, right = st.columns(2)
         with left:
             st.subheader("Papers")
-            for row in view.papers.itertuples():
+            for row in _ui.capped(view.papers.itertuples(), "papers"):
                 _ui.paper_link(row.paper_id, row.paper_title)
         with right:
             if view.related:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import _ui
@@ -20,7 +21,8 @@ if loaded is not None:
         st.title("Papers")
         needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
         papers = explore.papers_by_date(index)
-        shown = [p for p in papers if explore.title_key(needle) in explore.title_key(p.title)][:200]
+        wanted = explore.title_key(needle)
+        shown = list(islice((p for p in papers if not wanted or wanted in explore.title_key(p.title)), 200))
         st.caption(f"{len(shown)} of {len(papers)} papers")
         for paper in shown:
             _ui.paper_link(paper.id, paper.title)
