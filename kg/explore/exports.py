@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 EXPORT_FORMATS = ("gexf", "graphml", "ttl", "jsonld")
-EAGER_TRIPLES = 250_000  # up to this many triples the page makes the whole graph's file at once
+EAGER_TRIPLES = 50_000  # up to this many triples (the seed graph: 31,118) the page makes the whole graph's file at once
 NETWORKX_TRIPLES = 1_000_000  # above this, GEXF/GraphML of the whole graph are refused (networkx holds it all)
 
 
