@@ -80,8 +80,14 @@ def leaderboard(records: Iterable[PaperRecord], dataset: str = "", metric: str =
 
     Boards come in order of dataset, metric and unit; an empty filter means any.
     """
+    return leaderboard_of(results(records), dataset, metric, task)
+
+
+def leaderboard_of(rows: Iterable[Result], dataset: str = "", metric: str = "", task: str = "") -> list[Result]:
+    """:func:`leaderboard` of rows already made by :func:`results` (in their order), e.g. computed once
+    and kept, or the part of them that names a dataset: the same boards as from the records."""
     best: dict[tuple, Result] = {}
-    for row in results(records):
+    for row in rows:
         if row.kind != "score" or row.number is None or not row.dataset or not row.metric:
             continue
         if not _wanted(row, dataset, metric, task):
@@ -95,7 +101,13 @@ def leaderboard(records: Iterable[PaperRecord], dataset: str = "", metric: str =
 def gains(records: Iterable[PaperRecord], dataset: str = "", metric: str = "", task: str = "",
           method: str = "") -> list[Result]:
     """Deltas, ratios and ranges: by how much a method improves on a baseline, never ranked with scores."""
-    return [r for r in results(records) if r.kind in GAIN_KINDS and _wanted(r, dataset, metric, task)
+    return gains_of(results(records), dataset, metric, task, method)
+
+
+def gains_of(rows: Iterable[Result], dataset: str = "", metric: str = "", task: str = "",
+             method: str = "") -> list[Result]:
+    """:func:`gains` of rows already made by :func:`results` (see :func:`leaderboard_of`)."""
+    return [r for r in rows if r.kind in GAIN_KINDS and _wanted(r, dataset, metric, task)
             and (not method or method in (r.method, r.baseline))]
 
 
@@ -122,7 +134,12 @@ def sota_over_time(records: Iterable[PaperRecord], dataset: str, metric: str, un
 
     Only papers with a publication date take part: listing dates have no year.
     """
-    rows = [r for r in leaderboard(records, dataset, metric) if r.date and (unit is None or r.unit == unit)]
+    return sota_of(results(records), dataset, metric, unit)
+
+
+def sota_of(rows: Iterable[Result], dataset: str, metric: str, unit: str | None = None) -> list[SotaStep]:
+    """:func:`sota_over_time` of rows already made by :func:`results` (see :func:`leaderboard_of`)."""
+    rows = [r for r in leaderboard_of(rows, dataset, metric) if r.date and (unit is None or r.unit == unit)]
     if unit is None and rows:  # one unit per chart: the most used
         units = [r.unit for r in rows]
         common = max(set(units), key=lambda u: (units.count(u), u or ""))

@@ -441,3 +441,39 @@ def test_generic_baselines_are_not_methods_to_compare():
     index = explore.build_index([PaperRecord(Paper("p", "T", text), claims=claims)])
     assert explore.compared_methods(index) == ["X", "Y"]
     assert explore.opponents(index, "X") == ["Y"]
+
+
+@pytest.mark.parametrize(("label", "name"), [("method", "MatrixKAN"), ("method", "KAN"), ("dataset", "CIFAR-10"), ("metric", "error")])
+def test_neighbourhood_read_from_the_store_is_the_ego_graph_of_the_whole_view(graph, label, name):
+    """The export's neighbourhood comes from the store pattern by pattern, and equals the networkx view's
+    ego graph: the same nodes with the same attributes (degree and size of the whole graph), the same edges."""
+    from kg.ids import entity_iri
+
+    full = graph.nx()
+    nodes = nx.ego_graph(full.to_undirected(as_view=True), entity_iri(label, name), radius=2).nodes
+    expected = full.subgraph(nodes)
+    part = explore.neighbourhood_subgraph(graph, label, name)
+    assert dict(part.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=repr) == sorted(expected.edges(keys=True, data=True), key=repr)
+    assert explore.whole_graph_is_small(graph) and explore.store_triples(graph) == len(graph)
+
+
+def test_store_index_reads_records_on_demand_and_equals_the_in_memory_one(graph, records):
+    """The app's index (records.jsonl read once, each record read again by its offset) holds what
+    build_index of the records holds, and gives every page the same views."""
+    stored, memory = explore.index_store(graph), explore.build_index(records)
+    assert stored.papers == memory.papers and stored.entities == memory.entities
+    assert stored.papers_of == memory.papers_of and stored.claims == memory.claims
+    assert sorted(stored._choices) == sorted(memory._choices)
+    assert not hasattr(stored, "records")  # no corpus of records is kept
+    for paper_id in memory.papers:
+        assert stored.record(paper_id) == next(r for r in records if r.paper.id == paper_id)
+        assert explore.paper_view(stored, paper_id).abstract_html == explore.paper_view(memory, paper_id).abstract_html
+    assert stored.record("no-such-paper") is None
+    for label, name in (("method", "KAN"), ("dataset", "CIFAR-10"), ("metric", "error"), ("task", "image classification")):
+        a, b = explore.entity_view(stored, label, name), explore.entity_view(memory, label, name)
+        if a is None:
+            assert b is None
+            continue
+        assert a.papers.equals(b.papers) and a.claims.equals(b.claims) and a.boards == b.boards
+        assert a.related == b.related and a.timeline.equals(b.timeline) and a.gains.equals(b.gains)

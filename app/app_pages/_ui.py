@@ -78,7 +78,7 @@ def _stamp(store: str) -> float:
 @st.cache_resource(show_spinner="Opening the knowledge graph…", max_entries=4)
 def _open(store: str, stamp: float):
     graph = kg.open(store)
-    return graph, explore.build_index(graph.records(), graph.entities())
+    return graph, explore.index_store(graph)
 
 
 def open_store(store: str):
@@ -170,14 +170,21 @@ def paper_link(paper_id: str, title: str) -> None:
     link("paper", title, icon=KIND_ICONS["paper"], paper=paper_id)
 
 
+TABLE_ROWS = 1000  # a claims table shows at most this many rows (the CSV download holds them all)
+LIST_LINKS = 100  # a list of paper links or evidence sentences shows at most this many
+
+
 def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
-    """A sortable claims table whose method, baseline and paper cells link to their pages."""
+    """A sortable claims table whose method, baseline and paper cells link to their pages (the first
+    TABLE_ROWS rows, said so when there are more)."""
     import pandas as pd
 
     if frame.empty:
         st.caption("No claims.")
         return
-    view = frame.copy()
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} claims.")
+    view = frame.head(TABLE_ROWS).copy()
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
     view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
@@ -344,7 +351,17 @@ def result_table(frame, *, key: str) -> None:
 
 
 def download_csv(frame, name: str, *, key: str) -> None:
-    st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=key)
+    """A CSV download of ``frame`` (a DataFrame, or a function making it when the button is clicked)."""
+    data = (lambda: frame().to_csv(index=False).encode()) if callable(frame) else frame.to_csv(index=False).encode()
+    st.download_button("Download CSV", data, file_name=name, mime="text/csv", key=key)
+
+
+def capped(items, what: str, limit: int = LIST_LINKS):
+    """The first ``limit`` of a list to show one by one, with a caption saying how many more there are."""
+    items = list(items)
+    if len(items) > limit:
+        st.caption(f"The first {limit:,} of {len(items):,} {what}.")
+    return items[:limit]
 
 
 def param(name: str) -> str:

@@ -21,12 +21,15 @@ if loaded is not None:
     metric = cols[3].selectbox("Metric", ["", *options["metric"]], key="f_metric")
     conflicts_only = cols[4].toggle("Conflicts only", value=_ui.param("conflicts") == "1", key="f_conflicts")
     rows = explore.select_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
-    frame = explore.claims_frame(index, rows)
-    flagged = int(frame["conflict"].astype(bool).sum())
-    st.caption(f"{len(frame)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
+    frame = explore.claims_frame(index, rows[:_ui.TABLE_ROWS])  # what the table shows; the CSV has every row
+    flagged = sum(1 for row in rows if index.contradicted.get(row.key))
+    st.caption(f"{len(rows)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
+    if len(rows) > _ui.TABLE_ROWS:
+        st.caption(f"The table shows the first {_ui.TABLE_ROWS:,}; narrow the filters, or download the CSV for all {len(rows):,}.")
     _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560))
     if not frame.empty:
-        _ui.download_csv(frame, "claims.csv", key="claims_csv")
+        every = frame if len(rows) <= _ui.TABLE_ROWS else (lambda: explore.claims_frame(index, rows))
+        _ui.download_csv(every, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):
             for claim_row, row in zip(rows[:50], frame.itertuples()):
                 flag = f" — ⚠ {_ui.inert(row.conflict)}" if row.conflict else ""

@@ -35,8 +35,8 @@ if loaded is not None:
                      (conflict.paper_b, conflict.method_b, conflict.value_b, conflict.sentence_b))
             for col, (paper_id, subject, value, sentence) in zip(st.columns(2), sides):
                 with col:
-                    record = index.records.get(paper_id)
-                    _ui.paper_link(paper_id, record.paper.title if record else paper_id)
+                    paper = index.papers.get(paper_id)
+                    _ui.paper_link(paper_id, paper.title if paper else paper_id)
                     if value:
                         st.caption(_ui.inert(f"{subject}: {value}"))
                     st.markdown(f'<div class="kg-quote">{_ui.inert(sentence)}</div>', unsafe_allow_html=True)

@@ -18,7 +18,7 @@ if loaded is not None:
         if label:
             st.warning(f"No {label} called “{_ui.inert(_ui.param(label))}” in this graph.")
         st.title("Datasets, tasks and metrics")
-        tabs = st.tabs([f"{_ui.KIND_PLURAL[lab]} ({sum(1 for l, _ in index.entities if l == lab)})" for lab in LABELS])
+        tabs = st.tabs([f"{_ui.KIND_PLURAL[lab]} ({explore.entity_count(index, lab)})" for lab in LABELS])
         for lab, tab in zip(LABELS, tabs):
             with tab:
                 _ui.entity_index(lab, index, key=f"index_{lab}")
@@ -40,7 +40,7 @@ if loaded is not None:
         left, right = st.columns(2)
         with left:
             st.subheader("Papers")
-            for row in view.papers.itertuples():
+            for row in _ui.capped(view.papers.itertuples(), "papers"):
                 _ui.paper_link(row.paper_id, row.paper_title)
         with right:
             if view.related:

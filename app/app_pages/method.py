@@ -16,7 +16,7 @@ if loaded is not None:
         if name:
             st.warning(f"No method called “{_ui.inert(name)}” in this graph.")
         st.title("Methods")
-        st.caption(f"{sum(1 for lab, _ in index.entities if lab == 'method')} methods, most mentioned first; click a header to sort.")
+        st.caption(f"{explore.entity_count(index, 'method')} methods, most mentioned first; click a header to sort.")
         _ui.entity_index("method", index, key="methods")
     else:
         st.title(_ui.inert(view.name))
@@ -47,7 +47,7 @@ if loaded is not None:
         claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
         if claims:
             with st.expander(f"Evidence ({len(claims)} sentences)", expanded=True):
-                for row in claims:
+                for row in _ui.capped(claims, "sentences"):
                     flag = " ⚠ contradicted" if row.conflict else ""
                     st.markdown(f'<div class="kg-quote">{_ui.inert(row.sentence)}</div>', unsafe_allow_html=True)
                     _ui.paper_link(row.paper_id, f"{row.paper_title}{flag}")
@@ -74,7 +74,7 @@ if loaded is not None:
                 _ui.entity_link(kind, key, suffix=" — open")
         with right:
             st.subheader("Papers")
-            for row in view.papers.itertuples():
+            for row in _ui.capped(view.papers.itertuples(), "papers"):
                 _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
             st.subheader("Mentions over listing dates")
             if view.timeline.empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import _ui
@@ -19,8 +20,9 @@ if loaded is not None:
             st.warning(f"No paper with id “{_ui.inert(paper_id)}” in this graph.")
         st.title("Papers")
         needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
-        papers = sorted((r.paper for r in index.records.values()), key=lambda p: (p.published or "", p.title), reverse=True)
-        shown = [p for p in papers if explore.title_key(needle) in explore.title_key(p.title)][:200]
+        papers = explore.papers_by_date(index)
+        wanted = explore.title_key(needle)
+        shown = list(islice((p for p in papers if not wanted or wanted in explore.title_key(p.title)), 200))
         st.caption(f"{len(shown)} of {len(papers)} papers")
         for paper in shown:
             _ui.paper_link(paper.id, paper.title)

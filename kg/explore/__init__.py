@@ -21,7 +21,15 @@ from __future__ import annotations
 from ..ids import slug
 from ..names import search_key, title_key
 from .console import CypherConsole, QueryResult, cypher_console, example_queries, query_parameters, run_sparql
-from .exports import EXPORT_FORMATS, export_bytes, export_size, neighbourhood_subgraph
+from .exports import (
+    EXPORT_FORMATS,
+    NETWORKX_TRIPLES,
+    export_bytes,
+    export_size,
+    neighbourhood_subgraph,
+    store_triples,
+    whole_graph_is_small,
+)
 from .html import (
     CONFLICT_KINDS,
     annotate_html,
@@ -32,7 +40,7 @@ from .html import (
     inert,
     page_url,
 )
-from .index import ClaimRow, Index, build_index, contradicted_claims
+from .index import ClaimRow, Index, PaperSummary, build_index, contradicted_claims, index_records_file, index_store
 from .search import KINDS, Hit, search
 from .stores import store_under
 from .views import (
@@ -54,6 +62,7 @@ from .views import (
     conflicts_of,
     date_key,
     direction_text,
+    entity_count,
     entity_table,
     entity_view,
     filter_claims,
@@ -66,6 +75,7 @@ from .views import (
     node_id,
     opponents,
     paper_view,
+    papers_by_date,
     related_entities,
     resolve_entity,
     select_claims,
@@ -76,13 +86,13 @@ from .views import (
 
 __all__ = [
     "BOARD_COLUMNS", "CLAIM_COLUMNS", "CONFLICT_KINDS", "DIRECTION_TEXT", "EXPORT_FORMATS", "GAIN_COLUMNS",
-    "GENERIC_BASELINES", "KINDS", "SOTA_COLUMNS", "Board", "ClaimRow", "CypherConsole", "EntityView", "Hit", "Index",
-    "PaperView", "QueryResult", "annotate_html", "board_frame", "boards", "build_index", "claim_filter_options",
+    "GENERIC_BASELINES", "KINDS", "NETWORKX_TRIPLES", "SOTA_COLUMNS", "Board", "ClaimRow", "CypherConsole", "EntityView", "Hit", "Index",
+    "PaperSummary", "PaperView", "QueryResult", "annotate_html", "board_frame", "boards", "build_index", "claim_filter_options",
     "claim_summary", "claims_frame", "compare_claims", "compared_methods", "conflict_heading", "conflicts_of",
-    "contradicted_claims", "cypher_console", "date_key", "direction_text", "entity_anchor", "entity_table",
+    "contradicted_claims", "cypher_console", "date_key", "direction_text", "entity_anchor", "entity_count", "entity_table",
     "entity_url", "entity_view", "example_queries", "export_bytes", "export_size", "filter_claims", "gains_frame",
-    "headline_claims", "home_stats", "inert", "iter_entity_names", "measure_text", "neighbourhood",
-    "neighbourhood_subgraph", "node_id", "opponents", "page_url", "paper_view", "query_parameters", "related_entities",
-    "resolve_entity", "run_sparql", "search", "search_key", "select_claims", "slug", "sota_frame", "store_under",
-    "timeline", "title_key", "top_entities",
+    "headline_claims", "home_stats", "index_records_file", "index_store", "inert", "iter_entity_names", "measure_text", "neighbourhood",
+    "neighbourhood_subgraph", "node_id", "opponents", "page_url", "paper_view", "papers_by_date", "query_parameters", "related_entities",
+    "resolve_entity", "run_sparql", "search", "search_key", "select_claims", "slug", "sota_frame", "store_triples", "store_under",
+    "timeline", "title_key", "top_entities", "whole_graph_is_small",
 ]

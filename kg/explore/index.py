@@ -2,23 +2,35 @@
 
 Every view (:mod:`kg.explore.views`) and the search box (:mod:`kg.explore.search`) read an
 :class:`Index`; nothing here imports pandas, networkx or a store.
+
+What grows with the corpus stays small: per paper, a :class:`PaperSummary` (id, title, date, listing
+dates, proposed methods, the entities it names) and its claims; abstracts, mentions and the rest of a
+record are read again when a page shows that paper (:meth:`Index.record`), from ``records.jsonl`` by
+the byte offset noted while indexing (:func:`index_records_file`) or from the records given to
+:func:`build_index`. Look-ups that pages make on every visit (claims per entity, results per dataset,
+metric, task and method, the ranked entities) are computed once, on first use, and kept.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import json
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from .. import results
-from ..records import Claim, Entity, Paper, PaperRecord, collect_entities
+from ..records import Claim, Entity, Paper, PaperRecord
 from .search import search_key
 
 
 @dataclass(frozen=True)
 class ClaimRow:
-    """A claim with the paper it comes from."""
+    """A claim with the paper it comes from (a :class:`Paper` with its id, title and date only: the
+    abstract and sources are in the full record, :meth:`Index.record`)."""
 
     paper: Paper
     claim: Claim
@@ -28,50 +40,242 @@ class ClaimRow:
         return (self.paper.id, self.claim.field, self.claim.start, self.claim.end)
 
 
+class PaperSummary(NamedTuple):
+    """What the lists, tables and counts need of a paper."""
+
+    id: str
+    title: str
+    published: str | None
+    listing_dates: tuple[str, ...]  # of its sources, distinct, in source order
+    proposed: tuple[str, ...]
+    entities: tuple[tuple[str, str], ...]  # (label, canonical) it mentions or proposes, distinct, first seen first
+
+
+class _RecordsFile:
+    """Full records read back from a records.jsonl by byte offset (the file of one store version,
+    which does not change while the store is open)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.offsets: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._handle = None
+
+    def get(self, paper_id: str) -> PaperRecord | None:
+        offset = self.offsets.get(paper_id)
+        if offset is None:
+            return None
+        with self._lock:
+            if self._handle is None:
+                self._handle = self.path.open("rb")
+            self._handle.seek(offset)
+            line = self._handle.readline()
+        return PaperRecord.from_dict(json.loads(line))
+
+
 @dataclass
 class Index:
     """Look-up tables over a corpus of PaperRecords."""
 
-    records: dict[str, PaperRecord]
+    papers: dict[str, PaperSummary]
     entities: dict[tuple[str, str], Entity]
     papers_of: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     claims: list[ClaimRow] = field(default_factory=list)
     label_of: dict[str, str] = field(default_factory=dict)  # canonical -> label (first seen)
+    claim_records: list[PaperRecord] = field(default_factory=list)  # papers with claims: id, title, date and claims
     _choices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (text, kind, key, search key)
+    _record: Callable[[str], PaperRecord | None] = field(default=lambda paper_id: None, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def record(self, paper_id: str) -> PaperRecord | None:
+        """The full record of a paper (abstract, mentions, claims), read when asked for."""
+        return self._record(paper_id) if paper_id in self.papers else None
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` once per ``key``, kept for the life of the index (the index never changes)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
 
     @cached_property
     def conflicts(self) -> list[results.Conflict]:
         """Every conflict of the corpus (:func:`kg.results.conflicts`), computed once."""
-        return results.conflicts(self.records.values())
+        return results.conflicts(self.claim_records)
 
     @cached_property
     def contradicted(self) -> dict[tuple[str, str, int, int], list[str]]:
         """Claim key -> ids of the papers whose claims contradict it (:attr:`conflicts`)."""
         return contradicted_claims(self.claims, self.conflicts)
 
+    @cached_property
+    def results(self) -> list[results.Result]:
+        """Every value of every claim (:func:`kg.results.results`), computed once."""
+        return results.results(self.claim_records)
+
+    @cached_property
+    def results_by(self) -> dict[tuple[str, str], list[results.Result]]:
+        """(field, name) -> the :attr:`results` naming it, in order: field ``dataset``, ``metric``,
+        ``task`` (any of its tasks) or ``method`` (the method or its baseline)."""
+        found: dict[tuple[str, str], list[results.Result]] = defaultdict(list)
+        for row in self.results:
+            keys = {("dataset", row.dataset), ("metric", row.metric), ("method", row.method), ("method", row.baseline),
+                    *(("task", t) for t in row.tasks)}
+            for key in keys:
+                if key[1]:
+                    found[key].append(row)
+        return dict(found)
+
+    def results_for(self, **filters: str) -> list[results.Result]:
+        """The shortest list of :attr:`results` that holds every row matching all the given filters
+        (``dataset``, ``metric``, ``task``, ``method``; empty ones are ignored), in order."""
+        lists = [self.results_by.get((name, value), []) for name, value in filters.items() if value]
+        return min(lists, key=len) if lists else self.results
+
+    @cached_property
+    def claims_by(self) -> dict[tuple[str, str], list[ClaimRow]]:
+        """(label, name) -> the claims naming it, in order: a method as subject or baseline, a dataset,
+        metric or task among the claim's."""
+        found: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
+        for row in self.claims:
+            c = row.claim
+            keys = {("method", c.subject), ("method", c.object), *(("dataset", x) for x in c.dataset),
+                    *(("metric", x) for x in c.metric), *(("task", x) for x in c.task)}
+            for key in keys:
+                if key[1]:
+                    found[key].append(row)
+        return dict(found)
+
+    @cached_property
+    def claims_by_pair(self) -> dict[frozenset, list[ClaimRow]]:
+        """{subject, baseline} -> the claims relating them (either way), in order."""
+        found: dict[frozenset, list[ClaimRow]] = defaultdict(list)
+        for row in self.claims:
+            found[frozenset((row.claim.subject, row.claim.object))].append(row)
+        return dict(found)
+
+    @cached_property
+    def proposed_count(self) -> Counter[str]:
+        """Method -> the papers proposing it."""
+        counts: Counter[str] = Counter()
+        for paper in self.papers.values():
+            counts.update(set(paper.proposed))
+        return counts
+
+
+class _Builder:
+    """Consumes records one at a time; :meth:`index` makes the Index."""
+
+    def __init__(self, entities: Iterable[Entity] | None):
+        self.given = list(entities) if entities is not None else None
+        self.aliases: dict[tuple[str, str], dict[str, None]] = {}  # as kg.records.collect_entities
+        self.papers: dict[str, PaperSummary] = {}
+        self.papers_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.claims: list[ClaimRow] = []
+        self.claim_records: list[PaperRecord] = []
+        self.strings: dict[str, str] = {}
+
+    def _same(self, text: str | None) -> str | None:
+        """One string object per distinct name (names repeat across claims and papers)."""
+        return text if text is None else self.strings.setdefault(text, text)
+
+    def add(self, record: PaperRecord) -> None:
+        paper, same = record.paper, self._same
+        names: dict[tuple[str, str], None] = {}
+        for mention in record.mentions:
+            key = (same(mention.label), same(mention.canonical))
+            names.setdefault(key, None)
+            self.papers_of[key].add(paper.id)
+            if self.given is None:
+                forms = self.aliases.setdefault(key, {})
+                forms.setdefault(mention.canonical, None)
+                forms.setdefault(mention.text, None)
+        for name in record.proposed:
+            key = ("method", same(name))
+            names.setdefault(key, None)
+            self.papers_of[key].add(paper.id)
+            if self.given is None:
+                self.aliases.setdefault(key, {}).setdefault(name, None)
+        dates = tuple(dict.fromkeys(same(s.listing_date) for s in paper.sources if s.listing_date))
+        self.papers[paper.id] = PaperSummary(paper.id, paper.title, paper.published, dates,
+                                             tuple(same(p) for p in record.proposed), tuple(names))
+        if record.claims:
+            stub = Paper(paper.id, paper.title, "", published=paper.published)
+            claims = tuple(self._claim(c) for c in record.claims)
+            self.claim_records.append(PaperRecord(stub, proposed=record.proposed, claims=claims))
+            self.claims.extend(ClaimRow(stub, c) for c in claims)
+
+    def _claim(self, c: Claim) -> Claim:
+        """The claim with its names and sentence shared with every other claim naming them."""
+        from dataclasses import replace
+
+        same = self._same
+        return replace(c, sentence=same(c.sentence), subject=same(c.subject), object=same(c.object),
+                       dataset=tuple(map(same, c.dataset)), metric=tuple(map(same, c.metric)),
+                       task=tuple(map(same, c.task)))
+
+    def index(self, record: Callable[[str], PaperRecord | None]) -> Index:
+        entity_list = self.given if self.given is not None else [
+            Entity(canonical, label, tuple(forms)) for (label, canonical), forms in self.aliases.items()]
+        index = Index(self.papers, {(e.label, e.canonical): e for e in entity_list}, dict(self.papers_of),
+                      self.claims, claim_records=self.claim_records, _record=record)
+        for label, canonical in index.entities:
+            index.label_of.setdefault(canonical, label)
+        for (label, canonical), entity in index.entities.items():
+            for form in {canonical, *entity.aliases}:
+                index._choices.append((form, label, canonical, search_key(form)))
+        for paper in self.papers.values():
+            index._choices.append((paper.title, "paper", paper.id, search_key(paper.title)))
+        return index
+
 
 def build_index(records: Iterable[PaperRecord], entities: Iterable[Entity] | None = None) -> Index:
-    """Index records by paper id and entities by (label, canonical name)."""
-    records = list(records)
-    entity_list = list(entities) if entities is not None else collect_entities(records)
-    index = Index({r.paper.id: r for r in records}, {(e.label, e.canonical): e for e in entity_list})
-    papers_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    """Index records (kept in memory, as given) by paper id and entities by (label, canonical name);
+    ``entities`` default to :func:`kg.records.collect_entities` of the records."""
+    builder, kept = _Builder(entities), {}
     for record in records:
-        for mention in record.mentions:
-            papers_of[(mention.label, mention.canonical)].add(record.paper.id)
-        for name in record.proposed:
-            papers_of[("method", name)].add(record.paper.id)
-        for claim in record.claims:
-            index.claims.append(ClaimRow(record.paper, claim))
-    index.papers_of = dict(papers_of)
-    for label, canonical in index.entities:
-        index.label_of.setdefault(canonical, label)
-    for (label, canonical), entity in index.entities.items():
-        for form in {canonical, *entity.aliases}:
-            index._choices.append((form, label, canonical, search_key(form)))
-    for record in records:
-        index._choices.append((record.paper.title, "paper", record.paper.id, search_key(record.paper.title)))
-    return index
+        builder.add(record)
+        kept[record.paper.id] = record
+    return builder.index(kept.get)
+
+
+def index_records_file(path: str | Path) -> Index:
+    """The index of a records.jsonl (a store's): read once, a record at a time; only the summaries,
+    claims and each record's byte offset stay, and :meth:`Index.record` reads a record again by its
+    offset. Equal to ``build_index(records, collect_entities(records))`` of the file's records."""
+    source = _RecordsFile(Path(path))
+    builder = _Builder(None)
+    for offset, record in _records_with_offsets(source.path):
+        builder.add(record)
+        source.offsets[record.paper.id] = offset
+    return builder.index(source.get)
+
+
+def index_store(graph) -> Index:
+    """The index of an open store (:class:`kg.api.KnowledgeGraph`): :func:`index_records_file` of the
+    records.jsonl of the version it holds open, without loading its records into the graph."""
+    from ..store import RECORDS_FILE
+
+    path = getattr(graph, "path", None)
+    if path is not None and (Path(path) / RECORDS_FILE).is_file():
+        return index_records_file(Path(path) / RECORDS_FILE)
+    return build_index(graph.records(), graph.entities())
+
+
+def _records_with_offsets(path: Path) -> Iterator[tuple[int, PaperRecord]]:
+    """(byte offset, record) of every line of a records file that parses (as kg.store reads it: a bad
+    line is skipped)."""
+    offset = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                continue
+            try:
+                yield start, PaperRecord.from_dict(json.loads(line))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
 
 
 def contradicted_claims(rows: Iterable[ClaimRow],
@@ -90,3 +294,6 @@ def contradicted_claims(rows: Iterable[ClaimRow],
                         and against not in found[row.key]:
                     found[row.key].append(against)
     return dict(found)
+
+
+__all__ = ["ClaimRow", "Index", "PaperSummary", "build_index", "contradicted_claims", "index_records_file", "index_store"]

@@ -50,6 +50,25 @@ def _score(q: str, t: str) -> float:
     return float(best)
 
 
+def _candidates(keys: list[str], q: str, cutoff: float) -> list[int]:
+    """Positions of the search keys that may score ``cutoff`` or more against ``q``, in order: those
+    containing ``q`` (exact, prefix, word and substring matches) and those whose fuzzy ratio or partial
+    ratio comes near the cutoff, both computed for every key at once by rapidfuzz; :func:`_score` then
+    scores only these, so the hits are those of scoring every key."""
+    if cutoff <= 5 or not q:
+        return list(range(len(keys)))
+    found = {i for i, t in enumerate(keys) if q in t}
+    if len(q) >= 4 and keys:
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        ratio = process.cdist([q], keys, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff - 1, workers=-1)[0]
+        partial = process.cdist([q], keys, scorer=fuzz.partial_ratio, dtype=np.float64, score_cutoff=cutoff + 4,
+                                workers=-1)[0]
+        found.update(np.flatnonzero((ratio > 0) | (partial > 0)).tolist())
+    return sorted(found)
+
+
 def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -> dict[str, list[Hit]]:
     """Entities (by canonical name or any alias) and papers (by title) matching ``query``.
 
@@ -61,7 +80,10 @@ def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -
     if not query:
         return {}
     q = search_key(query)
-    for text, kind, key, normalised in index._choices:
+    choices = index._choices
+    keys = index.memo("search_keys", lambda: [c[3] for c in choices])
+    for i in _candidates(keys, q, cutoff):
+        text, kind, key, normalised = choices[i]
         score = _score(q, normalised)
         if score < cutoff:
             continue

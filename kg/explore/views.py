@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from .. import results
 from ..metrics import direction as metric_direction
 from ..names import name_key
-from ..records import ENTITY_LABELS, Claim, Paper
+from ..records import ENTITY_LABELS, Paper
 from .html import annotate_html
-from .index import ClaimRow, Index
+from .index import ClaimRow, Index, PaperSummary
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -35,7 +35,7 @@ GENERIC_BASELINES = frozenset({"baseline", "baselines", "state-of-the-art", "sta
 def home_stats(index: Index) -> dict[str, int]:
     counts = Counter(label for label, _ in index.entities)
     return {
-        "papers": len(index.records),
+        "papers": len(index.papers),
         **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
         "claims": len(index.claims),
         "conflicts": len(index.conflicts),
@@ -48,28 +48,42 @@ def headline_claims(index: Index, n: int = 6) -> list[ClaimRow]:
         c = row.claim
         return (bool(c.value), bool(c.dataset), bool(c.metric), c.confidence, row.paper.id)
 
-    rows = [r for r in index.claims if r.claim.type in ("outperforms", "efficiency") and r.claim.subject and r.claim.object
-            and r.claim.object.lower() not in GENERIC_BASELINES]
-    return sorted(rows, key=specificity, reverse=True)[:n]
+    def ranked() -> list[ClaimRow]:
+        rows = [r for r in index.claims if r.claim.type in ("outperforms", "efficiency") and r.claim.subject
+                and r.claim.object and r.claim.object.lower() not in GENERIC_BASELINES]
+        return sorted(rows, key=specificity, reverse=True)
+
+    return index.memo("headline_claims", ranked)[:n]
 
 
 def top_entities(index: Index, label: str, n: int = 10) -> list[tuple[str, int]]:
     """The ``n`` entities of a type mentioned by the most papers."""
-    counts = [(name, len(index.papers_of.get((lab, name), ()))) for lab, name in index.entities if lab == label]
-    return sorted(counts, key=lambda item: (-item[1], item[0].lower()))[:n]
+    def ranked() -> list[tuple[str, int]]:
+        counts = [(name, len(index.papers_of.get((lab, name), ()))) for lab, name in index.entities if lab == label]
+        return sorted(counts, key=lambda item: (-item[1], item[0].lower()))
+
+    return index.memo(("top_entities", label), ranked)[:n]
+
+
+def entity_count(index: Index, label: str) -> int:
+    """How many entities of a type the corpus has."""
+    return index.memo(("entity_count", label), lambda: sum(1 for lab, _ in index.entities if lab == label))
 
 
 def entity_table(index: Index, label: str) -> pd.DataFrame:
-    """Every entity of a type with its paper and claim counts, most mentioned first."""
+    """Every entity of a type with its paper and claim counts, most mentioned first (a copy: the
+    table is made once per index)."""
+    return index.memo(("entity_table", label), lambda: _entity_table(index, label)).copy()
+
+
+def _entity_table(index: Index, label: str) -> pd.DataFrame:
     import pandas as pd
 
     claims: Counter[str] = Counter()
-    proposed: Counter[str] = Counter()
+    proposed = index.proposed_count
     for row in index.claims:
         names = {row.claim.subject, row.claim.object} if label == "method" else set(getattr(row.claim, label))
         claims.update(n for n in names if n)
-    for record in index.records.values():
-        proposed.update(set(record.proposed))
     rows = [{"name": name, "papers": len(index.papers_of.get((lab, name), ())), "claims": claims[name],
              **({"proposed_in": proposed[name]} if label == "method" else {})}
             for lab, name in index.entities if lab == label]
@@ -92,7 +106,7 @@ class PaperView:
 
 
 def paper_view(index: Index, paper_id: str) -> PaperView | None:
-    record = index.records.get(paper_id)
+    record = index.record(paper_id)
     if record is None:
         return None
     paper = record.paper
@@ -165,23 +179,29 @@ def claims_frame(index: Index, rows: Iterable[ClaimRow]) -> pd.DataFrame:
 
 
 def claim_filter_options(index: Index) -> dict[str, list[str]]:
-    """The values each claims-browser filter can take."""
-    options: dict[str, set[str]] = {"type": set(), "method": set(), "dataset": set(), "metric": set()}
-    for row in index.claims:
-        c = row.claim
-        options["type"].add(c.type)
-        options["method"].update(x for x in (c.subject, c.object) if x)
-        options["dataset"].update(c.dataset)
-        options["metric"].update(c.metric)
-    return {k: sorted(v, key=str.lower) for k, v in options.items()}
+    """The values each claims-browser filter can take (computed once per index)."""
+    def make() -> dict[str, list[str]]:
+        options: dict[str, set[str]] = {"type": set(), "method": set(), "dataset": set(), "metric": set()}
+        for row in index.claims:
+            c = row.claim
+            options["type"].add(c.type)
+            options["method"].update(x for x in (c.subject, c.object) if x)
+            options["dataset"].update(c.dataset)
+            options["metric"].update(c.metric)
+        return {k: sorted(v, key=str.lower) for k, v in options.items()}
+
+    return {k: list(v) for k, v in index.memo("claim_filter_options", make).items()}
 
 
 def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", dataset: str = "",
                   metric: str = "", conflicts_only: bool = False) -> list[ClaimRow]:
     """Claims matching every given filter (empty = any); ``method`` matches subject or baseline."""
     types = set(types)
+    named = [index.claims_by.get((label, name), []) for label, name in (("method", method), ("dataset", dataset),
+                                                                         ("metric", metric)) if name]
+    candidates = min(named, key=len) if named else index.claims  # every match is in each list, in order
     return [
-        row for row in index.claims
+        row for row in candidates
         if (not types or row.claim.type in types)
         and (not method or method in (row.claim.subject, row.claim.object))
         and (not dataset or dataset in row.claim.dataset)
@@ -237,14 +257,14 @@ def entity_view(index: Index, label: str, name: str) -> EntityView | None:
     entity = index.entities[(label, name)]
     papers = []
     for pid in index.papers_of.get((label, name), ()):
-        paper = index.records[pid].paper
-        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        paper = index.papers[pid]
+        relation = "proposes" if name in paper.proposed else "mentions"
         papers.append({"paper_id": pid, "paper_title": paper.title, "relation": relation,
                        "published": paper.published or ""})
     papers_df = pd.DataFrame(papers, columns=["paper_id", "paper_title", "relation", "published"])
     if not papers_df.empty:
         papers_df = papers_df.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
-    rows = [r for r in index.claims if _claim_touches(r.claim, label, name)]
+    rows = index.claims_by.get((label, name), [])  # the claims naming it, in order
     frame = claims_frame(index, rows)
     if label == "method":
         beats = frame[frame["method"] == name].reset_index(drop=True)
@@ -257,12 +277,6 @@ def entity_view(index: Index, label: str, name: str) -> EntityView | None:
     return EntityView(label, name, tuple(a for a in entity.aliases if a != name), papers_df.reset_index(drop=True),
                       beats, beaten, claims, board_list, gain_rows, direction, timeline(index, label, name),
                       related_entities(index, label, name))
-
-
-def _claim_touches(claim: Claim, label: str, name: str) -> bool:
-    if label == "method":
-        return name in (claim.subject, claim.object)
-    return name in getattr(claim, label)
 
 
 # ------------------------------------------------------------------ results (kg.results, laid out)
@@ -295,7 +309,7 @@ def boards(index: Index, *, dataset: str = "", metric: str = "", task: str = "")
     """The leaderboards on a dataset, metric and task (empty = any), the one with the most rows first."""
     from itertools import groupby
 
-    rows = results.leaderboard(index.records.values(), dataset, metric, task)
+    rows = results.leaderboard_of(index.results_for(dataset=dataset, metric=metric, task=task), dataset, metric, task)
     found = [Board(d, m, u or None, tuple(group))
              for (d, m, u), group in groupby(rows, key=lambda r: (r.dataset, r.metric, r.unit or ""))]
     return sorted(found, key=lambda board: -len(board.rows))
@@ -325,7 +339,8 @@ def gains_frame(index: Index, *, dataset: str = "", metric: str = "", task: str 
     """:func:`kg.results.gains` (deltas, ratios, ranges over a baseline) as a table, never ranked."""
     import pandas as pd
 
-    rows = results.gains(index.records.values(), dataset, metric, task, method)
+    rows = results.gains_of(index.results_for(dataset=dataset, metric=metric, task=task, method=method),
+                            dataset, metric, task, method)
     data = [{"method": r.method, "baseline": r.baseline or "", "kind": r.kind, "value": r.value,
              "metric": r.metric or "", "dataset": r.dataset or "", "paper_id": r.paper_id,
              "paper_title": r.paper_title, "sentence": r.sentence} for r in rows]
@@ -341,7 +356,8 @@ def sota_frame(index: Index, board: Board) -> pd.DataFrame:
     import pandas as pd
 
     data, best = [], None
-    for step in results.sota_over_time(index.records.values(), board.dataset, board.metric, board.unit):
+    rows = index.results_for(dataset=board.dataset, metric=board.metric)
+    for step in results.sota_of(rows, board.dataset, board.metric, board.unit):
         best = step.number if step.is_record else best
         data.append({"date": step.date, "method": step.method, "number": step.number, "value": step.value,
                      "best": best, "record": step.is_record, "paper_id": step.paper_id, "paper_title": step.paper_title})
@@ -362,17 +378,25 @@ def _most_first(counts: Counter[str]) -> list[str]:
 
 def compared_methods(index: Index) -> list[str]:
     """Methods that a claim relates to another method, the most such claims first."""
-    return _most_first(Counter(name for pair in _method_pairs(index) for name in pair))
+    return list(index.memo("compared_methods",
+                           lambda: _most_first(Counter(name for pair in _method_pairs(index) for name in pair))))
 
 
 def opponents(index: Index, method: str) -> list[str]:
     """The methods a claim relates to ``method`` (either way), the most claims first."""
-    return _most_first(Counter(b if a == method else a for a, b in _method_pairs(index) if method in (a, b)))
+    def by_method() -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        for a, b in _method_pairs(index):
+            found[a][b] += 1
+            found[b][a] += 1
+        return dict(found)
+
+    return _most_first(index.memo("opponents", by_method).get(method, Counter()))
 
 
 def compare_claims(index: Index, method_a: str, method_b: str) -> list[ClaimRow]:
     """Every claim relating two methods, both ways (:func:`kg.results.compare`)."""
-    return [ClaimRow(record.paper, claim) for record, claim in results.compare(index.records.values(), method_a, method_b)]
+    return list(index.claims_by_pair.get(frozenset((method_a, method_b)), []))
 
 
 def conflicts_of(index: Index, method: str = "") -> list[results.Conflict]:
@@ -388,7 +412,7 @@ def timeline(index: Index, label: str, name: str) -> pd.DataFrame:
 
     counts: Counter[str] = Counter()
     for pid in index.papers_of.get((label, name), ()):
-        counts.update({s.listing_date for s in index.records[pid].paper.sources if s.listing_date})
+        counts.update(index.papers[pid].listing_dates)
     return pd.DataFrame(sorted(counts.items(), key=lambda item: date_key(item[0])), columns=["listing_date", "papers"])
 
 
@@ -408,10 +432,7 @@ def related_entities(index: Index, label: str, name: str, n: int = 15) -> list[t
     """Entities co-mentioned with this one, most shared papers first."""
     shared: Counter[tuple[str, str]] = Counter()
     for pid in index.papers_of.get((label, name), ()):
-        record = index.records[pid]
-        others = {(m.label, m.canonical) for m in record.mentions} | {("method", p) for p in record.proposed}
-        others.discard((label, name))
-        shared.update(others)
+        shared.update(other for other in index.papers[pid].entities if other != (label, name))
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower()))[:n]
     return [(other, lab, count) for (lab, other), count in ranked]
 
@@ -426,9 +447,9 @@ def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx
     graph = nx.MultiDiGraph()
     centre = node_id(label, name)
     graph.add_node(centre, label=name, kind=label)
-    for row in index.claims:
+    for row in index.claims_by.get((label, name), []):  # the claims naming it, in order
         c = row.claim
-        if not _claim_touches(c, label, name) or not c.subject:
+        if not c.subject:
             continue
         if c.object and label == "method":
             a, b = node_id("method", c.subject), node_id("method", c.object)
@@ -440,10 +461,10 @@ def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx
             graph.add_node(m, label=c.subject, kind="method")
             graph.add_edge(m, centre, relation=c.type, paper=row.paper.id, value=c.value or "")
     for pid in sorted(index.papers_of.get((label, name), ()))[:limit]:
-        paper = index.records[pid].paper
+        paper = index.papers[pid]
         p = node_id("paper", pid)
         graph.add_node(p, label=paper.title, kind="paper")
-        relation = "proposes" if name in index.records[pid].proposed else "mentions"
+        relation = "proposes" if name in paper.proposed else "mentions"
         graph.add_edge(p, centre, relation=relation)
     for other, lab, count in related_entities(index, label, name, n=limit):
         if lab != "method":
@@ -458,4 +479,11 @@ def node_id(kind: str, key: str) -> str:
 
 
 def iter_entity_names(index: Index, label: str) -> Iterator[str]:
-    yield from sorted((name for lab, name in index.entities if lab == label), key=str.lower)
+    yield from index.memo(("entity_names", label),
+                          lambda: sorted((name for lab, name in index.entities if lab == label), key=str.lower))
+
+
+def papers_by_date(index: Index) -> list[PaperSummary]:
+    """Every paper's :class:`~kg.explore.index.PaperSummary`, newest first (then by title, descending)."""
+    return index.memo("papers_by_date", lambda: sorted(index.papers.values(), key=lambda p: (p.published or "", p.title),
+                                                        reverse=True))
