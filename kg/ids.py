@@ -33,12 +33,7 @@ def paper_id(title: str, given_id: str | None = None) -> str:
     titles never share an id."""
     if given_id is not None and str(given_id).strip():
         return str(given_id).strip()
-    key = title_key(title)
-    if _SLUG_SAFE.fullmatch(key):
-        return slug(title)
-    readable = slug(title, max_length=60)
-    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-    return f"paper-{digest}" if readable == "x" else f"{readable}-{digest}"
+    return _spelled(title_key(title), blank="paper")
 
 
 def arxiv_id(text: str) -> str | None:
@@ -62,15 +57,18 @@ def listed_paper_id(arxiv: str | None = None, page_url: str | None = None) -> st
 
 def entity_key(label: str, canonical: str) -> str:
     """Stable key of a canonical entity: its type and normalised name."""
-    return f"{label}/{_key_segment(name_key(canonical) or canonical)}"
+    return f"{label}/{_spelled(name_key(canonical) or canonical, blank='x')}"
 
 
-def _key_segment(key: str) -> str:
-    """A slug of a name key; a key the slug cannot spell in full (other scripts) adds a hash of
-    it, so distinct keys never share an IRI."""
+def _spelled(key: str, blank: str) -> str:
+    """A slug of a normalised key (title or name); a key the slug cannot spell in full (other
+    scripts, emoji) adds a hash of it, so distinct keys never share an id (``blank`` stands for
+    a slug with nothing readable left)."""
     if _SLUG_SAFE.fullmatch(key):
         return slug(key)
-    return f"{slug(key, max_length=60)}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    readable = slug(key, max_length=60)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+    return f"{blank}-{digest}" if readable == "x" else f"{readable}-{digest}"
 
 
 def paper_iri(pid: str) -> str:

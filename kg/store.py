@@ -526,11 +526,35 @@ def iter_records_file(path: str | Path, on_problem: Callable[[str], None] | None
     return _records_of(handle, path, on_problem)
 
 
+# what a records.jsonl line that is not a paper record raises in :func:`record_from_line`
+RECORD_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def record_from_line(line: str | bytes) -> PaperRecord:
+    """The record of one records.jsonl line; raises one of :data:`RECORD_ERRORS` when it is none."""
+    return PaperRecord.from_dict(json.loads(line))
+
+
+def iter_records_with_offsets(path: str | Path) -> Iterator[tuple[int, PaperRecord]]:
+    """(byte offset of its line, record) of every record of a records file, a bad line skipped as
+    :func:`iter_records_file` skips it: for readers that go back to one record by its offset."""
+    offset = 0
+    with Path(path).open("rb") as handle:
+        for line in handle:
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                continue
+            try:
+                yield start, record_from_line(line)
+            except RECORD_ERRORS:
+                continue
+
+
 def _records_of(handle: Any, path: Path, on_problem: Callable[[str], None] | None) -> Iterator[PaperRecord]:
     for number, line in numbered_lines(handle):
         try:
-            record = PaperRecord.from_dict(json.loads(line))
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            record = record_from_line(line)
+        except RECORD_ERRORS as error:
             if on_problem:
                 on_problem(f"{path}:{number}: not a paper record ({type(error).__name__}: {error}); skipped")
             continue

@@ -13,10 +13,9 @@ metric, task and method, the ranked entities) are computed once, on first use, a
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -70,7 +69,9 @@ class _RecordsFile:
                 self._handle = self.path.open("rb")
             self._handle.seek(offset)
             line = self._handle.readline()
-        return PaperRecord.from_dict(json.loads(line))
+        from ..store import record_from_line
+
+        return record_from_line(line)
 
 
 @dataclass
@@ -244,9 +245,11 @@ def index_records_file(path: str | Path) -> Index:
     """The index of a records.jsonl (a store's): read once, a record at a time; only the summaries,
     claims and each record's byte offset stay, and :meth:`Index.record` reads a record again by its
     offset. Equal to ``build_index(records, collect_entities(records))`` of the file's records."""
+    from ..store import iter_records_with_offsets
+
     source = _RecordsFile(Path(path))
     builder = _Builder(None)
-    for offset, record in _records_with_offsets(source.path):
+    for offset, record in iter_records_with_offsets(source.path):
         builder.add(record)
         source.offsets[record.paper.id] = offset
     return builder.index(source.get)
@@ -261,21 +264,6 @@ def index_store(graph) -> Index:
     if path is not None and (Path(path) / RECORDS_FILE).is_file():
         return index_records_file(Path(path) / RECORDS_FILE)
     return build_index(graph.records(), graph.entities())
-
-
-def _records_with_offsets(path: Path) -> Iterator[tuple[int, PaperRecord]]:
-    """(byte offset, record) of every line of a records file that parses (as kg.store reads it: a bad
-    line is skipped)."""
-    offset = 0
-    with path.open("rb") as handle:
-        for line in handle:
-            start, offset = offset, offset + len(line)
-            if not line.strip():
-                continue
-            try:
-                yield start, PaperRecord.from_dict(json.loads(line))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue
 
 
 def contradicted_claims(rows: Iterable[ClaimRow],
