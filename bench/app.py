@@ -61,7 +61,7 @@ def pages(index) -> list[tuple[str, str, dict[str, str]]]:
 
 def _busiest_paper(index) -> str:
     """The paper with the most claims, then mentions (the records are read again, one at a time)."""
-    from kg.store import iter_records_file
+    from kg.graph.store import iter_records_file
 
     busiest, most = "", (-1, -1)
     records = iter_records_file(index_path(index)) if index_path(index) else map(index.record, index.papers)

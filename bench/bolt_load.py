@@ -1,10 +1,10 @@
-"""Relationships/s over Bolt: batched ``UNWIND $rows ... MERGE`` (kg.neo4j_sink) vs one query per row.
+"""Relationships/s over Bolt: batched ``UNWIND $rows ... MERGE`` (kg.neo4j.sink) vs one query per row.
 
 Both loaders run in one process against the same server, schema and node set:
 
 * baseline "row": one auto-commit query per relationship, the same statement without UNWIND:
   ``MATCH (a:Paper {id: $start}) MATCH (b:Method {key: $end}) MERGE (a)-[r:MENTIONS]->(b) SET r.count = $count, ...``;
-* "batched": kg.neo4j_sink.load as ``kg neo4j load`` runs it: --batch-size relationships per transaction,
+* "batched": kg.neo4j.sink.load as ``kg neo4j load`` runs it: --batch-size relationships per transaction,
   grouped by start node, ``UNWIND $rows AS row MATCH (a ...) UNWIND row.items AS item MATCH (b ...) MERGE ...``.
 
 Each is run twice; the first round warms the server's JIT up and the second is the one reported.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.neo4j_sink import GraphRows, load, rel_statement, rows_for
+from kg.neo4j.sink import GraphRows, load, rel_statement, rows_for
 
 
 def synthetic_rows(papers: int, methods: int, rels: int, seed: int) -> GraphRows:
@@ -49,7 +49,7 @@ def synthetic_rows(papers: int, methods: int, rels: int, seed: int) -> GraphRows
 
 
 def store_rows(store: Path) -> GraphRows:
-    from kg.store import read_records_file
+    from kg.graph.store import read_records_file
 
     records = read_records_file(store / "records.jsonl",
                                 on_problem=lambda problem: print(f"warning: {problem}", file=sys.stderr))
@@ -87,7 +87,7 @@ def main() -> None:
 
     from neo4j import GraphDatabase
 
-    from kg import bolt_server
+    from kg.neo4j import server as bolt_server
 
     rows = store_rows(args.store) if args.store else synthetic_rows(args.papers, args.methods, args.rels, args.seed)
     rels = [(ident, row) for ident, batch in rows.rels.items() for row in batch]

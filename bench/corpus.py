@@ -9,7 +9,7 @@ in memory at a time); 100,000 papers take seconds. How a paper is made:
 * each sentence is drawn from the pool of all seed abstract sentences at the same relative place
   (opening, middle, closing third), so results sentences stay near the end;
 * names in the seed text become slots, found with the extractor's own plain-text helpers
-  (``kg.extract.text.find_acronyms``, ``verbatim_occurrences``, ``kg.extract.gazetteer.lookup``):
+  (``kg.extract.text.find_acronyms``, ``kg.names.verbatim_occurrences``, ``kg.extract.gazetteer.lookup``):
   - method and dataset names of the gazetteers are swapped for names drawn from the gazetteers with
     a Zipf law (rank r with weight 1/r), the names the seeds use most ranked first, so that names
     repeat across papers as real ones do; one seed name keeps one replacement within a paper;
@@ -41,10 +41,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg.extract.gazetteer import load_gazetteers, lookup  # plain text, no spaCy
-from kg.extract.text import AcronymPair, find_acronyms, verbatim_occurrences
+from kg.extract.text import AcronymPair, find_acronyms
 from kg.ingest import ingest
 from kg.jsonl import write_jsonl
-from kg.names import name_key, strip_plural_acronym
+from kg.names import name_key, strip_plural_acronym, verbatim_occurrences
 
 SEEDS = ROOT / "data" / "seeds"
 BUCKETS = 3  # sentence places: opening, middle, closing third of an abstract

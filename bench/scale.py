@@ -184,7 +184,7 @@ class Run:
         return Result.of("build", self.n, usage, size_mb(self.store), notes, {"meta": meta})
 
     def bolt_stage(self) -> Result:
-        from kg import bolt_server
+        from kg.neo4j import server as bolt_server
 
         need(self.store / "records.jsonl", "build")
         shutil.rmtree(self.bolt, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 THE DATA IS SYNTHETIC: random PaperRecords with the same shape as the real ones (papers with
 mentions, proposed methods and n-ary claims over Zipf-distributed entity pools), mapped to RDF by
-the project's own ``kg.rdf`` so the triples have exactly the graph's shape. Nothing here is read
+the project's own ``kg.graph.rdf`` so the triples have exactly the graph's shape. Nothing here is read
 from the seeds. Sizes are scaled to about ``--triples`` triples (default one million).
 
 Prints load throughput (triples/s), the median time per named query on each backend (Oxigraph on
@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyoxigraph
 from rdflib import __version__ as rdflib_version
 
-from kg.queries import load_named, named_queries
-from kg.rdf import records_to_triples
+from kg.graph.queries import load_named, named_queries
+from kg.graph.rdf import records_to_triples
+from kg.graph.store import OxigraphBackend, RdflibBackend, _rdflib_term
 from kg.records import Claim, Mention, Paper, PaperRecord, Source
-from kg.store import OxigraphBackend, RdflibBackend, _rdflib_term
 
 RANK = 10  # method parameter: the 10th most often beaten method (popular, not the extreme head)
 TRIPLES_PER_PAPER = 59  # measured on the generator's output; used only to size the corpus
@@ -156,7 +156,7 @@ def main() -> None:
     try:
         disk = OxigraphBackend(workdir / "oxigraph", writable=True)
         start = time.perf_counter()
-        disk.store.bulk_extend(triples)  # kg.rdf yields pyoxigraph Quads: loaded as they are
+        disk.store.bulk_extend(triples)  # kg.graph.rdf yields pyoxigraph Quads: loaded as they are
         disk.store.flush()
         disk_load = time.perf_counter() - start
         count = len(disk)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Self
 
 from . import settings
-from .queries import check_read_only, load_named, named_queries
+from .graph.queries import check_read_only, load_named, named_queries
+from .graph.store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
 from .records import Entity, PaperRecord, collect_entities
-from .store import IRI, Backend, QueryResult, open_backend, open_version, read_meta, read_records
 
 DEFAULT_TIMEOUT = 30.0
 # Prefixes every query may use without declaring them.
@@ -79,7 +79,7 @@ class _Queries(ABC):
     def sparql(self, query: str, /, **bindings: Any):
         """SELECT/ASK/CONSTRUCT results as a pandas DataFrame; keyword arguments bind ``?name``.
 
-        Strings bind as string literals, ints/floats/bools as typed literals, ``kg.store.IRI(...)``
+        Strings bind as string literals, ints/floats/bools as typed literals, ``kg.graph.store.IRI(...)``
         as an IRI. Oxigraph needs every bound variable in the SELECT projection.
         """
         return to_frame(self.query(query, bindings))
@@ -124,12 +124,12 @@ class KnowledgeGraph(_Queries):
         """Bound variables must appear in the SELECT projection (Oxigraph's substitutions).
 
         With a ``timeout`` it runs in a child process that is ended when the timeout passes, so the
-        work stops (see :mod:`kg.query_process`); with ``timeout=None`` it runs in this process.
+        work stops (see :mod:`kg.graph.query_process`); with ``timeout=None`` it runs in this process.
         """
         if timeout is None or timeout <= 0:
             return self.backend.query(query, bindings, timeout=None, limit=limit)
         if self._pool is None:
-            from .query_process import QueryPool
+            from .graph.query_process import QueryPool
 
             self._pool = QueryPool(self.path, self.backend_name)
         return self._pool.query(query, bindings, timeout=timeout, limit=limit)
@@ -137,9 +137,9 @@ class KnowledgeGraph(_Queries):
     # -------------------------------------------------------------- views
 
     def nx(self):
-        """The graph as a networkx MultiDiGraph (see :mod:`kg.nx_view`); built once, then cached."""
+        """The graph as a networkx MultiDiGraph (see :mod:`kg.graph.nx_view`); built once, then cached."""
         if self._nx is None:
-            from .nx_view import build_nx
+            from .graph.nx_view import build_nx
 
             self._nx = build_nx(self.backend.triples())
         return self._nx
@@ -167,7 +167,7 @@ class KnowledgeGraph(_Queries):
         return export(self, fmt, out)
 
     def validate(self):
-        from .validate import validate_backend
+        from .graph.validate import validate_backend
 
         return validate_backend(self.backend)
 
@@ -186,18 +186,18 @@ class SparqlEndpoint(_Queries):
     """Read-only queries on a SPARQL 1.1 protocol endpoint (``kg serve sparql``, or any other).
 
     The same queries, named queries, bindings, timeout and row limit as :class:`KnowledgeGraph`;
-    the bindings travel as a VALUES block (:func:`kg.remote.with_values`), the timeout bounds the
+    the bindings travel as a VALUES block (:func:`kg.graph.remote.with_values`), the timeout bounds the
     wait for the answer, the row limit stops reading it. Nothing is held open between queries.
     """
 
     def __init__(self, url: str):
-        from .remote import check_url
+        from .graph.remote import check_url
 
         self.url = check_url(url)
 
     def _run(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None) -> QueryResult:
-        from .remote import EndpointBackend
-        from .store import run_with_timeout
+        from .graph.remote import EndpointBackend
+        from .graph.store import run_with_timeout
 
         wait = timeout if timeout and timeout > 0 else None
         return run_with_timeout(EndpointBackend(self.url, wait), query, bindings, timeout=wait, limit=limit)

@@ -16,10 +16,10 @@ from typing import Any, Self
 
 from .errors import ExtractionError
 from .extract.workers import DASK_CHUNK, auto_processes
+from .graph.store import exists, iter_records_file, read_records_iter, write_store
 from .ingest import ingest_stream, merge_papers
 from .records import Paper, PaperRecord
 from .spill import Spill
-from .store import exists, iter_records_file, read_records_iter, write_store
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Exports: GEXF 1.3 and GraphML (for Gephi), Turtle, N-Triples, JSON-LD, CSV node/edge tables,
 the three JSON files of Papers with Code's dumps (:mod:`kg.pwc`) and neo4j-admin's CSV files
-(:func:`kg.neo4j_sink.write_neo4j_csv`).
+(:func:`kg.neo4j.sink.write_neo4j_csv`).
 
 Each writer takes the data it writes (a backend, a networkx view, records); :func:`export` picks
 the writer for a format and reads its data from a :class:`GraphSource` (the API's KnowledgeGraph).
 
-GEXF and GraphML come from the networkx view (:mod:`kg.nx_view`) and are made valid against the
+GEXF and GraphML come from the networkx view (:mod:`kg.graph.nx_view`) and are made valid against the
 official grammars (``shared/data/schemas``): networkx's GEXF 1.3 output gets the two documented
 fixes (the xsi namespace URI, no ``graph/@name``); GraphML gets NMTOKEN-safe node ids (``n0``,
 ``n1``, ... with the IRI kept in the ``iri`` attribute) and unique edge ids (``e0``, ``e1``, ...).
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .errors import KGError
 
 if TYPE_CHECKING:
+    from .graph.store import Backend
     from .records import PaperRecord
-    from .store import Backend
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 NETWORK_FORMATS = ("gexf", "graphml", "csv")
@@ -53,7 +53,7 @@ def export(graph: GraphSource, fmt: str, out: str | Path) -> list[Path]:
     if fmt == "pwc":
         return write_pwc(graph.records(), out)
     if fmt == "neo4j-csv":
-        from .neo4j_sink import write_neo4j_csv
+        from .neo4j.sink import write_neo4j_csv
 
         return write_neo4j_csv(graph.records(), out)
     if fmt in RDF_FORMATS:
@@ -69,7 +69,7 @@ def write_rdf(backend: Backend, fmt: str, out: str | Path) -> list[Path]:
 
 
 def write_network(graph: Any, fmt: str, out: str | Path) -> list[Path]:
-    """A networkx view (:mod:`kg.nx_view`) as gexf, graphml or csv (``out`` the edges, ``OUT-stem.nodes.csv``
+    """A networkx view (:mod:`kg.graph.nx_view`) as gexf, graphml or csv (``out`` the edges, ``OUT-stem.nodes.csv``
     the nodes), each written aside and renamed."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -109,8 +109,8 @@ def _write_json(rows: Any, path: Path) -> None:
 
 
 def _dump_rdf(backend: Backend, fmt: str, tmp: Path) -> None:
-    from .rdf import PREFIXES
-    from .store import OxigraphBackend
+    from .graph.rdf import PREFIXES
+    from .graph.store import OxigraphBackend
 
     if not isinstance(backend, OxigraphBackend):  # serialise through an in-memory Oxigraph copy
         copy = OxigraphBackend()

@@ -78,3 +78,18 @@ def scorer_key(name: str) -> str:
     if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
         text = text[:-1]
     return text.strip()
+
+
+def verbatim_occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    """(start, end) of every case-sensitive occurrence of ``name`` in ``text`` that does not sit
+    inside a longer word ('GAN' is not found in 'GANs' or 'ORGAN')."""
+    out = []
+    if not name.strip():
+        return out
+    for match in re.finditer(re.escape(name), text):
+        s, e = match.span()
+        if (s > 0 and text[s - 1].isalnum() and name[0].isalnum()) or (
+                e < len(text) and text[e].isalnum() and name[-1].isalnum()):
+            continue
+        out.append((s, e))
+    return out

@@ -193,17 +193,24 @@ def to_dict(record: Any) -> dict[str, Any]:
     return asdict(record)
 
 
-def collect_entities(records: Iterable[PaperRecord]) -> list[Entity]:
-    """Canonical entities of a corpus, each with every surface form it was mentioned as.
+def entity_forms(record: PaperRecord) -> dict[tuple[str, str], dict[str, None]]:
+    """The entities one record names, (label, canonical) -> its surface forms (the canonical name
+    first), in the order they occur. A proposed method that is never mentioned is still a method."""
+    forms: dict[tuple[str, str], dict[str, None]] = {}
+    for mention in record.mentions:
+        written = forms.setdefault((mention.label, mention.canonical), {})
+        written.setdefault(mention.canonical, None)
+        written.setdefault(mention.text, None)
+    for name in record.proposed:
+        forms.setdefault(("method", name), {}).setdefault(name, None)
+    return forms
 
-    Proposed methods that were never mentioned still become method entities.
-    """
+
+def collect_entities(records: Iterable[PaperRecord]) -> list[Entity]:
+    """Canonical entities of a corpus (:func:`entity_forms` of every record), each with every surface
+    form it was written as."""
     aliases: dict[tuple[str, str], dict[str, None]] = {}
     for record in records:
-        for mention in record.mentions:
-            forms = aliases.setdefault((mention.label, mention.canonical), {})
-            forms.setdefault(mention.canonical, None)
-            forms.setdefault(mention.text, None)
-        for name in record.proposed:
-            aliases.setdefault(("method", name), {}).setdefault(name, None)
+        for key, written in entity_forms(record).items():
+            aliases.setdefault(key, {}).update(written)
     return [Entity(canonical, label, tuple(forms)) for (label, canonical), forms in aliases.items()]

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .names import verbatim_occurrences
+
 KINDS = ("score", "delta", "ratio", "amount", "range", "bound")
 UNITS = ("%", "points", "x", "count", "s", "bytes", "dB")
 
@@ -282,8 +284,6 @@ def claim_measures(sentence: str, metrics: list[str] = (), datasets: list[str] =
     """:func:`measures` of a claim's sentence given the names of its metrics and datasets (each found
     wherever it is written in the sentence); a value tied to no dataset takes the claim's dataset when
     it has exactly one (it may be named in the sentence before)."""
-    from .extract.text import verbatim_occurrences
-
     def spans(names) -> list[Span]:
         return [(s, e, name) for name in dict.fromkeys(names) for s, e in verbatim_occurrences(sentence, name)]
 

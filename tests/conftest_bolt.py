@@ -20,7 +20,7 @@ READER_QUERY_TIMEOUT_S = 4.0  # the server's watchdog ends queries of its read-o
 
 @pytest.fixture(scope="session")
 def bolt_server(tmp_path_factory):
-    from kg import bolt_server
+    from kg.neo4j import server as bolt_server
 
     data = tmp_path_factory.mktemp("bolt")
     saved = os.environ.pop(bolt_server.PASSWORD_ENV, None)  # the server generates its own password
@@ -64,6 +64,6 @@ def fixture_records():
 @pytest.fixture(scope="session")
 def loaded_graph(bolt_driver, fixture_records):
     """The fixture records loaded once into database ``kg``; yields the first LoadResult."""
-    from kg.neo4j_sink import load, rows_for
+    from kg.neo4j.sink import load, rows_for
 
     return load(bolt_driver, rows_for(fixture_records), database="kg")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.cypher import run_cypher, run_named
-from kg.neo4j_sink import load, rows_for
+from kg.neo4j.cypher import run_cypher, run_named
+from kg.neo4j.sink import load, rows_for
 
 pytestmark = [pytest.mark.bolt, pytest.mark.slow]
 

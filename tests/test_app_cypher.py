@@ -13,7 +13,7 @@ import pytest
 from app_support import ROOT, build_store
 
 pytestmark = pytest.mark.bolt
-if not (ROOT / "kg" / "cypher.py").is_file():  # checked on disk: an editable install elsewhere may provide kg.cypher
+if not (ROOT / "kg" / "neo4j" / "cypher.py").is_file():  # checked on disk: an editable install elsewhere may provide kg.neo4j.cypher
     pytest.skip("the Neo4j integration (issue 5) is not in this checkout", allow_module_level=True)
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 

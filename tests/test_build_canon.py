@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import store as kg_store
 from kg.build import build
 from kg.extract import extract_papers
+from kg.graph import store as kg_store
 from kg.records import Paper, PaperRecord, to_dict
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from _graph_helpers import FIXTURE, KAN
-from kg import store as kg_store
 from kg.cli import app
-from kg.cypher import CypherResult
+from kg.graph import store as kg_store
+from kg.neo4j.cypher import CypherResult
 
 PARAM_ERROR = "Error: --param takes NAME=VALUE (a string) or NAME:=JSON (a JSON value), got "
 
@@ -60,7 +60,7 @@ def test_query_bad_param_is_one_line(store, bad):
 @pytest.fixture
 def cypher_calls(monkeypatch):
     """`kg cypher` with the server replaced by a recorder answering one row."""
-    import kg.cypher
+    import kg.neo4j.cypher
     from kg.cli import neo4j_cmd
 
     calls = []
@@ -75,7 +75,7 @@ def cypher_calls(monkeypatch):
         calls.append(params)
         return CypherResult(["n", "names", "none"], [[7, ["a", "b,c"], None]])
 
-    monkeypatch.setattr(kg.cypher, "run_cypher", run_cypher)
+    monkeypatch.setattr(kg.neo4j.cypher, "run_cypher", run_cypher)
     return calls
 
 

@@ -11,8 +11,8 @@ import pytest
 from neo4j.exceptions import Neo4jError
 from typer.testing import CliRunner
 
-from kg.cypher import _run, run_cypher, wal_probe
 from kg.errors import QueryError
+from kg.neo4j.cypher import _run, run_cypher, wal_probe
 
 pytestmark = pytest.mark.bolt
 
@@ -128,5 +128,5 @@ def test_watchdog_ends_a_query_whose_client_gave_up(bolt_server, bolt_driver, re
     worker = threading.Thread(target=abandoned, daemon=True)
     worker.start()
     worker.join(READER_QUERY_TIMEOUT_S + 60)
-    assert not worker.is_alive() and errors and "kg.bolt_server" in errors[0]
+    assert not worker.is_alive() and errors and "kg.neo4j.server" in errors[0]
     assert _wait_until_gone(bolt_driver, "/* abandoned */") == []

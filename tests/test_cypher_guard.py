@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.cypher import check_read_only, named_cypher_queries, named_query
 from kg.errors import QueryError
+from kg.neo4j.cypher import check_read_only, named_cypher_queries, named_query
 
 REFUSED = [
     "CREATE (n:Paper {id: 'x'})",

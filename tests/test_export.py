@@ -10,8 +10,8 @@ from lxml import etree
 
 import kg
 from _graph_helpers import FIXTURE, SCHEMAS
-from kg import store as kg_store
-from kg.nx_view import COLORS
+from kg.graph import store as kg_store
+from kg.graph.nx_view import COLORS
 
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 

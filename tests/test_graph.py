@@ -12,9 +12,9 @@ import pytest
 
 import kg
 from _graph_helpers import FIXTURE, KAN, MLP, ROOT, run_kg
-from kg import store as kg_store
+from kg.graph import store as kg_store
+from kg.graph.validate import validate_backend
 from kg.ids import entity_iri, paper_iri
-from kg.validate import validate_backend
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_shapes_catch_bad_claims(records):
 
 def test_canonical_names_sharing_an_iri_make_one_entity(records):
     """"KAN" and "KANs" normalise to the same entity key: one node, both names findable."""
-    from kg.queries import load_named
+    from kg.graph.queries import load_named
 
     record = records[0]  # KAN: Kolmogorov-Arnold Networks
     start = record.paper.abstract.index("KANs")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cypher import _run, run_cypher, run_named
 from kg.errors import BackendError, QueryError
-from kg.neo4j_sink import load, rows_for
+from kg.neo4j.cypher import _run, run_cypher, run_named
+from kg.neo4j.sink import load, rows_for
 
 pytestmark = pytest.mark.bolt
 
@@ -152,7 +152,7 @@ def test_conflicting_claims(bolt_driver, fixture_records, loaded_graph):
 def test_unreachable_server_is_a_clear_error(fixture_records):
     from neo4j import GraphDatabase
 
-    from kg.bolt_server import free_port
+    from kg.neo4j.server import free_port
 
     with GraphDatabase.driver(f"bolt://127.0.0.1:{free_port()}", auth=("root", "x" * 8), connection_timeout=2.0) as dead:
         with pytest.raises(BackendError, match="lost the connection.*re-run"):
@@ -217,13 +217,13 @@ def test_cli_without_server_is_one_line_error(tmp_path):
 
 
 def test_server_is_local_and_password_stays_off_command_lines_and_logs(bolt_server):
-    from kg.bolt_server import running
+    from kg.neo4j.server import running
 
     password = bolt_server.password()
     assert running(bolt_server.data_dir) == bolt_server
     assert bolt_server.uri.startswith("bolt://127.0.0.1:")
     cmdline = Path(f"/proc/{bolt_server.pid}/cmdline").read_bytes().decode()
-    assert "kg.bolt_server" in cmdline and password not in cmdline
+    assert "kg.neo4j.server" in cmdline and password not in cmdline
     assert password not in (bolt_server.data_dir / "server.log").read_text(errors="replace")
     assert (bolt_server.data_dir / "credentials").stat().st_mode & 0o077 == 0
 
@@ -236,7 +236,7 @@ def test_load_cut_by_a_dying_server_is_finished_by_a_rerun(fixture_records, tmp_
 
     from neo4j import GraphDatabase
 
-    from kg import bolt_server
+    from kg.neo4j import server as bolt_server
 
     rows = rows_for(fixture_records)
     data = tmp_path / "dying"

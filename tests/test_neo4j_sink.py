@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import json
 
+from kg.graph.store import read_records_file
 from kg.ids import entity_key
-from kg.neo4j_sink import NODE_KEYS, rows_for, schema_statements, write_neo4j_csv
-from kg.store import read_records_file
+from kg.neo4j.sink import NODE_KEYS, rows_for, schema_statements, write_neo4j_csv
 
 
 def _entity_keys(records, label):

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 import kg
 from _graph_helpers import ROOT, run_kg
-from kg import store as kg_store
+from kg.graph import store as kg_store
 from kg.ids import arxiv_id, listed_paper_id
 from kg.ingest import detect_format, ingest, parse_pwc
 from kg.pwc import FILES, LINKS, PAPERS, UNSPECIFIED_TASK, metric_value, schema_path

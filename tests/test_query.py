@@ -9,9 +9,9 @@ import time
 import pytest
 
 from _graph_helpers import FIXTURE, KAN, run_kg
-from kg import store as kg_store
 from kg.errors import QueryError
-from kg.queries import QUERIES_DIR, check_read_only, load_named, named_queries
+from kg.graph import store as kg_store
+from kg.graph.queries import QUERIES_DIR, check_read_only, load_named, named_queries
 
 UPDATES = [
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",

@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 import kg
+from kg.graph.store import write_store
 from kg.records import Claim, Paper, PaperRecord
 from kg.results import compare, conflicts, gains, leaderboard, sota_over_time
-from kg.store import write_store
 from kg.values import Measure
 
 

@@ -15,8 +15,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import corpus, scale
-from kg.extract.text import find_acronyms, verbatim_occurrences
+from kg.extract.text import find_acronyms
 from kg.ingest import ingest
+from kg.names import verbatim_occurrences
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,10 @@ import SPARQLWrapper
 
 import kg
 from _graph_helpers import FIXTURE, KAN, NAMED_PARAMS, ROOT, run_kg
-from kg import api, store as kg_store
+from kg import api
 from kg.errors import QueryError
-from kg.remote import with_values
+from kg.graph import store as kg_store
+from kg.graph.remote import with_values
 
 PAPERS = "SELECT ?id WHERE { ?p a schema:ScholarlyArticle ; dcterms:identifier ?id } ORDER BY ?id"
 PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"

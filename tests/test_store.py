@@ -14,10 +14,10 @@ import pytest
 
 import kg
 from _graph_helpers import FIXTURE, KAN, MLP, NAMED_PARAMS
-from kg import store as kg_store
 from kg.errors import QueryError, StoreError
-from kg.queries import load_named, named_queries
-from kg.rdf import records_to_triples
+from kg.graph import store as kg_store
+from kg.graph.queries import load_named, named_queries
+from kg.graph.rdf import records_to_triples
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_triple_count_matches_the_mapping(graph, records):
 
 
 def test_every_backend_gives_the_same_rdflib_graph(graph, records):
-    """Backend.rdflib_graph (what kg.validate checks): the backend's triples, whichever way it is made."""
+    """Backend.rdflib_graph (what kg.graph.validate checks): the backend's triples, whichever way it is made."""
     from rdflib import Literal
 
     def values(rdf):  # N-Triples parsing normalises lexical forms ("22"^^xsd:double reads as "22.0")
@@ -170,7 +170,7 @@ def test_timeout_stops_a_long_query(graph):
 
 
 def _busy_query_children():
-    """Child processes of this one running kg.query_process that are computing (idle ones sleep)."""
+    """Child processes of this one running kg.graph.query_process that are computing (idle ones sleep)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -178,7 +178,7 @@ def _busy_query_children():
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == os.getpid() and fields[0] == "R" and b"kg.query_process" in cmdline:
+        if int(fields[1]) == os.getpid() and fields[0] == "R" and b"kg.graph.query_process" in cmdline:
             found.append(stat.parent.name)
     return found
 
@@ -245,7 +245,7 @@ def test_failed_build_keeps_the_previous_store(tmp_path, records, monkeypatch):
         yield from list(records_to_triples(recs))[:10]
         raise RuntimeError("killed mid-build")
 
-    monkeypatch.setattr("kg.rdf.records_to_triples", broken)
+    monkeypatch.setattr("kg.graph.rdf.records_to_triples", broken)
     with pytest.raises(RuntimeError):
         kg_store.write_store(records, path)
     monkeypatch.undo()

@@ -11,12 +11,12 @@ import pytest
 
 import kg
 from _graph_helpers import FIXTURE
-from kg import store as kg_store
+from kg.graph import store as kg_store
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = """
 import sys, time
-from kg import store
+from kg.graph import store
 records = store.read_records_file(sys.argv[1])
 path, until = sys.argv[2], time.monotonic() + float(sys.argv[3])
 builds = 0

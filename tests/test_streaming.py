@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import store as kg_store
 from kg.extract.pipeline import _Draft, canonicalise, draft_papers, name_drafts
+from kg.graph import store as kg_store
+from kg.graph.rdf import records_to_triples
 from kg.ingest import Problem, ingest, ingest_stream, iter_file, parse_csv, parse_jsonl
-from kg.rdf import records_to_triples
 from kg.records import Paper
 from kg.spill import Spill
 

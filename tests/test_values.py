@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.text import verbatim_occurrences
 from kg.metrics import direction, metric_info, metric_table
+from kg.names import verbatim_occurrences
 from kg.values import KINDS, UNITS, clean_latex, measures, normalise
 
 

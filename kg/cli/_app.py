@@ -60,7 +60,7 @@ def progress(description: str, total: int | None) -> Iterator[callable]:
 def read_store_records(store: Path) -> tuple[list, int]:
     """(records, lines skipped) of ``store``'s records.jsonl (a built store, or any folder holding one);
     each skipped line is warned about with its file and line."""
-    from ..store import RECORDS_FILE, read_records_file
+    from ..graph.store import RECORDS_FILE, read_records_file
 
     path = store / RECORDS_FILE
     if not path.exists():

@@ -34,7 +34,7 @@ def build_command(
 ) -> None:
     """Build or update the graph: ingest -> extract -> records.jsonl -> RDF store (swapped in when complete)."""
     from ..build import build
-    from ..store import exists
+    from ..graph.store import exists
 
     store = store or default_store()
     if if_missing and exists(store):
@@ -95,7 +95,7 @@ def query_command(
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a named query; updates are refused."""
     from .. import api
-    from ..queries import named_queries
+    from ..graph.queries import named_queries
 
     check_format(fmt)
     if endpoint and (store or backend != "oxigraph"):
@@ -145,7 +145,7 @@ def export_command(
 
     if fmt == "pwc":
         from ..export import write_pwc
-        from ..store import read_records
+        from ..graph.store import read_records
 
         records = read_records(store or default_store())
         files = write_pwc(records, out)
@@ -153,7 +153,7 @@ def export_command(
         return
 
     if fmt == "neo4j-csv":
-        from ..store import require
+        from ..graph.store import require
         from .neo4j_cmd import export_neo4j_csv
 
         export_neo4j_csv(require(store or default_store()), out)

@@ -35,8 +35,8 @@ def _data_dir(data: Path | None) -> Path:
 
 def _connect(uri: str | None, user: str | None, data: Path | None, database: str | None,
              *, read_only: bool = False):
-    """(driver, database, where, probe): the connection rule of :func:`kg.bolt.connect`."""
-    from ..bolt import connect
+    """(driver, database, where, probe): the connection rule of :func:`kg.neo4j.bolt.connect`."""
+    from ..neo4j.bolt import connect
 
     connection = connect(uri, user, data, database, read_only=read_only)
     return connection.driver, connection.database, connection.where, connection.probe
@@ -49,7 +49,7 @@ def start_command(
     heap: str = typer.Option("1g", "--heap", help="Java heap of the server, e.g. 512m, 2g."),
 ) -> None:
     """Start the local Bolt server (ArcadeDB from PyPI) in the background and wait until it answers."""
-    from ..bolt_server import running, start
+    from ..neo4j.server import running, start
 
     folder = _data_dir(data)
     already = running(folder)
@@ -64,7 +64,7 @@ def start_command(
 @neo4j_app.command("stop")
 def stop_command(data: Path | None = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
     """Stop the local Bolt server."""
-    from ..bolt_server import stop
+    from ..neo4j.server import stop
 
     folder = _data_dir(data)
     if stop(folder):
@@ -76,7 +76,7 @@ def stop_command(data: Path | None = typer.Option(None, "--data", help=_DATA_HEL
 @neo4j_app.command("status")
 def status_command(data: Path | None = typer.Option(None, "--data", help=_DATA_HELP)) -> None:
     """Say whether the local Bolt server runs, and where."""
-    from ..bolt_server import running
+    from ..neo4j.server import running
 
     folder = _data_dir(data)
     server = running(folder)
@@ -97,7 +97,7 @@ def load_command(
     replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
 ) -> None:
     """Load records.jsonl as a property graph: constraints, indexes, then batched UNWIND ... MERGE (idempotent)."""
-    from ..neo4j_sink import clear_graph, load, rows_for
+    from ..neo4j.sink import clear_graph, load, rows_for
 
     store = store or default_store()
     records, skipped = read_store_records(store)
@@ -132,7 +132,7 @@ def export_csv_command(
 
 def export_neo4j_csv(store: Path, out: Path) -> None:
     """The neo4j-csv export of both `kg neo4j export-csv` and `kg export --format neo4j-csv`."""
-    from ..neo4j_sink import write_neo4j_csv
+    from ..neo4j.sink import write_neo4j_csv
 
     records, skipped = read_store_records(store)
     files = write_neo4j_csv(records, out)
@@ -157,7 +157,7 @@ def cypher_command(
     limit: int = typer.Option(1000, "--limit", min=1, help="Most rows returned."),
 ) -> None:
     """Run a read-only Cypher query (writes and non-read-only functions are refused) and print the rows."""
-    from ..cypher import check_read_only, run_cypher, run_named
+    from ..neo4j.cypher import check_read_only, run_cypher, run_named
 
     check_format(fmt)
     if (query is None) == (named is None):

@@ -28,7 +28,7 @@ def sparql_command(
     timeout: float = typer.Option(60.0, "--timeout", min=0, help="Seconds a query may run on the server (0 = no limit)."),
 ) -> None:
     """Serve the store's current version read-only at http://HOST:PORT/query until Ctrl-C or SIGTERM."""
-    from ..sparql_server import start
+    from ..graph.server import start
 
     if host not in _LOOPBACK:
         warn(f"listening on {host}: the endpoint has no authentication; anyone who reaches it can read the graph")

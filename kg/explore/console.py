@@ -28,7 +28,7 @@ def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = 
     import time
 
     from ..api import to_frame
-    from ..queries import PARAM_PREFIX
+    from ..graph.queries import PARAM_PREFIX
 
     started = time.perf_counter()
     if named:
@@ -41,14 +41,14 @@ def run_sparql(graph, text: str, params: dict[str, str], *, named: str | None = 
 
 def example_queries() -> dict[str, object]:
     """The named SPARQL queries (``kg/ontology/queries/*.rq``) with their parsed headers, by name."""
-    from ..queries import load_named, named_queries
+    from ..graph.queries import load_named, named_queries
 
     return {name: load_named(name) for name in named_queries()}
 
 
 def query_parameters(text: str) -> tuple[str, ...]:
     """Parameters an edited query takes: its ``?param_<name>`` variables, in order of appearance."""
-    from ..queries import PARAM_PREFIX
+    from ..graph.queries import PARAM_PREFIX
 
     seen: dict[str, None] = {}
     for name in re.findall(r"[?$]" + PARAM_PREFIX + r"([A-Za-z_]\w*)", text):
@@ -58,7 +58,7 @@ def query_parameters(text: str) -> tuple[str, ...]:
 
 @dataclass
 class CypherConsole:
-    """A read-only Cypher connection (kg.cypher's guards: writes refused, read-only user, READ mode, rollback)."""
+    """A read-only Cypher connection (kg.neo4j.cypher's guards: writes refused, read-only user, READ mode, rollback)."""
 
     driver: object
     database: str | None
@@ -68,7 +68,7 @@ class CypherConsole:
     def run(self, text: str, params: dict[str, str], *, limit: int = 1000, timeout: float = 10.0) -> QueryResult:
         import time
 
-        from .. import cypher
+        from ..neo4j import cypher
 
         started = time.perf_counter()
         result = cypher.run_cypher(self.driver, text, params, database=self.database, timeout_s=timeout, limit=limit,
@@ -78,7 +78,7 @@ class CypherConsole:
     @staticmethod
     def examples() -> dict[str, tuple[str, dict[str, str | None]]]:
         """Named Cypher queries (``kg/ontology/queries/*.cypher``): text and parameters (None = required)."""
-        from .. import cypher
+        from ..neo4j import cypher
 
         return {name: cypher.named_query(name) for name in cypher.named_cypher_queries()}
 
@@ -86,13 +86,13 @@ class CypherConsole:
 def cypher_console() -> CypherConsole | None:
     """A Cypher console when the Neo4j integration is installed and a Bolt server answers, else None.
 
-    The server: the rule of :func:`kg.bolt.connect` (``$NEO4J_URI`` as ``$NEO4J_USER`` with
+    The server: the rule of :func:`kg.neo4j.bolt.connect` (``$NEO4J_URI`` as ``$NEO4J_USER`` with
     ``$NEO4J_PASSWORD``; give that user the ``reader`` role), else the local server of
     ``kg neo4j start``, as its read-only user.
     """
     connection = None
     try:
-        from ..bolt import connect
+        from ..neo4j.bolt import connect
 
         connection = connect(read_only=True, timeout=3.0)
         connection.driver.verify_connectivity()

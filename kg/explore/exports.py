@@ -33,7 +33,7 @@ def whole_graph_is_small(graph) -> bool:
 
 def _oxigraph(graph):
     """The pyoxigraph Store behind ``graph``, or None (another backend: the networkx view is used)."""
-    from ..store import OxigraphBackend
+    from ..graph.store import OxigraphBackend
 
     backend = getattr(graph, "backend", None)
     return backend.store if isinstance(backend, OxigraphBackend) else None
@@ -59,9 +59,9 @@ class _Node:
     def __init__(self, store, node: str):
         import pyoxigraph as ox
 
+        from ..graph.nx_view import RDF_TYPE, TYPE_NAMES, local_name, snake
+        from ..graph.store import literal_value
         from ..ids import ONTOLOGY_IRI
-        from ..nx_view import RDF_TYPE, TYPE_NAMES, local_name, snake
-        from ..store import literal_value
 
         self.kind, self.typed = "Resource", False
         self.props: dict[str, list] = {}
@@ -98,7 +98,7 @@ def _store_neighbourhood(store, centre: str, radius: int):
 
     import networkx as nx
 
-    from ..nx_view import _node_attrs
+    from ..graph.nx_view import _node_attrs
 
     first = _Node(store, centre)
     if not first.exists:
@@ -161,7 +161,7 @@ class _Uncached:
         self.backend = graph.backend
 
     def nx(self):
-        from ..nx_view import build_nx
+        from ..graph.nx_view import build_nx
 
         return build_nx(self.backend.triples())
 
@@ -195,8 +195,8 @@ def _dump_triples_about(graph, subjects: set[str], fmt: str, out: Path) -> None:
     """Every triple whose subject is one of ``subjects`` (IRIs), serialised as ``fmt``."""
     import pyoxigraph as ox
 
-    from ..rdf import PREFIXES
-    from ..store import OxigraphBackend
+    from ..graph.rdf import PREFIXES
+    from ..graph.store import OxigraphBackend
 
     part = OxigraphBackend()
     store = _oxigraph(graph)

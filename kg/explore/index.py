@@ -69,7 +69,7 @@ class _RecordsFile:
                 self._handle = self.path.open("rb")
             self._handle.seek(offset)
             line = self._handle.readline()
-        from ..store import record_from_line
+        from ..graph.store import record_from_line
 
         return record_from_line(line)
 
@@ -245,7 +245,7 @@ def index_records_file(path: str | Path) -> Index:
     """The index of a records.jsonl (a store's): read once, a record at a time; only the summaries,
     claims and each record's byte offset stay, and :meth:`Index.record` reads a record again by its
     offset. Equal to ``build_index(records, collect_entities(records))`` of the file's records."""
-    from ..store import iter_records_with_offsets
+    from ..graph.store import iter_records_with_offsets
 
     source = _RecordsFile(Path(path))
     builder = _Builder(None)
@@ -258,7 +258,7 @@ def index_records_file(path: str | Path) -> Index:
 def index_store(graph) -> Index:
     """The index of an open store (:class:`kg.api.KnowledgeGraph`): :func:`index_records_file` of the
     records.jsonl of the version it holds open, without loading its records into the graph."""
-    from ..store import RECORDS_FILE
+    from ..graph.store import RECORDS_FILE
 
     path = getattr(graph, "path", None)
     if path is not None and (Path(path) / RECORDS_FILE).is_file():

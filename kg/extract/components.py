@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ..names import compact_key, name_key
+from ..names import compact_key, name_key, verbatim_occurrences
 from . import claims as claim_rules
 from .entities import (
     GENERIC_METHOD_HEADS,
@@ -36,7 +36,7 @@ from .entities import (
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features
 from .proposals import proposal_candidates, score as proposal_score
-from .text import AcronymPair, _match_long_form, verbatim_occurrences
+from .text import AcronymPair, _match_long_form
 
 if not Doc.has_extension("kg"):
     Doc.set_extension("kg", default=None)

@@ -136,18 +136,3 @@ def _long_before(text: str, paren_start: int, short: str, short_start: int) -> A
         if len(strip_plural_acronym(short)) > 2:
             return None
     return AcronymPair(long, long_start, short, short_start)
-
-
-def verbatim_occurrences(text: str, name: str) -> list[tuple[int, int]]:
-    """(start, end) of every case-sensitive occurrence of ``name`` in ``text`` that does not sit
-    inside a longer word ('GAN' is not found in 'GANs' or 'ORGAN')."""
-    out = []
-    if not name.strip():
-        return out
-    for match in re.finditer(re.escape(name), text):
-        s, e = match.span()
-        if (s > 0 and text[s - 1].isalnum() and name[0].isalnum()) or (
-                e < len(text) and text[e].isalnum() and name[-1].isalnum()):
-            continue
-        out.append((s, e))
-    return out

@@ -35,7 +35,7 @@ def part_fingerprint(part: str) -> str:
     data and, for parts fitted on the rules' output, the extraction code."""
     import inspect
 
-    from .. import text
+    from ... import names
     from ..pipeline import NER_MODEL
     from . import claims, fit, gold, mentions, proposed
 
@@ -45,7 +45,7 @@ def part_fingerprint(part: str) -> str:
         shared += [inspect.getsource(f) for f in (fit.halves_of, fit.fit_halves)]
     if part in ("ner", "halves"):
         code = [inspect.getsource(f) for f in (gold.alias_spans, gold.ner_docs, gold.gold_text,
-                                                text.verbatim_occurrences)]
+                                                names.verbatim_occurrences)]
         files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model"]
     elif part == "claims":
         code = [inspect.getsource(claims)]

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ...names import verbatim_occurrences
 from ..evaluate import read_jsonl
-from ..text import verbatim_occurrences
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLD_DIR = ROOT / "data" / "gold"

@@ -11,10 +11,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, measure_iri, paper_iri, repository_iri
-from .metrics import direction as metric_direction
-from .records import Claim, PaperRecord, collect_entities
-from .values import Measure
+from ..ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, measure_iri, paper_iri, repository_iri
+from ..metrics import direction as metric_direction
+from ..records import Claim, PaperRecord, collect_entities
+from ..values import Measure
 
 KG = ONTOLOGY_IRI
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,7 +1,7 @@
 """``kg serve sparql``: Oxigraph's SPARQL HTTP server (PyPI ``oxigraph``) over one store version.
 
 The server (``oxigraph serve-read-only``) opens the version's ``oxigraph/`` folder read-only, as the
-store's other readers do, and holds the version's shared lock (see :mod:`kg.store`) for as long as
+store's other readers do, and holds the version's shared lock (see :mod:`kg.graph.store`) for as long as
 it runs: the lock's file descriptor is passed to the server process, so a build that switches the
 store to a newer version cannot delete the one being served while the server runs.
 The server answers the one version it opened; serve again to see a rebuilt store. The server ends
@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BackendError
+from ..errors import BackendError
 from .store import OXIGRAPH_DIR, Version, open_version
 
 READY_LINE = "Listening for requests at"

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BackendError, QueryError
-from .settings import QUERIES_DIR
+from ..errors import BackendError, QueryError
+from ..settings import QUERIES_DIR
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_LIMIT = 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .settings import SHAPES
+from ..settings import SHAPES
 from .store import Backend
 
 

@@ -2,7 +2,7 @@
 
 A pyoxigraph query computing its first row (a big aggregate, ORDER BY or join) cannot be
 interrupted inside the process, so :class:`QueryPool` runs each query in a child process
-(``python -m kg.query_process FOLDER BACKEND``) that opens the same store version read-only; a query
+(``python -m kg.graph.query_process FOLDER BACKEND``) that opens the same store version read-only; a query
 still running at its timeout has its process killed, which stops the work. Idle children are kept
 for the next query (one per concurrent query), so only the first query and the one after a timeout
 pay the start-up. In-memory backends (``oxigraph-memory``, ``rdflib``) are loaded again by each child.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import QueryError
+from ..errors import QueryError
 
 _HEADER = struct.Struct(">I")
 
@@ -86,7 +86,7 @@ class QueryPool:
         self._closed = False
 
     def query(self, query: str, bindings: dict[str, Any], *, timeout: float | None, limit: int | None):
-        """A :class:`kg.store.QueryResult`; QueryError on a bad query, on timeout (child ended) or a crash."""
+        """A :class:`kg.graph.store.QueryResult`; QueryError on a bad query, on timeout (child ended) or a crash."""
         child = self._take()
         try:
             answer = child.ask((query, bindings, limit), None if timeout is None or timeout <= 0 else timeout)
@@ -134,7 +134,7 @@ def _start(folder: str, backend: str) -> subprocess.Popen:
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parent.parent)  # this checkout's kg, wherever we run
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    return subprocess.Popen([sys.executable, "-m", "kg.query_process", folder, backend], env=env,
+    return subprocess.Popen([sys.executable, "-m", "kg.graph.query_process", folder, backend], env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 

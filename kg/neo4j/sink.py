@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BackendError
-from .ids import (
+from ..errors import BackendError
+from ..ids import (
     claim_id,
     claim_iri,
     entity_iri,
@@ -30,9 +30,9 @@ from .ids import (
     repository_iri,
     slug,
 )
-from .metrics import direction as metric_direction
-from .records import PaperRecord, collect_entities
-from .values import Measure
+from ..metrics import direction as metric_direction
+from ..records import PaperRecord, collect_entities
+from ..values import Measure
 
 ENTITY_NODE_LABELS = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
 

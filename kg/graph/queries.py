@@ -22,8 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import QueryError
-from .settings import QUERIES_DIR
+from ..errors import QueryError
+from ..settings import QUERIES_DIR
 
 PARAM_PREFIX = "param_"
 _HEADER = re.compile(r"^#\s*(name|description|param|columns):\s*(.*)$")

@@ -1,6 +1,6 @@
 """A local Bolt server with no Neo4j install: ArcadeDB (PyPI ``arcadedb-embedded``) with its Bolt plugin.
 
-``start(data_dir, port)`` launches ``python -m kg.bolt_server serve`` as a detached background
+``start(data_dir, port)`` launches ``python -m kg.neo4j.server serve`` as a detached background
 process listening on 127.0.0.1 only, and returns once the official ``neo4j`` driver can talk to it.
 The data directory holds everything: the databases, ``server.pid``, ``server.json`` (port, user,
 database), the server log and, when ``NEO4J_PASSWORD`` is not set, a generated password in
@@ -28,8 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BackendError, require
-from .settings import PASSWORD_ENV, bolt_dir, neo4j_password
+from ..errors import BackendError, require
+from ..settings import PASSWORD_ENV, bolt_dir, neo4j_password
 
 DEFAULT_PORT = 7687
 DEFAULT_DATABASE = "kg"
@@ -151,7 +151,7 @@ def _is_our_server(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return _alive(pid)
-    return b"kg.bolt_server" in cmdline
+    return b"kg.neo4j.server" in cmdline
 
 
 def running(data_dir: Path | None = None) -> ServerInfo | None:
@@ -241,7 +241,7 @@ def start(
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     args = [
-        sys.executable, "-m", "kg.bolt_server", "serve",
+        sys.executable, "-m", "kg.neo4j.server", "serve",
         "--data", str(data_dir), "--port", str(port), "--http-port", str(http_port),
         "--heap", heap, "--command-timeout-ms", str(int(command_timeout_s * 1000)),
         "--databases", ",".join(databases), "--query-timeout-s", str(query_timeout_s),
@@ -356,11 +356,11 @@ def serve(
     tmp = data_dir / (_INFO_FILE + ".tmp")
     tmp.write_text(json.dumps(info), encoding="utf-8")
     tmp.replace(data_dir / _INFO_FILE)
-    print(f"kg.bolt_server: listening on bolt://{HOST}:{port} (databases {', '.join(databases)})", flush=True)
+    print(f"kg.neo4j.server: listening on bolt://{HOST}:{port} (databases {', '.join(databases)})", flush=True)
     try:
         while watch_pid is None or _alive(watch_pid):
             time.sleep(1.0)
-        print(f"kg.bolt_server: process {watch_pid} is gone, stopping", flush=True)
+        print(f"kg.neo4j.server: process {watch_pid} is gone, stopping", flush=True)
     finally:
         server.stop()
         (data_dir / _INFO_FILE).unlink(missing_ok=True)
@@ -396,9 +396,9 @@ def _start_watchdog(server, query_timeout_s: float) -> None:
             try:
                 for query in list(registry.getRunning()):
                     if str(query.getUser()) == READER_USER and query.getElapsedMillis() > limit_ms and not query.isTerminated():
-                        query.terminate(f"kg.bolt_server (ran past {query_timeout_s:g} s)")
+                        query.terminate(f"kg.neo4j.server (ran past {query_timeout_s:g} s)")
             except Exception as error:  # a query that ended meanwhile; keep watching
-                print(f"kg.bolt_server: watchdog: {error}", flush=True)
+                print(f"kg.neo4j.server: watchdog: {error}", flush=True)
 
     threading.Thread(target=loop, name="kg-bolt-watchdog", daemon=True).start()
 
@@ -406,7 +406,7 @@ def _start_watchdog(server, query_timeout_s: float) -> None:
 def _main(argv: list[str]) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m kg.bolt_server")
+    parser = argparse.ArgumentParser(prog="python -m kg.neo4j.server")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("serve", help="run the server in the foreground (kg neo4j start runs this)")
     run.add_argument("--data", type=Path, required=True)

@@ -32,9 +32,9 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Self
 
-from .errors import QueryError, StoreError
-from .jsonl import numbered_lines, open_jsonl, write_jsonl
-from .records import PaperRecord, to_dict
+from ..errors import QueryError, StoreError
+from ..jsonl import numbered_lines, open_jsonl, write_jsonl
+from ..records import PaperRecord, entity_forms, to_dict
 
 STORE_FORMAT = 1
 RECORDS_FILE = "records.jsonl"
@@ -113,7 +113,7 @@ def _ox_term(value: Any) -> Any:
         return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
     if isinstance(value, str):
         return ox.Literal(value)
-    raise QueryError(f"cannot bind a {type(value).__name__} value; use str, int, float, bool or kg.store.IRI")
+    raise QueryError(f"cannot bind a {type(value).__name__} value; use str, int, float, bool or kg.graph.store.IRI")
 
 
 def sparql_term(value: Any) -> str:
@@ -194,7 +194,7 @@ class Backend(ABC):
         pass
 
     def rdflib_graph(self) -> Any:
-        """Every triple in an rdflib ``Graph`` (for pyshacl, :mod:`kg.validate`): a copy, unless the
+        """Every triple in an rdflib ``Graph`` (for pyshacl, :mod:`kg.graph.validate`): a copy, unless the
         backend keeps one."""
         from rdflib import Graph
 
@@ -643,7 +643,7 @@ def write_store(records: Iterable[PaperRecord], store: str | Path, *, extra_meta
 def _write_version(records: Iterable[PaperRecord], folder: Path, extra_meta: dict[str, Any] | None) -> dict[str, Any]:
     """records.jsonl as the records come, then the graph from two passes over that file (entities
     first, then papers): memory holds per-entity state, never the records."""
-    from . import __version__
+    from .. import __version__
     from .rdf import records_to_triples
 
     folder.mkdir()
@@ -674,7 +674,7 @@ def _write_version(records: Iterable[PaperRecord], folder: Path, extra_meta: dic
 @dataclass
 class _Counts:
     """What meta.json counts, gathered record by record (entities: the (label, canonical) keys of
-    :func:`kg.records.collect_entities`)."""
+    :func:`kg.records.entity_forms`)."""
 
     papers: int = 0
     claims: int = 0
@@ -686,8 +686,7 @@ class _Counts:
         self.papers += 1
         self.claims += len(record.claims)
         self.mentions += len(record.mentions)
-        self.entities.update((m.label, m.canonical) for m in record.mentions)
-        self.entities.update(("method", name) for name in record.proposed)
+        self.entities.update(entity_forms(record))
         if record.extractor:
             self.extractors.add(record.extractor)
         return record

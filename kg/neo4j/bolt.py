@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import settings
-from .errors import BackendError, require
+from .. import settings
+from ..errors import BackendError, require
 
 
 @dataclass
@@ -33,8 +33,8 @@ def connect(uri: str | None = None, user: str | None = None, data: Path | None =
 
 
 def _local(user: str | None, data: Path | None, database: str | None, read_only: bool, timeout: float) -> Connection:
-    from .bolt_server import running
     from .cypher import wal_probe
+    from .server import running
 
     folder = data or settings.bolt_dir()
     server = running(folder)

@@ -1,10 +1,10 @@
 """Queries against a SPARQL 1.1 protocol endpoint (``kg serve sparql``, or any other) over HTTP.
 
-:class:`EndpointBackend` answers :func:`kg.store.run_with_timeout` like a local backend: it POSTs the
+:class:`EndpointBackend` answers :func:`kg.graph.store.run_with_timeout` like a local backend: it POSTs the
 query (form-encoded, as the protocol describes), streams the answer through pyoxigraph's parsers
 (SPARQL results JSON/XML, or RDF for CONSTRUCT/DESCRIBE) and yields rows, so the row limit stops
 reading early and the timeout stops waiting. Bindings are sent as a ``VALUES`` block opening the
-query's WHERE group, built from escaped RDF terms (:func:`kg.store.sparql_term`), never by pasting
+query's WHERE group, built from escaped RDF terms (:func:`kg.graph.store.sparql_term`), never by pasting
 text into the query: within that group every pattern and FILTER sees them bound, as the local
 store's substitutions do (a parameter used only inside a subquery or a UNION branch is not).
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import QueryError
+from ..errors import QueryError
 
 ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
           "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.7")

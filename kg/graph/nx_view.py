@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .ids import ONTOLOGY_IRI
+from ..ids import ONTOLOGY_IRI
 from .store import literal_value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
