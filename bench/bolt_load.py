@@ -4,7 +4,7 @@ Both loaders run in one process against the same server, schema and node set:
 
 * baseline "row": one auto-commit query per relationship, the same statement without UNWIND:
   ``MATCH (a:Paper {id: $start}) MATCH (b:Method {key: $end}) MERGE (a)-[r:MENTIONS]->(b) SET r.count = $count, ...``;
-* "batched": kg.neo4j.sink.load as ``kg neo4j load`` runs it: --batch-size relationships per transaction,
+* "batched": kg.neo4j.sink.load_rows, batched as ``kg neo4j load`` writes: --batch-size relationships per transaction,
   grouped by start node, ``UNWIND $rows AS row MATCH (a ...) UNWIND row.items AS item MATCH (b ...) MERGE ...``.
 
 Each is run twice; the first round warms the server's JIT up and the second is the one reported.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.neo4j.sink import GraphRows, load, rel_statement, rows_for
+from kg.neo4j.sink import GraphRows, load_rows, rel_statement, rows_for
 
 
 def synthetic_rows(papers: int, methods: int, rels: int, seed: int) -> GraphRows:
@@ -105,7 +105,7 @@ def main() -> None:
     try:
         nodes_only = GraphRows(nodes=rows.nodes)
         began = time.perf_counter()
-        load(driver, nodes_only, database=database, batch_size=args.batch_size)
+        load_rows(driver, nodes_only, database=database, batch_size=args.batch_size)
         print(f"{nodes_only.node_count()} nodes loaded in {time.perf_counter() - began:.2f} s (schema + batched MERGE)")
 
         subset = rels[: args.row_rels]
@@ -127,12 +127,12 @@ def main() -> None:
             clear(driver, database)
             # batched UNWIND, exactly as kg neo4j load does it
             began = time.perf_counter()
-            first = load(driver, rel_rows, database=database, batch_size=args.batch_size)
+            first = load_rows(driver, rel_rows, database=database, batch_size=args.batch_size)
             batched_s = time.perf_counter() - began
             assert first.relationships_created == len(rels) == count_rels(driver, database)
             # re-run: idempotent MERGE, nothing new
             began = time.perf_counter()
-            again = load(driver, rel_rows, database=database, batch_size=args.batch_size)
+            again = load_rows(driver, rel_rows, database=database, batch_size=args.batch_size)
             rerun_s = time.perf_counter() - began
             assert again.relationships_created == 0 and count_rels(driver, database) == len(rels)
             timings.append((row_s, batched_s, rerun_s))

@@ -64,6 +64,6 @@ def fixture_records():
 @pytest.fixture(scope="session")
 def loaded_graph(bolt_driver, fixture_records):
     """The fixture records loaded once into database ``kg``; yields the first LoadResult."""
-    from kg.neo4j.sink import load, rows_for
+    from kg.neo4j.sink import load
 
-    return load(bolt_driver, rows_for(fixture_records), database="kg")
+    return load(bolt_driver, fixture_records, database="kg")

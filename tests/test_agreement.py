@@ -16,7 +16,7 @@ import pytest
 
 import kg
 from kg.neo4j.cypher import run_cypher, run_named
-from kg.neo4j.sink import load, rows_for
+from kg.neo4j.sink import load
 
 pytestmark = [pytest.mark.bolt, pytest.mark.slow]
 
@@ -41,7 +41,7 @@ def cypher_rows(driver, database, name, params):
 
 @pytest.fixture(scope="module")
 def seeds(seed_store, bolt_driver):
-    load(bolt_driver, rows_for(kg.open(seed_store).records()), database="seeds")
+    load(bolt_driver, kg.open(seed_store).records(), database="seeds")
     graph = kg.open(seed_store)
     yield graph
     graph.close()
@@ -102,7 +102,7 @@ def test_conflicting_claims_agree(bolt_driver, tmp_path):
     store = tmp_path / "store"
     build([], store, records_file=CONFLICT_RECORDS)
     graph = kg.open(store)
-    load(bolt_driver, rows_for(graph.records()), database="conflicts")
+    load(bolt_driver, graph.records, database="conflicts")
     expected, columns = sparql_rows(graph, "conflicting_claims", {})
     got, cypher_columns = cypher_rows(bolt_driver, "conflicts", "conflicting_claims", {})
     assert expected and got == expected and cypher_columns == columns

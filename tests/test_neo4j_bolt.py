@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from kg.errors import BackendError, QueryError
 from kg.neo4j.cypher import _run, run_cypher, run_named
-from kg.neo4j.sink import load, rows_for
+from kg.neo4j.sink import clear_graph, load, rows_for
 
 pytestmark = pytest.mark.bolt
 
@@ -35,9 +35,30 @@ def test_load_creates_exactly_the_rows(bolt_driver, fixture_records, loaded_grap
 
 def test_reload_changes_nothing(bolt_driver, fixture_records, loaded_graph):
     before = _counts(bolt_driver)
-    again = load(bolt_driver, rows_for(fixture_records), database="kg", batch_size=7)
+    again = load(bolt_driver, fixture_records, database="kg", batch_size=7)
     assert again.nodes_created == 0 and again.relationships_created == 0
     assert _counts(bolt_driver) == before
+
+
+def test_load_streams_and_reload_creates_nothing(bolt_driver, fixture_records):
+    """load reads a factory of one-shot iterators twice and writes batches before it has read the last
+    record; a second streamed load creates nothing."""
+    from tests.test_neo4j_sink import OneShotRecords
+
+    clear_graph(bolt_driver, "scratch")
+    source = OneShotRecords(fixture_records)
+    progress = []
+    first = load(bolt_driver, source, database="scratch", batch_size=3,
+                 on_batch=lambda n: progress.append((source.calls, source.read)))
+    assert source.calls == 2 and max(source.alive_at_read) <= 1
+    assert any(calls == 2 and read < len(fixture_records) for calls, read in progress), progress
+    rows = rows_for(fixture_records)
+    assert (first.nodes_created, first.relationships_created) == (rows.node_count(), rows.rel_count())
+    assert (first.nodes, first.relationships, first.batches) == (rows.node_count(), rows.rel_count(), len(progress))
+    assert _counts(bolt_driver, "scratch") == rows.counts()
+    again = load(bolt_driver, OneShotRecords(fixture_records), database="scratch", batch_size=2)
+    assert again.nodes_created == 0 and again.relationships_created == 0
+    assert _counts(bolt_driver, "scratch") == rows.counts()
 
 
 def test_constraints_exist_after_load(bolt_driver, loaded_graph):
@@ -143,7 +164,7 @@ def test_conflicting_claims(bolt_driver, fixture_records, loaded_graph):
                 dataset=("ImageNet",), metric=("top-1 accuracy",))
     lose = replace(win, subject="MobileNetV2", object="FBNet")
     other = replace(fbnet, paper=replace(fbnet.paper, id="contrary-paper"), claims=(lose,))
-    load(bolt_driver, rows_for([replace(fbnet, claims=(win,)), other]), database="scratch")
+    load(bolt_driver, [replace(fbnet, claims=(win,)), other], database="scratch")
     result = run_named(bolt_driver, "conflicting_claims", database="scratch")
     assert result.columns == ["method_a", "method_b", "dataset", "metric", "paper_a", "paper_b"]
     assert result.rows == [["FBNet", "MobileNetV2", "ImageNet", "top-1 accuracy", FBNET, "contrary-paper"]]
@@ -156,7 +177,7 @@ def test_unreachable_server_is_a_clear_error(fixture_records):
 
     with GraphDatabase.driver(f"bolt://127.0.0.1:{free_port()}", auth=("root", "x" * 8), connection_timeout=2.0) as dead:
         with pytest.raises(BackendError, match="lost the connection.*re-run"):
-            load(dead, rows_for(fixture_records[:1]), database="kg")
+            load(dead, fixture_records[:1], database="kg")
         with pytest.raises(BackendError, match="lost the connection"):
             run_cypher(dead, "RETURN 1 AS x")
 
@@ -250,17 +271,16 @@ def test_load_cut_by_a_dying_server_is_finished_by_a_rerun(fixture_records, tmp_
             if len(batches) == 3:
                 os.kill(server.pid, signal.SIGKILL)
 
-        total = rows.node_count() + rows.rel_count()
         with pytest.raises(BackendError, match=r"lost the connection .*re-run") as failure:
-            load(driver, rows, database="kg", batch_size=5, on_batch=kill_after_three)
-        assert f"after {sum(batches)} of {total} rows" in str(failure.value)
+            load(driver, fixture_records, database="kg", batch_size=5, on_batch=kill_after_three)
+        assert f"after {sum(batches)} rows" in str(failure.value)
         driver.close()
         bolt_server.stop(data)  # clears the pid file of the dead server
         server = bolt_server.start(data, bolt_server.free_port(), heap="256m", watch_pid=os.getpid())
         with GraphDatabase.driver(server.uri, auth=(server.user, server.password())) as driver:
             partial = _counts(driver)
             assert 0 < sum(partial.values()) < rows.node_count() + rows.rel_count()
-            load(driver, rows, database="kg", batch_size=5)
+            load(driver, fixture_records, database="kg", batch_size=5)
             assert _counts(driver) == rows.counts()
     finally:
         bolt_server.stop(data)

@@ -7,12 +7,13 @@ data directory when that variable is not set); it is never an option and never p
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
 from ..errors import QueryError
-from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, read_store_records, warn
+from ._app import EXIT_PARTIAL, app, default_store, fail, info, progress, warn
 from ._query import PARAM_HELP, check_format, parse_params, print_rows
 
 neo4j_app = typer.Typer(
@@ -25,6 +26,33 @@ app.add_typer(neo4j_app, name="neo4j")
 _DATA_HELP = "Data folder of the local Bolt server (default: $KG_BOLT_DIR or ./.kg/bolt)."
 _URI_HELP = "Bolt URI of a Neo4j server (default: $NEO4J_URI, else the local server started with `kg neo4j start`)."
 _USER_HELP = "User name for --uri (default $NEO4J_USER or neo4j); the password is read from NEO4J_PASSWORD."
+
+
+class _StoreRecords:
+    """The records of a store's records.jsonl, read afresh at every call (the writers read them
+    twice and hold none): each unreadable line is warned about once, with its file and line."""
+
+    def __init__(self, store: Path) -> None:
+        from ..graph.store import RECORDS_FILE
+
+        self.path = store / RECORDS_FILE
+        if not self.path.exists():
+            fail(f"no {self.path}: build the store first with `kg build ... --store {store}`")
+        self.problems: dict[str, None] = {}
+        self.papers = 0  # records read by the latest pass
+
+    def __call__(self) -> Iterator:
+        from ..graph.store import iter_records_file
+
+        self.papers = 0
+        for record in iter_records_file(self.path, on_problem=self._problem):
+            self.papers += 1
+            yield record
+
+    def _problem(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems[problem] = None
+            warn(problem)
 
 
 def _data_dir(data: Path | None) -> Path:
@@ -97,26 +125,24 @@ def load_command(
     replace: bool = typer.Option(False, "--replace", help="First delete every Paper/Method/.../Listing node of the database."),
 ) -> None:
     """Load records.jsonl as a property graph: constraints, indexes, then batched UNWIND ... MERGE (idempotent)."""
-    from ..neo4j.sink import clear_graph, load, rows_for
+    from ..neo4j.sink import clear_graph, load
 
-    store = store or default_store()
-    records, skipped = read_store_records(store)
-    rows = rows_for(records)
+    records = _StoreRecords(store or default_store())
     driver, db, where, _ = _connect(uri, user, data, database)
     began = time.monotonic()
     try:
         if replace:
             info(f"--replace: {clear_graph(driver, db)} nodes deleted from {where} database {db or '(default)'}")
-        with progress("Loading", rows.node_count() + rows.rel_count()) as advance:
-            result = load(driver, rows, database=db, batch_size=batch_size, on_batch=advance)
+        with progress("Loading rows", None) as advance:
+            result = load(driver, records, database=db, batch_size=batch_size, on_batch=advance)
     finally:
         driver.close()
     info(
-        f"{len(records)} papers -> {result.nodes} nodes ({result.nodes_created} new), "
+        f"{records.papers} papers -> {result.nodes} nodes ({result.nodes_created} new), "
         f"{result.relationships} relationships ({result.relationships_created} new) "
         f"in {result.batches} batches, {time.monotonic() - began:.1f} s, into {where} database {db or '(default)'}"
     )
-    if skipped:
+    if records.problems:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -134,11 +160,11 @@ def export_neo4j_csv(store: Path, out: Path) -> None:
     """The neo4j-csv export of both `kg neo4j export-csv` and `kg export --format neo4j-csv`."""
     from ..neo4j.sink import write_neo4j_csv
 
-    records, skipped = read_store_records(store)
+    records = _StoreRecords(store)
     files = write_neo4j_csv(records, out)
-    info(f"{len(records)} papers -> {sum(f.suffix == '.csv' for f in files)} CSV files in {out} "
+    info(f"{records.papers} papers -> {sum(f.suffix == '.csv' for f in files)} CSV files in {out} "
          f"(run {out / 'import.sh'} with neo4j-admin)")
-    if skipped:
+    if records.problems:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -1,10 +1,12 @@
 """PaperRecords -> a property graph in Neo4j (or any Bolt server running the same Cypher subset).
 
-The model is documented in ``kg/ontology/property-graph.md``. :func:`rows_for` turns records into
-plain row batches (pure, testable without a server); :func:`load` writes them with the official
-driver: uniqueness constraints and indexes first, then ``UNWIND $rows AS row MERGE ...`` in
-batches, so loading the same records again changes nothing. :func:`write_neo4j_csv` writes the
-same rows as CSV files for ``neo4j-admin database import``.
+The model is documented in ``kg/ontology/property-graph.md``. Both writers stream: :func:`iter_rows`
+reads the records twice (the entities, then one record at a time) and yields row batches, the
+entity nodes first, then each record's own nodes and relationships, so only per-entity state is
+held. :func:`load` writes them with the official driver: uniqueness constraints and indexes first,
+then ``UNWIND $rows AS row MERGE ...`` in batches, so loading the same records again changes
+nothing. :func:`write_neo4j_csv` writes them as CSV files for ``neo4j-admin database import``.
+:func:`rows_for` gathers the whole graph in memory (for tests and benchmarks on small corpora).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,7 @@ from ..ids import (
     slug,
 )
 from ..metrics import direction as metric_direction
-from ..records import PaperRecord, collect_entities
+from ..records import Entity, PaperRecord, collect_entities
 from ..values import Measure
 
 ENTITY_NODE_LABELS = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
@@ -48,6 +51,27 @@ NODE_KEYS: dict[str, str] = {
     "Measure": "id",
     "CodeRepository": "url",
     "Listing": "id",
+}
+
+# Nodes that several records share besides the entities; each is written once, as first seen.
+SHARED_LABELS = ("GenericParty", "CodeRepository", "Listing")
+
+_ENTITY_PROPS = (("name", ""), ("label", ""), ("iri", ""), ("aliases", "string[]"))
+
+# label -> its properties besides the key, with their neo4j-admin type ("" is string): the columns
+# of the CSV files, declared here because the files are written before the data is all seen.
+NODE_PROPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Paper": (("title", ""), ("abstract", ""), ("published", ""), ("published_raw", ""), ("author_count", "long"),
+              ("upvotes", "long"), ("extractor", ""), ("iri", "")),
+    **{label: _ENTITY_PROPS for label in ENTITY_NODE_LABELS.values()},
+    "GenericParty": (("name", ""), ("label", "")),
+    "Claim": (("type", ""), ("sentence", ""), ("field", ""), ("start", "long"), ("end", "long"), ("value", ""),
+              ("value_number", "double"), ("value_unit", ""), ("value_kind", ""), ("direction", ""),
+              ("confidence", "double"), ("extractor", ""), ("paper", ""), ("iri", "")),
+    "Measure": (("kind", ""), ("text", ""), ("offset", "long"), ("number", "double"), ("unit", ""),
+                ("baseline", "double"), ("qualifier", ""), ("direction", ""), ("iri", "")),
+    "CodeRepository": (("iri", ""),),
+    "Listing": (("file", ""), ("iri", "")),
 }
 
 # relationship type -> (start label, end label); OUTPERFORMS is derived from outperforms claims
@@ -75,6 +99,14 @@ REL_ENDS: dict[str, tuple[str, str]] = {
 # that MERGE matches on; the others are unique per (start, end).
 KEYED_RELS = {"OUTPERFORMS"}
 
+# relationship type -> its properties with their neo4j-admin types (the key first for keyed types)
+REL_PROPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "MENTIONS": (("count", "long"), ("texts", "string[]")),
+    "LISTED_IN": (("line", "long"), ("position", "long"), ("listing_date", "")),
+    "OUTPERFORMS": (("key", ""), ("dataset", ""), ("metric", ""), ("value", ""), ("value_number", "double"),
+                    ("paper", ""), ("claim", "")),
+}
+
 # Secondary indexes for lookups by name / type; created before loading.
 INDEXES: tuple[tuple[str, str], ...] = (
     ("Method", "name"),
@@ -85,6 +117,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Claim", "type"),
     ("Measure", "kind"),
 )
+
+Records = Iterable[PaperRecord] | Callable[[], Iterable[PaperRecord]]
 
 
 @dataclass
@@ -106,40 +140,126 @@ class GraphRows:
 
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type."""
-        out: dict[str, int] = {label: len(rows) for label, rows in sorted(self.nodes.items())}
-        for (rel_type, _, _), rows in sorted(self.rels.items()):
-            out[rel_type] = out.get(rel_type, 0) + len(rows)
-        return out
+        return _counts({label: len(rows) for label, rows in self.nodes.items()},
+                       {ident: len(rows) for ident, rows in self.rels.items()})
+
+
+def _counts(nodes: dict[str, int], rels: dict[tuple[str, str, str], int]) -> dict[str, int]:
+    """Labels in name order, then relationship types in name order (the order of counts.json)."""
+    out: dict[str, int] = {label: count for label, count in sorted(nodes.items()) if count}
+    for (rel_type, _, _), count in sorted(rels.items()):
+        if count:
+            out[rel_type] = out.get(rel_type, 0) + count
+    return out
+
+
+def _reader(records: Records) -> Callable[[], Iterable[PaperRecord]]:
+    if callable(records):
+        return records
+    held = records if isinstance(records, Collection) else list(records)
+    return lambda: held
+
+
+def entity_rows(entities: Iterable[Entity]) -> GraphRows:
+    """The Method/Dataset/Metric/Task nodes of a corpus's entities (:func:`kg.records.collect_entities`).
+
+    Canonical names with one :func:`kg.ids.entity_key` are one node: the first seen gives its name
+    and iri, and its aliases are every surface form of them all, in order.
+    """
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for entity in entities:
+        node_label = ENTITY_NODE_LABELS.get(entity.label)
+        if node_label is None or not entity.canonical:
+            continue
+        key = entity_key(entity.label, entity.canonical)
+        row = by_key.get((node_label, key))
+        if row is None:
+            by_key[node_label, key] = {"key": key, "props": {
+                "name": entity.canonical, "label": entity.label, "iri": entity_iri(entity.label, entity.canonical),
+                "aliases": _forms(entity)}}
+        else:
+            aliases = row["props"]["aliases"]
+            aliases += [a for a in _forms(entity) if a not in aliases]
+    rows = GraphRows()
+    for (node_label, _), row in by_key.items():
+        rows.nodes.setdefault(node_label, []).append(row)
+    return rows
+
+
+def _forms(entity: Entity) -> list[str]:
+    return [form for form in dict.fromkeys((entity.canonical, *entity.aliases)) if form]
+
+
+def iter_rows(records: Records) -> Iterator[GraphRows]:
+    """The property graph of ``records`` as row batches: the entity nodes, then record by record its
+    Paper, Claim and Measure nodes, the GenericParty, CodeRepository and Listing nodes it is the
+    first to name, and every relationship it starts (deduplicated within the record).
+
+    ``records`` is read twice (the entities, then the papers): give a function that reads them afresh
+    (``lambda: iter_records_file(path)``) to keep them out of memory; only the entities and the keys
+    of the shared nodes and papers seen are held. Every relationship starts at a node of one record,
+    so none repeats across records; a record whose paper id was seen before is skipped.
+    """
+    read = _reader(records)
+    entities = collect_entities(read())
+    known = {(e.label, e.canonical) for e in entities}
+    first = entity_rows(entities)
+    del entities
+    yield first
+    del first
+    seen: dict[str, set[str]] = {label: set() for label in SHARED_LABELS}
+    papers: set[str] = set()
+    for record in read():
+        if record.paper.id in papers:
+            continue
+        papers.add(record.paper.id)
+        yield _record_rows(record, known, seen)
+
+
+def rows_for(records: Records) -> GraphRows:
+    """The whole property graph of ``records`` in memory (:func:`iter_rows` gathered): for tests and
+    benchmarks on small corpora; the writers stream."""
+    rows = GraphRows()
+    for batch in iter_rows(records):
+        for label, label_rows in batch.nodes.items():
+            rows.nodes.setdefault(label, []).extend(label_rows)
+        for ident, rel_rows in batch.rels.items():
+            rows.rels.setdefault(ident, []).extend(rel_rows)
+    return rows
 
 
 class _Builder:
-    def __init__(self) -> None:
+    """The rows of one record; ``seen`` holds the shared node keys that earlier records wrote."""
+
+    def __init__(self, known: set[tuple[str, str]], seen: dict[str, set[str]]) -> None:
+        self.known = known
+        self.seen = seen
         self.nodes: dict[str, dict[str, dict[str, Any]]] = {}
         self.rels: dict[tuple[str, str, str], dict[tuple, dict[str, Any]]] = {}
 
     def node(self, label: str, key: str, props: dict[str, Any]) -> str:
+        seen = self.seen.get(label)
+        if seen is not None:
+            if key in seen:
+                return key
+            seen.add(key)
         existing = self.nodes.setdefault(label, {}).get(key)
         if existing is None:
             self.nodes[label][key] = {"key": key, "props": dict(props)}
-        else:  # first non-null value wins; lists are merged
+        else:  # first non-null value wins
             for name, value in props.items():
-                old = existing["props"].get(name)
-                if isinstance(old, list) and isinstance(value, list):
-                    existing["props"][name] = old + [v for v in value if v not in old]
-                elif old is None:
+                if existing["props"].get(name) is None:
                     existing["props"][name] = value
         return key
 
-    def entity(self, label: str, canonical: str, alias: str | None = None) -> tuple[str, str]:
-        node_label = ENTITY_NODE_LABELS[label]
-        key = entity_key(label, canonical)
-        aliases = [canonical] + ([alias] if alias and alias != canonical else [])
-        self.node(node_label, key, {"name": canonical, "label": label, "iri": entity_iri(label, canonical), "aliases": aliases})
-        return node_label, key
+    @staticmethod
+    def entity(label: str, canonical: str) -> tuple[str, str]:
+        """An entity node (written by :func:`entity_rows`)."""
+        return ENTITY_NODE_LABELS[label], entity_key(label, canonical)
 
-    def party(self, label: str, name: str, known: set[tuple[str, str]]) -> tuple[str, str]:
+    def party(self, label: str, name: str) -> tuple[str, str]:
         """A claim's subject, baseline, dataset, metric or task: its entity when the graph has one."""
-        if (label, name) in known:
+        if (label, name) in self.known:
             return self.entity(label, name)
         return "GenericParty", self.node("GenericParty", entity_key(label, name), {"name": name, "label": label})
 
@@ -170,93 +290,88 @@ def _count_mention(old: dict[str, Any], new: dict[str, Any]) -> None:
             old["texts"].append(text)
 
 
-def rows_for(records: Iterable[PaperRecord]) -> GraphRows:
-    """The property graph of ``records`` as deduplicated row batches (no server needed)."""
-    records = list(records)
-    known = {(e.label, e.canonical) for e in collect_entities(records)}
-    b = _Builder()
-    for record in records:
-        paper = record.paper
-        p = ("Paper", b.node("Paper", paper.id, {
-            "title": paper.title,
-            "abstract": paper.abstract,
-            "published": paper.published,
-            "published_raw": paper.published_raw,
-            "author_count": paper.author_count,
-            "upvotes": paper.upvotes,
-            "extractor": record.extractor or None,
-            "iri": paper_iri(paper.id),
+def _record_rows(record: PaperRecord, known: set[tuple[str, str]], seen: dict[str, set[str]]) -> GraphRows:
+    b = _Builder(known, seen)
+    paper = record.paper
+    p = ("Paper", b.node("Paper", paper.id, {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "published": paper.published,
+        "published_raw": paper.published_raw,
+        "author_count": paper.author_count,
+        "upvotes": paper.upvotes,
+        "extractor": record.extractor or None,
+        "iri": paper_iri(paper.id),
+    }))
+    for url in paper.code_urls:
+        repo = ("CodeRepository", b.node("CodeRepository", url, {"iri": repository_iri(url)}))
+        b.rel("HAS_CODE", p, repo)
+    for source in paper.sources:
+        listing = ("Listing", b.node("Listing", slug(source.file), {"file": source.file, "iri": listing_iri(source.file)}))
+        b.rel("LISTED_IN", p, listing, {"line": source.line, "position": source.position, "listing_date": source.listing_date})
+    for mention in record.mentions:
+        if mention.label not in ENTITY_NODE_LABELS or not mention.canonical:
+            continue
+        entity = b.entity(mention.label, mention.canonical)
+        b.rel("MENTIONS", p, entity, {"count": 1, "texts": [mention.text]}, merge=_count_mention)
+        if mention.label == "dataset":
+            b.rel("EVALUATED_ON", p, entity)
+    for name in record.proposed:
+        if name:
+            b.rel("PROPOSES", p, b.entity("method", name))
+    for claim in record.claims:
+        cid = claim_id(paper.id, claim.field, claim.start, claim.end)
+        c = ("Claim", b.node("Claim", cid, {
+            "type": claim.type,
+            "sentence": claim.sentence,
+            "field": claim.field,
+            "start": claim.start,
+            "end": claim.end,
+            "value": claim.value,
+            "value_number": claim.value_number,
+            "value_unit": claim.value_unit,
+            "value_kind": claim.value_kind,
+            "direction": claim.direction,
+            "confidence": claim.confidence,
+            "extractor": claim.extractor or None,
+            "paper": paper.id,
+            "iri": claim_iri(paper.id, claim.field, claim.start, claim.end),
         }))
-        for url in paper.code_urls:
-            repo = ("CodeRepository", b.node("CodeRepository", url, {"iri": repository_iri(url)}))
-            b.rel("HAS_CODE", p, repo)
-        for source in paper.sources:
-            listing = ("Listing", b.node("Listing", slug(source.file), {"file": source.file, "iri": listing_iri(source.file)}))
-            b.rel("LISTED_IN", p, listing, {"line": source.line, "position": source.position, "listing_date": source.listing_date})
-        for mention in record.mentions:
-            if mention.label not in ENTITY_NODE_LABELS or not mention.canonical:
-                continue
-            entity = b.entity(mention.label, mention.canonical, mention.text)
-            b.rel("MENTIONS", p, entity, {"count": 1, "texts": [mention.text]}, merge=_count_mention)
-            if mention.label == "dataset":
-                b.rel("EVALUATED_ON", p, entity)
-        for name in record.proposed:
-            if name:
-                b.rel("PROPOSES", p, b.entity("method", name))
-        for claim in record.claims:
-            cid = claim_id(paper.id, claim.field, claim.start, claim.end)
-            c = ("Claim", b.node("Claim", cid, {
-                "type": claim.type,
-                "sentence": claim.sentence,
-                "field": claim.field,
-                "start": claim.start,
-                "end": claim.end,
-                "value": claim.value,
-                "value_number": claim.value_number,
-                "value_unit": claim.value_unit,
-                "value_kind": claim.value_kind,
-                "direction": claim.direction,
-                "confidence": claim.confidence,
-                "extractor": claim.extractor or None,
-                "paper": paper.id,
-                "iri": claim_iri(paper.id, claim.field, claim.start, claim.end),
-            }))
-            b.rel("MAKES_CLAIM", p, c)
-            subject = b.party("method", claim.subject, known) if claim.subject else None
-            baseline = b.party("method", claim.object, known) if claim.object else None
-            if subject:
-                b.rel("ABOUT", c, subject)
-            if baseline:
-                b.rel("AGAINST", c, baseline)
-            for name in filter(None, claim.dataset):
-                dataset = b.party("dataset", name, known)
-                b.rel("ON_DATASET", c, dataset)
-                if dataset[0] == "Dataset":
-                    b.rel("EVALUATED_ON", p, dataset)
-            for name in filter(None, claim.metric):
-                b.rel("WITH_METRIC", c, b.party("metric", name, known))
-            for name in filter(None, claim.task):
-                b.rel("FOR_TASK", c, b.party("task", name, known))
-            for index, measure in enumerate(claim.measures):
-                _measure_rows(b, c, measure, measure_id(paper.id, claim.field, claim.start, claim.end, index),
-                              measure_iri(paper.id, claim.field, claim.start, claim.end, index), known)
-            both_methods = subject and baseline and subject[0] == baseline[0] == "Method"
-            if claim.type == "outperforms" and both_methods and subject != baseline:
-                for dataset_name in tuple(filter(None, claim.dataset)) or (None,):
-                    for metric_name in tuple(filter(None, claim.metric)) or (None,):
-                        b.rel("OUTPERFORMS", subject, baseline, {
-                            "dataset": dataset_name,
-                            "metric": metric_name,
-                            "value": claim.value,
-                            "value_number": claim.value_number,
-                            "paper": paper.id,
-                            "claim": cid,
-                        }, key=f"{cid}|{dataset_name or ''}|{metric_name or ''}")
+        b.rel("MAKES_CLAIM", p, c)
+        subject = b.party("method", claim.subject) if claim.subject else None
+        baseline = b.party("method", claim.object) if claim.object else None
+        if subject:
+            b.rel("ABOUT", c, subject)
+        if baseline:
+            b.rel("AGAINST", c, baseline)
+        for name in filter(None, claim.dataset):
+            dataset = b.party("dataset", name)
+            b.rel("ON_DATASET", c, dataset)
+            if dataset[0] == "Dataset":
+                b.rel("EVALUATED_ON", p, dataset)
+        for name in filter(None, claim.metric):
+            b.rel("WITH_METRIC", c, b.party("metric", name))
+        for name in filter(None, claim.task):
+            b.rel("FOR_TASK", c, b.party("task", name))
+        for index, measure in enumerate(claim.measures):
+            _measure_rows(b, c, measure, measure_id(paper.id, claim.field, claim.start, claim.end, index),
+                          measure_iri(paper.id, claim.field, claim.start, claim.end, index))
+        both_methods = subject and baseline and subject[0] == baseline[0] == "Method"
+        if claim.type == "outperforms" and both_methods and subject != baseline:
+            for dataset_name in tuple(filter(None, claim.dataset)) or (None,):
+                for metric_name in tuple(filter(None, claim.metric)) or (None,):
+                    b.rel("OUTPERFORMS", subject, baseline, {
+                        "dataset": dataset_name,
+                        "metric": metric_name,
+                        "value": claim.value,
+                        "value_number": claim.value_number,
+                        "paper": paper.id,
+                        "claim": cid,
+                    }, key=f"{cid}|{dataset_name or ''}|{metric_name or ''}")
     return b.rows()
 
 
-def _measure_rows(b: _Builder, claim: tuple[str, str], measure: Measure, mid: str, iri: str,
-                  known: set[tuple[str, str]]) -> None:
+def _measure_rows(b: _Builder, claim: tuple[str, str], measure: Measure, mid: str, iri: str) -> None:
     m = ("Measure", b.node("Measure", mid, {
         "kind": measure.kind, "text": measure.display, "offset": measure.start, "number": measure.number,
         "unit": measure.unit, "baseline": measure.baseline, "qualifier": measure.qualifier,
@@ -264,11 +379,9 @@ def _measure_rows(b: _Builder, claim: tuple[str, str], measure: Measure, mid: st
     }))
     b.rel("HAS_MEASURE", claim, m)
     if measure.metric:
-        b.rel("OF_METRIC", m, b.party("metric", measure.metric, known))
+        b.rel("OF_METRIC", m, b.party("metric", measure.metric))
     if measure.dataset:
-        b.rel("MEASURED_ON", m, b.party("dataset", measure.dataset, known))
-
-
+        b.rel("MEASURED_ON", m, b.party("dataset", measure.dataset))
 # --- Cypher --------------------------------------------------------------------------------------
 
 
@@ -403,65 +516,142 @@ class LoadResult:
     relationships_created: int = 0
 
 
+class _BoltWriter:
+    """Row batches into one session: ``--batch-size`` rows per transaction, counted in a LoadResult.
+
+    A relationship set (type, start label, end label) that the graph did not hold when this writer
+    first came to it is CREATEd (faster; its rows are unique); the others are MERGEd. That is decided
+    once per set, before its first row is written, so a load that comes back to a set keeps CREATE.
+    """
+
+    def __init__(self, session: Any, batch_size: int, on_batch: Callable[[int], None] | None) -> None:
+        self.session = session
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+        self.result = LoadResult()
+        self.fresh: dict[tuple[str, str, str], bool] = {}
+
+    def schema(self) -> None:
+        for statement in schema_statements():
+            self.session.run(statement).consume()
+
+    def nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        for batch in _batches(rows, self.batch_size):
+            names, flat = _flat(batch)
+            self._write(node_statement(label, names), flat, len(batch), "n")
+
+    def rels(self, ident: tuple[str, str, str], rows: list[dict[str, Any]]) -> None:
+        if ident not in self.fresh:
+            self.fresh[ident] = not has_relationships(self.session, *ident)
+        for batch in _batches(rows, self.batch_size):
+            names, flat = _flat(batch)
+            self._write(grouped_rel_statement(*ident, names, create=self.fresh[ident]), _grouped(flat), len(batch), "r")
+
+    def _write(self, statement: str, rows: list[dict[str, Any]], size: int, kind: str) -> None:
+        summary = self.session.execute_write(lambda tx: tx.run(statement, rows=rows).consume())
+        counters = summary.counters
+        self.result.nodes_created += counters.nodes_created
+        self.result.relationships_created += counters.relationships_created
+        if kind == "n":
+            self.result.nodes += size
+        else:
+            self.result.relationships += size
+        self.result.batches += 1
+        if self.on_batch is not None:
+            self.on_batch(size)
+
+
 def load(
+    driver: Any,
+    records: Records,
+    database: str | None = None,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Write the property graph of ``records`` with one writer, streaming (:func:`iter_rows`):
+    schema first, then the entity nodes, then the records' rows as they are read, in batches.
+
+    Rows wait in one buffer per label and per relationship set until it holds ``batch_size`` rows;
+    every node buffer is written before any relationship buffer, so both ends of a relationship
+    exist when it is written. Memory holds the entities and at most about a batch per buffer; give
+    ``records`` as a function that reads them afresh to keep them out of memory.
+
+    Idempotent: nodes are MERGEd on their keys, relationships too (on ``key`` for keyed types)
+    unless the graph held no relationship of that set before the load, in which case they are
+    CREATEd; running it again creates nothing. ``on_batch(rows)`` follows every transaction. A lost
+    connection raises :class:`BackendError`; what was committed stays and a re-run completes it.
+    """
+    return _run_writer(driver, database, batch_size, on_batch, lambda writer: _stream(writer, records))
+
+
+def _stream(writer: _BoltWriter, records: Records) -> None:
+    node_buffers: dict[str, list[dict[str, Any]]] = {}
+    rel_buffers: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+
+    def flush_nodes() -> None:
+        for label, buffered in node_buffers.items():
+            if buffered:
+                writer.nodes(label, buffered)
+        node_buffers.clear()
+
+    for rows in iter_rows(records):
+        for label, label_rows in rows.nodes.items():
+            buffered = node_buffers.setdefault(label, [])
+            buffered += label_rows
+            if len(buffered) >= writer.batch_size:
+                writer.nodes(label, node_buffers.pop(label))
+        for ident, rel_rows in rows.rels.items():
+            buffered = rel_buffers.setdefault(ident, [])
+            buffered += rel_rows
+            if len(buffered) >= writer.batch_size:
+                flush_nodes()
+                writer.rels(ident, rel_buffers.pop(ident))
+    flush_nodes()
+    for ident, buffered in rel_buffers.items():
+        writer.rels(ident, buffered)
+
+
+def load_rows(
     driver: Any,
     rows: GraphRows,
     database: str | None = None,
     batch_size: int = 5000,
     on_batch: Callable[[int], None] | None = None,
 ) -> LoadResult:
-    """Write ``rows`` with one writer: schema first, then nodes, then relationships, in batches.
+    """Write prepared rows (bench/bolt_load.py's graphs) as :func:`load` does: schema, nodes, then
+    relationships sorted by start node."""
 
-    Idempotent: nodes are MERGEd on their keys, relationships too (on ``key`` for keyed types)
-    unless the graph held no relationship of that type between those labels before the load, in
-    which case the (deduplicated) rows are CREATEd; running it again creates nothing. A lost connection raises :class:`BackendError`; what was
-    committed stays and a re-run completes it.
-    """
+    def work(writer: _BoltWriter) -> None:
+        for label, label_rows in rows.nodes.items():
+            writer.nodes(label, label_rows)
+        for ident, rel_rows in rows.rels.items():
+            writer.rels(ident, sorted(rel_rows, key=lambda row: str(row["start"])))
+
+    return _run_writer(driver, database, batch_size, on_batch, work)
+
+
+def _run_writer(driver: Any, database: str | None, batch_size: int, on_batch: Callable[[int], None] | None,
+                work: Callable[[_BoltWriter], None]) -> LoadResult:
+    """Schema, then ``work`` in one session; driver errors become BackendErrors."""
     from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-    result = LoadResult()
-    done = 0
-    total = rows.node_count() + rows.rel_count()
+    writer: _BoltWriter | None = None
     try:
         with driver.session(database=database) as session:
-            for statement in schema_statements():
-                session.run(statement).consume()
-            work = [(label, batch, "n") for label, label_rows in rows.nodes.items()
-                    for batch in _batches(label_rows, batch_size)]
-            work += [(ident, batch, "r") for ident, rel_rows in rows.rels.items()
-                     for batch in _batches(sorted(rel_rows, key=lambda row: str(row["start"])), batch_size)]
-            fresh: dict[Any, bool] = {}  # relationship sets absent before this load are CREATEd (faster)
-            for target, batch, kind in work:
-                names, flat = _flat(batch)
-                if kind == "n":
-                    statement = node_statement(target, names)
-                else:
-                    if target not in fresh:
-                        fresh[target] = not has_relationships(session, *target)
-                    statement = grouped_rel_statement(*target, names, create=fresh[target])
-                    flat = _grouped(flat)
-                summary = session.execute_write(lambda tx: tx.run(statement, rows=flat).consume())  # noqa: B023  (run at once)
-                counters = summary.counters
-                result.nodes_created += counters.nodes_created
-                result.relationships_created += counters.relationships_created
-                if kind == "n":
-                    result.nodes += len(batch)
-                else:
-                    result.relationships += len(batch)
-                result.batches += 1
-                done += len(batch)
-                if on_batch is not None:
-                    on_batch(len(batch))
+            writer = _BoltWriter(session, batch_size, on_batch)
+            writer.schema()
+            work(writer)
     except (ServiceUnavailable, SessionExpired, ConnectionError, OSError) as error:
+        done = writer.result.nodes + writer.result.relationships if writer else 0
         raise BackendError(
-            f"lost the connection to the Bolt server after {done} of {total} rows ({error.__class__.__name__}); "
+            f"lost the connection to the Bolt server after {done} rows ({error.__class__.__name__}); "
             "the load is idempotent: start the server again and re-run `kg neo4j load`"
         ) from error
     except AuthError as error:
         raise BackendError("the Bolt server refused the credentials: check NEO4J_PASSWORD and --user") from error
     except Neo4jError as error:
         raise BackendError(f"the Bolt server refused the load: {error.message or error}") from error
-    return result
+    return writer.result
 
 
 # --- neo4j-admin CSV -----------------------------------------------------------------------------
@@ -475,82 +665,98 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def _column_type(values: list[Any]) -> str:
-    present = [v for v in values if v is not None]
-    if not present:
-        return ""
-    if all(isinstance(v, list) for v in present):
-        return ":string[]"
-    if all(isinstance(v, bool) for v in present):
-        return ":boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return ":long"
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return ":double"
-    return ""
-
-
-def _prop_columns(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    names: dict[str, None] = {}
-    for row in rows:
-        for name in row["props"]:
-            names.setdefault(name, None)
-    return [(name, _column_type([row["props"].get(name) for row in rows])) for name in names]
-
-
 def _cell(value: Any, column_type: str) -> str:
-    if column_type == ":string[]":
+    if column_type == "string[]":
         return ";".join(str(v).replace(";", ",") for v in value or [])
     return _csv_value(value)
 
 
-def write_neo4j_csv(records: Iterable[PaperRecord], out_dir: Path | str) -> list[Path]:
+def _header(columns: tuple[tuple[str, str], ...]) -> list[str]:
+    return [f"{name}:{kind}" if kind else name for name, kind in columns]
+
+
+def _check_columns(what: str, props: dict[str, Any], columns: tuple[tuple[str, str], ...]) -> None:
+    if set(props) != {name for name, _ in columns}:
+        raise ValueError(f"the properties of {what} ({sorted(props)}) are not its declared columns "
+                         f"({[name for name, _ in columns]}): update NODE_PROPS / REL_PROPS")
+
+
+class _CsvFiles:
+    """nodes_<Label>.csv and rels_<TYPE>.csv, each opened with its header when its first row comes."""
+
+    def __init__(self, out: Path, stack: ExitStack) -> None:
+        self.out = out
+        self.stack = stack
+        self.writers: dict[str, Any] = {}
+        self.nodes: dict[str, int] = {}
+        self.rels: dict[tuple[str, str, str], int] = {}
+
+    def _writer(self, name: str, header: list[str]) -> Any:
+        writer = self.writers.get(name)
+        if writer is None:
+            handle = self.stack.enter_context(open(self.out / name, "w", newline="", encoding="utf-8"))  # noqa: SIM115  (closed by the stack)
+            writer = self.writers[name] = csv.writer(handle)
+            writer.writerow(header)
+        return writer
+
+    def write_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        columns = NODE_PROPS[label]
+        name = f"nodes_{label}.csv"
+        if name not in self.writers:
+            _check_columns(f"{label} nodes", rows[0]["props"], columns)
+        writer = self._writer(name, [":ID", NODE_KEYS[label], *_header(columns), ":LABEL"])
+        for row in rows:
+            props = row["props"]
+            writer.writerow([f"{label}:{row['key']}", row["key"], *(_cell(props.get(n), kind) for n, kind in columns), label])
+        self.nodes[label] = self.nodes.get(label, 0) + len(rows)
+
+    def write_rels(self, ident: tuple[str, str, str], rows: list[dict[str, Any]]) -> None:
+        rel_type, start_label, end_label = ident
+        columns = REL_PROPS.get(rel_type, ())
+        name = f"rels_{rel_type}.csv"
+        if name not in self.writers:
+            first = rows[0]
+            _check_columns(f"{rel_type} relationships", {**({"key": None} if "key" in first else {}), **first["props"]}, columns)
+        writer = self._writer(name, [":START_ID", *_header(columns), ":END_ID", ":TYPE"])
+        for row in rows:
+            props = row["props"]
+            cells = [_cell(row.get("key") if n == "key" else props.get(n), kind) for n, kind in columns]
+            writer.writerow([f"{start_label}:{row['start']}", *cells, f"{end_label}:{row['end']}", rel_type])
+        self.rels[ident] = self.rels.get(ident, 0) + len(rows)
+
+    def names(self, prefix: str) -> list[str]:
+        return sorted(name for name in self.writers if name.startswith(prefix))
+
+
+def write_neo4j_csv(records: Records, out_dir: Path | str) -> list[Path]:
     """CSV files for ``neo4j-admin database import full`` (one nodes file per label, one per rel type).
 
-    Node ids are ``<Label>:<key>`` in the ``:ID`` column (a single id space); arrays use ``;``.
-    Returns the files written; ``import.sh`` beside them holds the matching command line.
+    Streams (:func:`iter_rows`): rows are written as the records are read, so give ``records`` as a
+    function that reads them afresh (``lambda: iter_records_file(path)``) to keep them out of
+    memory. The columns and their types (``author_count:long``, ``value_number:double``,
+    ``aliases:string[]``, ...) are the ones declared in :data:`NODE_PROPS` and :data:`REL_PROPS`,
+    so the headers do not depend on the data; an empty cell is a missing value. Node ids are
+    ``<Label>:<key>`` in the ``:ID`` column (a single id space); arrays use ``;``.
+    Returns the files written; ``import.sh`` beside them holds the matching command line and
+    ``counts.json`` the nodes per label and relationships per type.
     """
-    rows = rows_for(records)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    node_files: list[str] = []
-    rel_files: list[str] = []
-    for label, label_rows in sorted(rows.nodes.items()):
-        key = NODE_KEYS[label]
-        columns = [(name, kind) for name, kind in _prop_columns(label_rows) if name != key]
-        path = out / f"nodes_{label}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([":ID", f"{key}"] + [f"{name}{kind}" for name, kind in columns] + [":LABEL"])
-            for row in label_rows:
-                writer.writerow([f"{label}:{row['key']}", row["key"]]
-                                + [_cell(row["props"].get(name), kind) for name, kind in columns] + [label])
-        written.append(path)
-        node_files.append(path.name)
-    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (rel_type, start_label, end_label), rel_rows in sorted(rows.rels.items()):
-        for row in rel_rows:
-            props = dict(row["props"])
-            if "key" in row:
-                props = {"key": row["key"], **props}
-            by_type.setdefault(rel_type, []).append((f"{start_label}:{row['start']}", f"{end_label}:{row['end']}", props))
-    for rel_type, rel_rows in sorted(by_type.items()):
-        columns = _prop_columns([{"props": props} for _, _, props in rel_rows])
-        path = out / f"rels_{rel_type}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([":START_ID"] + [f"{name}{kind}" for name, kind in columns] + [":END_ID", ":TYPE"])
-            for start, end, props in rel_rows:
-                writer.writerow([start] + [_cell(props.get(name), kind) for name, kind in columns] + [end, rel_type])
-        written.append(path)
-        rel_files.append(path.name)
+    with ExitStack() as stack:
+        files = _CsvFiles(out, stack)
+        for rows in iter_rows(records):
+            for label, label_rows in rows.nodes.items():
+                files.write_nodes(label, label_rows)
+            for ident, rel_rows in rows.rels.items():
+                files.write_rels(ident, rel_rows)
+    node_files, rel_files = files.names("nodes_"), files.names("rels_")
+    written = [out / name for name in node_files + rel_files]
     command = ["neo4j-admin database import full --array-delimiter=';' --overwrite-destination"]
     command += [f"  --nodes={name}" for name in node_files] + [f"  --relationships={name}" for name in rel_files]
     command += ["  neo4j"]
     script = out / "import.sh"
     script.write_text("#!/bin/sh\n# Run from this folder with Neo4j stopped.\n" + " \\\n".join(command) + "\n", encoding="utf-8")
     written.append(script)
-    (out / "counts.json").write_text(json.dumps(rows.counts(), indent=2) + "\n", encoding="utf-8")
+    (out / "counts.json").write_text(json.dumps(_counts(files.nodes, files.rels), indent=2) + "\n", encoding="utf-8")
     written.append(out / "counts.json")
     return written
