@@ -37,7 +37,7 @@ def part_fingerprint(part: str) -> str:
 
     from .. import text
     from ..pipeline import NER_MODEL
-    from . import claims, fit, gold, mentions, proposed
+    from . import claims, fit, gold, mentions, proposed, subjects
 
     learn = Path(__file__).parent
     shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]
@@ -51,7 +51,7 @@ def part_fingerprint(part: str) -> str:
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]
     else:
-        code = [inspect.getsource(proposed if part == "proposed" else mentions)]
+        code = [inspect.getsource({"proposed": proposed, "subject": subjects}.get(part, mentions))]
         files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]
     return _digest(*(c.encode() for c in shared + code), *(p.read_bytes() for p in files if p.exists()))
 
