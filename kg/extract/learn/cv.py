@@ -50,8 +50,11 @@ def part_fingerprint(part: str) -> str:
     elif part == "claims":
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]
+    elif part == "subject":  # stacked on every other decision: refitted when any of their training code changes
+        code = [inspect.getsource(m) for m in (subjects, proposed, mentions, claims)]
+        files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg", ROOT / "training" / "seed_claims.cfg"]
     else:
-        code = [inspect.getsource({"proposed": proposed, "subject": subjects}.get(part, mentions))]
+        code = [inspect.getsource(proposed if part == "proposed" else mentions)]
         files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]
     return _digest(*(c.encode() for c in shared + code), *(p.read_bytes() for p in files if p.exists()))
 
