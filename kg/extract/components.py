@@ -36,6 +36,7 @@ from .entities import (
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features
 from .proposals import proposal_candidates, score as proposal_score
+from .subjects import choose as choose_subject, paper_names, subject_candidates
 from .text import AcronymPair, _match_long_form
 
 if not Doc.has_extension("kg"):
@@ -371,10 +372,10 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
 
 
 @Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False,
-                                                "thresholds": [0.5, 0.5, 0.5]})
+                                                "thresholds": [0.5, 0.5, 0.5], "subject_model": None})
 def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
-                keep_sentences: bool, thresholds: list[float]) -> ClaimRules:
-    return ClaimRules(classifier, proposal_model, keep_sentences, tuple(thresholds))
+                keep_sentences: bool, thresholds: list[float], subject_model: str | None) -> ClaimRules:
+    return ClaimRules(classifier, proposal_model, keep_sentences, tuple(thresholds), subject_model)
 
 
 class ClaimRules:
@@ -384,10 +385,12 @@ class ClaimRules:
     with its features in ``doc._.kg["candidates"]`` (what the trained parts learn from);
     ``proposal_model``: the trained proposed-method decision (JSON; ``None``: the rules decide);
     ``thresholds``: (claim score, proposed probability, proposed probability of the paper's most
-    probable candidate)."""
+    probable candidate); ``subject_model``: the trained subject decision (JSON; ``None``: the rules
+    of :func:`kg.extract.claims.build_claim` decide). With ``keep_sentences`` each claim keeps its
+    candidate subjects and their features in ``subject_candidates``."""
 
     def __init__(self, classifier: str | None = None, proposal_model: str | None = None, keep_sentences: bool = False,
-                 thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5)):
+                 thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5), subject_model: str | None = None):
         self.keep_sentences = keep_sentences
         self.claim_threshold, self.proposed_threshold, self.proposed_first = thresholds
         self.classifier = None
@@ -401,6 +404,12 @@ class ClaimRules:
 
             with open(proposal_model, encoding="utf-8") as handle:
                 self.proposal_model = json.load(handle)
+        self.subject_model = None
+        if subject_model:
+            import json
+
+            with open(subject_model, encoding="utf-8") as handle:
+                self.subject_model = json.load(handle)
 
     def __call__(self, doc: Doc) -> Doc:
         state = _state(doc)
@@ -415,6 +424,8 @@ class ClaimRules:
         for ls, le, ss, se in state["pairs"]:
             for key in (name_key(text[ss:se]), name_key(text[ls:le])):
                 self._pair_key.setdefault(key, ls)
+        self._probability: dict[str, float] = {}
+        self._proposal_features: dict[str, dict[str, float]] = {}
         proposed = self._proposed(doc, mentions, sentences, cut)
         if self.proposal_model is not None or self.keep_sentences:
             proposed = self._decide_proposed(state, text, cut, sentences, proposed, doc)
@@ -422,6 +433,9 @@ class ClaimRules:
         state["proposed"] = [list(p) for p in proposed]
         keys = {name_key(text[s:e]) for s, e in proposed}
         keys |= self._aliases(state["pairs"], keys, text)
+        self._names = paper_names(text, cut, self._mentions, state["pairs"], proposed, self._probability,
+                                  self._proposal_features) \
+            if self.subject_model is not None or self.keep_sentences else None
         state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
         state.pop("_chunks", None)
@@ -499,6 +513,8 @@ class ClaimRules:
             return rule_proposed
         scored = sorted(((proposal_score(c.features, self.proposal_model), c.start, c) for c in candidates),
                         key=lambda x: (-x[0], x[1]))
+        self._probability = {c.key: p for p, _start, c in scored}
+        self._proposal_features = {c.key: c.features for c in candidates}
         chosen = _dedupe([(c.start, c.end) for rank, (p, _s, c) in enumerate(scored)
                           if p >= (self.proposed_first if rank == 0 else self.proposed_threshold)], text)
         for start, end, label, source in phrases:
@@ -569,7 +585,7 @@ class ClaimRules:
                 verdict = None
             if verdict and candidate:
                 draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
-                out.append(draft.__dict__)
+                out.append(self._subject(draft.__dict__, sent, verdict[0], verdict[2], inside))
             previous = inside
         return out
 
@@ -594,9 +610,22 @@ class ClaimRules:
                 kind = claim_rules.guideline_type(sent.text, sorted(claim_rules.CLAIM_TYPES, key=lambda t: -cats.get(t, 0.0)))
                 cue_at = verdict[2] if verdict else 0
                 draft = claim_rules.build_claim(sent, kind, cats["claim"], cue_at, inside, keys, previous)
-                out.append(draft.__dict__)
+                out.append(self._subject(draft.__dict__, sent, kind, cue_at, inside))
             previous = inside
         return out
+
+
+    def _subject(self, draft: dict, sent, kind: str, cue_at: int, inside) -> dict:
+        """The trained decision's subject among the claim's candidates (replacing the rules' choice)."""
+        if self._names is None:
+            return draft
+        candidates = subject_candidates(sent, kind, cue_at, inside, self._names)
+        if self.keep_sentences:
+            draft["subject_candidates"] = [(c.text, c.kind, sorted(c.keys), c.features) for c in candidates]
+        if self.subject_model is not None:
+            best = choose_subject(candidates, self.subject_model)
+            draft["subject"] = (best.text, "method") if best.text is not None else None
+        return draft
 
 
 def _in_range(mentions, starts: list[int], start: int, end: int) -> list:

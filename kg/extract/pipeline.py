@@ -34,7 +34,8 @@ TRAINED = Path(__file__).parent / "resources" / "trained"
 @dataclass(frozen=True)
 class Options:
     """How to extract. ``trained``: a folder written by ``kg.extract.learn.fit`` (``None``: the
-    rules alone); ``claims``/``proposed``: ``trained`` or ``rules``; ``entities``: ``decided`` (NER
+    rules alone); ``claims``/``proposed``/``subject``: ``trained`` or ``rules`` (the trained subject
+    decision is used where the folder has a ``subject.json``); ``entities``: ``decided`` (NER
     spans plus the rules' names as kept and typed by the mention decision), ``union`` (NER spans,
     then every rule name), ``trained`` (NER spans alone) or ``rules``; ``scierc_ner``: the SciERC
     NER as a recall source of the rules."""
@@ -43,6 +44,7 @@ class Options:
     entities: str = "decided"
     claims: str = "trained"
     proposed: str = "trained"
+    subject: str = "trained"
     scierc_ner: bool = False
     keep_sentences: bool = False  # leave sentences, candidates and their features in the state (training)
     # chosen by `kg eval --cv 5` over (0.5, 0.5), (0.4, 0.3), (0.3, 0.2): claims F1 0.781 / 0.787 / 0.784,
@@ -99,7 +101,9 @@ def load_pipeline(options: Options = Options()):
                                         "none_threshold": options.mention_none_threshold})
     classifier = str(Path(options.trained) / "claims") if options.uses("claims") else None
     proposal_model = str(Path(options.trained) / "proposed.json") if options.uses("proposed") else None
+    subject_model = Path(options.trained) / "subject.json" if options.uses("subject") else None
     nlp.add_pipe("kg_claims", config={"classifier": classifier, "proposal_model": proposal_model,
+                                      "subject_model": str(subject_model) if subject_model and subject_model.exists() else None,
                                       "keep_sentences": options.keep_sentences,
                                       "thresholds": [options.claim_threshold, options.proposed_threshold,
                                                      options.proposed_first]})

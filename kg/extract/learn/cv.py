@@ -37,7 +37,7 @@ def part_fingerprint(part: str) -> str:
 
     from ... import names
     from ..pipeline import NER_MODEL
-    from . import claims, fit, gold, mentions, proposed
+    from . import claims, fit, gold, mentions, proposed, subjects
 
     learn = Path(__file__).parent
     shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]
@@ -50,6 +50,9 @@ def part_fingerprint(part: str) -> str:
     elif part == "claims":
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]
+    elif part == "subject":  # stacked on every other decision: refitted when any of their training code changes
+        code = [inspect.getsource(m) for m in (subjects, proposed, mentions, claims)]
+        files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg", ROOT / "training" / "seed_claims.cfg"]
     else:
         code = [inspect.getsource(proposed if part == "proposed" else mentions)]
         files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]

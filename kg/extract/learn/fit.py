@@ -4,8 +4,8 @@
 
 Writes ``ner/`` (spaCy NER: mentions), ``mentions.json`` (logistic regression keeping, dropping and
 typing candidate names), ``claims/`` (spaCy textcat_multilabel: result sentence and its type) and
-``proposed.json`` (logistic regression over candidate methods), with fixed seeds. The two decisions
-are stacked on NERs cross-fitted over two halves of the papers (``halves/``, kept in a work folder:
+``proposed.json`` (logistic regression over candidate methods) and ``subject.json`` (logistic
+regression over the candidate subjects of each claim), with fixed seeds. The three decisions are stacked on NERs cross-fitted over two halves of the papers (``halves/``, kept in a work folder:
 nothing at extraction time reads them).
 """
 
@@ -105,7 +105,7 @@ def cross_fitted(rows: list[dict[str, Any]], halves: Path) -> list[tuple[list, P
     return [(half, halves / f"half{index}") for index, (half, _others) in enumerate(halves_of(rows))]
 
 
-PARTS = ("ner", "halves", "mentions", "claims", "proposed")
+PARTS = ("ner", "halves", "mentions", "claims", "proposed", "subject")
 
 
 def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PARTS, work: Path | None = None) -> Path:
@@ -129,6 +129,10 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
         from .proposed import fit_proposed
 
         fit_proposed(rows, out / "proposed.json", out, halves)
+    if "subject" in parts:
+        from .subjects import fit_subject
+
+        fit_subject(rows, out / "subject.json", out, halves)
     for config_file in [out / "ner" / "config.cfg", out / "claims" / "config.cfg", *halves.glob("half*/ner/config.cfg")]:
         if config_file.exists():
             _forget_paths(config_file)
