@@ -371,6 +371,11 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     return start, start + len(" ".join(words))
 
 
+_TITLE_SPLIT = re.compile(r"\s*[:?]\s*|\s+(?:for|as|via|using|through|towards?|under|on|in|of|to|from|by|is|are)\s+",
+                          re.IGNORECASE)
+_TITLE_SPLIT_WITH = re.compile(_TITLE_SPLIT.pattern[:-4] + r"|with|and)\s+", re.IGNORECASE)
+
+
 @Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False,
                                                 "thresholds": [0.5, 0.5, 0.5], "subject_model": None})
 def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
@@ -502,10 +507,15 @@ class ClaimRules:
 
     def _decide_proposed(self, state: dict, text: str, cut: int, sentences, rule_proposed, doc: Doc):
         """The trained decision over every candidate method (``rule_proposed`` is one feature):
-        the method mentions, plus the title's noun phrases that no mention covers ('Pointer
-        Networks', 'Hyper-Connections'), which become method mentions when chosen."""
+        the method mentions, plus the title's noun phrases and segments and the objects of
+        contribution sentences that no mention covers ('Pointer Networks', 'Neural Common Neighbor
+        with Completion', 'branching heuristic'), which become method mentions when chosen, and the
+        names typed task or dataset in the title or a contribution, typed method when chosen."""
         phrases = self._title_phrases(doc, cut)
-        candidates = proposal_candidates(text, cut, self._mentions + phrases, state["pairs"], self._regions,
+        phrases += self._contribution_phrases(doc)
+        phrases += self._title_segments(text, cut, phrases)
+        retyped = self._retyped(text, cut)
+        candidates = proposal_candidates(text, cut, self._mentions + phrases + retyped, state["pairs"], self._regions,
                                          rule_proposed, sentences, claim_rules.title_name(text[:cut]))
         if self.keep_sentences:
             state["candidates"] = [(c.start, c.end, c.features) for c in candidates]
@@ -521,8 +531,72 @@ class ClaimRules:
             if (start, end) in chosen:  # the chosen title phrase replaces the names inside it
                 self._mentions = [m for m in self._mentions if not (m[0] < end and start < m[1])]
                 self._mentions.append((start, end, label, source))
+        chosen_keys = {name_key(text[s:e]) for s, e in chosen}
+        if retyped and chosen_keys:
+            keys = chosen_keys | self._aliases(state["pairs"], chosen_keys, text)
+            self._mentions = [(m[0], m[1], "method", m[3]) if m[2] != "method" and name_key(text[m[0]:m[1]]) in keys
+                              else m for m in self._mentions]
         self._mentions.sort()
         return chosen
+
+    def _contribution_phrases(self, doc: Doc) -> list[tuple[int, int, str, str]]:
+        """The object of each contribution ('we propose a novel activation dense-to-sparse gate',
+        'we introduce Hawk, ...'): its first noun phrase, trimmed, when no mention is that phrase
+        and none crosses it."""
+        out = []
+        chunks = noun_chunks(doc)
+        starts = [c.start_char for c in chunks]
+        for start, end, _naming in self._regions:
+            for chunk in chunks[bisect_left(starts, start):bisect_left(starts, end)]:
+                if chunk.end_char > end + 1:
+                    break
+                bounds = trim_chunk(chunk)
+                if not bounds:
+                    continue
+                span = doc[bounds[0]:bounds[1]]
+                words = [t for t in span if not t.is_punct]
+                s, e = span.start_char, span.end_char
+                if not words or len(words) > 6 or span.text.lower() in GENERIC_WORDS \
+                        or all(t.lower_ in GENERIC_WORDS or t.lower_ in GENERIC_METHOD_HEADS for t in words):
+                    break
+                inside = [m for m in self._mentions if m[0] < e and s < m[1]]
+                if not any(not (s <= m[0] and m[1] <= e) or (m[0], m[1]) == (s, e) for m in inside):
+                    out.append((s, e, "method", "contribution_phrase"))
+                break
+        return out
+
+    def _title_segments(self, text: str, cut: int, phrases) -> list[tuple[int, int, str, str]]:
+        """Parts of the title between ':' and linking words ('Neural Common Neighbor with Completion'
+        in '... for Link Prediction', 'Parameterized Decomposition & Filtering' after 'with')."""
+        title = text[:cut]
+        out, seen = [], {(p[0], p[1]) for p in phrases}
+        for splitter in (_TITLE_SPLIT, _TITLE_SPLIT_WITH):
+            begin = 0
+            for cut_at in [*splitter.finditer(title), None]:
+                stop = cut_at.start() if cut_at else len(title.rstrip())
+                piece = title[begin:stop]
+                begin = cut_at.end() if cut_at else len(title)
+                lead = re.match(r"\s*(?:(?:a|an|the|towards?|on|better)\s+)*", piece, re.IGNORECASE).end()
+                s, e = stop - len(piece) + lead, stop
+                words = title[s:e].split()
+                if not words or len(words) > 6 or title[s:e].lower() in GENERIC_WORDS or (s, e) in seen:
+                    continue
+                inside = [m for m in self._mentions if m[0] < e and s < m[1]]
+                if any(not (s <= m[0] and m[1] <= e) or (m[0], m[1]) == (s, e) for m in inside):
+                    continue
+                seen.add((s, e))
+                out.append((s, e, "method", "title_segment"))
+        return out
+
+    def _retyped(self, text: str, cut: int) -> list[tuple[int, int, str, str]]:
+        """Names typed task or dataset that the title or a contribution holds ('Contextual Bandits
+        with Online Neural Regression'): candidates too, typed method when chosen."""
+        keys = set()
+        for m in self._mentions:
+            if m[2] != "method" and (m[0] < cut or any(s <= m[0] < e + 1 for s, e, _n in self._regions)):
+                keys.add(name_key(text[m[0]:m[1]]))
+        return [(m[0], m[1], "method", "retyped") for m in self._mentions
+                if m[2] != "method" and name_key(text[m[0]:m[1]]) in keys]
 
     def _title_phrases(self, doc: Doc, cut: int) -> list[tuple[int, int, str, str]]:
         """Noun phrases of the title (trimmed like mentions) that overlap no mention."""
