@@ -477,3 +477,32 @@ def test_store_index_reads_records_on_demand_and_equals_the_in_memory_one(graph,
             continue
         assert a.papers.equals(b.papers) and a.claims.equals(b.claims) and a.boards == b.boards
         assert a.related == b.related and a.timeline.equals(b.timeline) and a.gains.equals(b.gains)
+
+
+# ------------------------------------------------------------------ at scale: the same answers, less work
+
+
+def test_search_scores_only_the_keys_that_can_match(index, monkeypatch):
+    """The candidates (substring, ratio and partial ratio on slices of the keys by length) give the hits of
+    scoring every key; a repeated query is answered from the index's recent values."""
+    import sys
+
+    search_module = sys.modules["kg.explore.search"]
+
+    queries = ["KAN", "kolmogorov arnold", "Kolmogrov-Arnold", "CIFAR", "cifar-10", "accuracy", "networks", "mlp",
+               "transformer", "x", "sharpdarts", "error rate", "Kolmogorov-Arnold Networks"]
+    fast = {q: explore.search(index, q) for q in queries}
+    monkeypatch.setattr(search_module, "_candidates", lambda index, q, cutoff: range(len(index._choices)))
+    for q in queries:
+        index._recent.clear()
+        assert explore.search(index, q) == fast[q], q
+    assert any(fast.values())
+
+
+def test_recent_values_are_bounded(index):
+    made = []
+    for n in range(5):
+        assert index.recent(("t", n), lambda n=n: made.append(n) or n * 2, size=3) == n * 2
+    assert index.recent(("t", 4), lambda: made.append("again"), size=3) == 8 and "again" not in made
+    assert index.recent(("t", 0), lambda: made.append("again") or 0, size=3) == 0 and made[-1] == "again"
+    assert sum(1 for key in index._recent if key[0] == "t") <= 3

@@ -6,6 +6,8 @@ title with it once, when it is built) and ranked by :func:`_score`.
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,44 +31,71 @@ class Hit:
 
 def _score(q: str, t: str) -> float:
     """How well search key ``q`` (the query's) matches search key ``t`` (0-100)."""
-    from rapidfuzz import fuzz
-
     if not q or not t:
         return 0.0
     if q == t:
         return 100.0
-    words = t.split()
-    if t.startswith(q + " "):
-        return 97.0
-    if q in words:  # both are search keys: every word already singular
-        return 95.0
-    if len(q) >= 3 and q in t:
-        return 90.0 - min(10.0, (len(t) - len(q)) / 10)
+    if q in t:  # what the three checks below need; most candidates are substring matches
+        if t.startswith(q + " "):
+            return 97.0
+        if q in t.split():  # both are search keys: every word already singular
+            return 95.0
+        if len(q) >= 3:
+            return 90.0 - min(10.0, (len(t) - len(q)) / 10)
     if len(q) < 4:  # short queries: exact or substring only, fuzzy matches are noise
         return 0.0
+    from rapidfuzz import fuzz
+
     best = fuzz.ratio(q, t)
     if len(t) > len(q):
         best = max(best, fuzz.partial_ratio(q, t) - 5)
     return float(best)
 
 
-def _candidates(keys: list[str], q: str, cutoff: float) -> list[int]:
-    """Positions of the search keys that may score ``cutoff`` or more against ``q``, in order: those
-    containing ``q`` (exact, prefix, word and substring matches) and those whose fuzzy ratio or partial
-    ratio comes near the cutoff, both computed for every key at once by rapidfuzz; :func:`_score` then
-    scores only these, so the hits are those of scoring every key."""
-    if cutoff <= 5 or not q:
-        return list(range(len(keys)))
-    found = {i for i, t in enumerate(keys) if q in t}
-    if len(q) >= 4 and keys:
+def _by_length(index: Index):
+    """The search keys of ``index._choices`` sorted by length (a list), their positions in the choices and their
+    lengths (numpy arrays), made once per index: the keys a fuzzy scorer must see lie in one slice of them."""
+    def make():
         import numpy as np
+
+        keys = [c[3] for c in index._choices]
+        lengths = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
+        order = np.argsort(lengths, kind="stable").astype(np.int32)
+        return [keys[i] for i in order.tolist()], order, lengths[order]
+
+    return index.memo("search_keys_by_length", make)
+
+
+def _candidates(index: Index, q: str, cutoff: float) -> list[int]:
+    """Positions in ``index._choices`` of the search keys that may score ``cutoff`` or more against ``q``, in
+    order: those containing ``q`` (exact, prefix, word and substring matches) and those whose fuzzy ratio or
+    partial ratio comes near the cutoff, computed by rapidfuzz for all the keys that can reach it at once;
+    :func:`_score` then scores only these, so the hits are those of scoring every key.
+
+    Only keys of about ``q``'s length can reach the ratio's cutoff (``ratio <= 200 * shorter / (len(q) +
+    len(t))``), and :func:`_score` uses the partial ratio only for keys longer than ``q`` (for the others
+    it is the ratio or less): each scorer runs on the slice of the keys, sorted by length, it can matter for."""
+    if cutoff <= 5 or not q:
+        return list(range(len(index._choices)))
+    import numpy as np
+
+    keys, order, lengths = _by_length(index)
+    found = [i for i, t in enumerate(keys) if q in t]
+    if len(q) >= 4 and keys:
         from rapidfuzz import fuzz, process
 
-        ratio = process.cdist([q], keys, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff - 1, workers=-1)[0]
-        partial = process.cdist([q], keys, scorer=fuzz.partial_ratio, dtype=np.float64, score_cutoff=cutoff + 4,
-                                workers=-1)[0]
-        found.update(np.flatnonzero((ratio > 0) | (partial > 0)).tolist())
-    return sorted(found)
+        n, low = len(q), (cutoff - 1) / 100
+        # ratio(q, t) >= low needs 2 * min(n, m) / (n + m) >= low: m within [n * low / (2 - low), n * (2 - low) / low]
+        first = int(np.searchsorted(lengths, int(n * low / (2 - low)), side="left"))
+        last = int(np.searchsorted(lengths, int(n * (2 - low) / low) + 1, side="right"))
+        ratio = process.cdist([q], keys[first:last], scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff - 1,
+                              workers=-1)[0]
+        longer = int(np.searchsorted(lengths, n, side="right"))
+        partial = process.cdist([q], keys[longer:], scorer=fuzz.partial_ratio, dtype=np.float64,
+                                score_cutoff=cutoff + 4, workers=-1)[0]
+        found.extend((np.flatnonzero(ratio > 0) + first).tolist())
+        found.extend((np.flatnonzero(partial > 0) + longer).tolist())
+    return sorted(set(order[found].tolist()))
 
 
 def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -> dict[str, list[Hit]]:
@@ -76,28 +105,33 @@ def search(index: Index, query: str, *, limit: int = 10, cutoff: float = 80.0) -
     characters or more. Results are grouped by kind, best first, at most ``limit`` per kind.
     """
     query = query.strip()
-    best: dict[tuple[str, str], Hit] = {}
     if not query:
         return {}
     q = search_key(query)
+    found = index.recent(("search", q, limit, cutoff), lambda: _search(index, q, limit, cutoff))  # a page reruns
+    return {kind: list(hits) for kind, hits in found.items()}
+
+
+def _search(index: Index, q: str, limit: int, cutoff: float) -> dict[str, list[Hit]]:
     choices = index._choices
-    keys = index.memo("search_keys", lambda: [c[3] for c in choices])
-    for i in _candidates(keys, q, cutoff):
+    best: dict[tuple[str, str], tuple[float, str]] = {}  # (kind, key) -> (score, the text that matched)
+    for i in _candidates(index, q, cutoff):
         text, kind, key, normalised = choices[i]
         score = _score(q, normalised)
         if score < cutoff:
             continue
-        if kind == "paper":
-            title, count = text, 1
-        else:
-            title, count = key, len(index.papers_of.get((kind, key), ()))
-        hit = Hit(kind, key, title, text, score, count)
         previous = best.get((kind, key))
-        if previous is None or score > previous.score or (score == previous.score and text == key):
-            best[(kind, key)] = hit
+        if previous is None or score > previous[0] or (score == previous[0] and text == key):
+            best[(kind, key)] = (score, text)
+    found: dict[str, list[tuple[float, int, str, str, str]]] = defaultdict(list)  # (score, papers, title, key, text)
+    for (kind, key), (score, text) in best.items():
+        if kind == "paper":
+            found[kind].append((score, 1, text, key, text))
+        else:
+            found[kind].append((score, len(index.papers_of.get((kind, key), ())), key, key, text))
     grouped: dict[str, list[Hit]] = {}
     for kind in KINDS:
-        hits = sorted((h for (k, _), h in best.items() if k == kind), key=lambda h: (-h.score, -h.papers, h.title))
-        if hits:
-            grouped[kind] = hits[:limit]
+        if found.get(kind):  # best first: as sorted(...)[:limit], without sorting them all
+            top = heapq.nsmallest(limit, found[kind], key=lambda h: (-h[0], -h[1], h[2]))
+            grouped[kind] = [Hit(kind, key, title, text, score, papers) for score, papers, title, key, text in top]
     return grouped

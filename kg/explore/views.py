@@ -33,13 +33,18 @@ GENERIC_BASELINES = frozenset({"baseline", "baselines", "state-of-the-art", "sta
 
 
 def home_stats(index: Index) -> dict[str, int]:
-    counts = Counter(label for label, _ in index.entities)
-    return {
-        "papers": len(index.papers),
-        **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
-        "claims": len(index.claims),
-        "conflicts": len(index.conflicts),
-    }
+    """How many papers, entities of each type, claims and conflicts (counted once per index: every page's
+    sidebar shows them)."""
+    def make() -> dict[str, int]:
+        counts = Counter(label for label, _ in index.entities)
+        return {
+            "papers": len(index.papers),
+            **{f"{label}s": counts.get(label, 0) for label in ENTITY_LABELS},
+            "claims": len(index.claims),
+            "conflicts": len(index.conflicts),
+        }
+
+    return dict(index.memo("home_stats", make))
 
 
 def headline_claims(index: Index, n: int = 6) -> list[ClaimRow]:
