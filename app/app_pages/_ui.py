@@ -174,16 +174,19 @@ TABLE_ROWS = 1000  # a claims table shows at most this many rows (the CSV downlo
 LIST_LINKS = 100  # a list of paper links or evidence sentences shows at most this many
 
 
-def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
-    """A sortable claims table whose method, baseline and paper cells link to their pages (the first
-    TABLE_ROWS rows, said so when there are more)."""
+def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None,
+                total: int | None = None, rest: str = "") -> None:
+    """A sortable claims table whose method, baseline and paper cells link to their pages: the first
+    TABLE_ROWS rows of ``frame``, which may itself be the first rows of ``total``; when rows are left
+    out a caption says how many and ``rest`` where to find them."""
     import pandas as pd
 
     if frame.empty:
         st.caption("No claims.")
         return
-    if len(frame) > TABLE_ROWS:
-        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} claims.")
+    total = max(total or 0, len(frame))
+    if total > min(len(frame), TABLE_ROWS):
+        st.caption(f"The first {min(len(frame), TABLE_ROWS):,} of {total:,} claims" + (f"; {rest}" if rest else "."))
     view = frame.head(TABLE_ROWS).copy()
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
@@ -239,17 +242,27 @@ RESULT_CONFIG = {
 
 
 def board_table(frame, *, key: str) -> None:
-    """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence."""
+    """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence (the first
+    TABLE_ROWS rows; the board's CSV download holds them all)."""
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download below holds them all.")
+        frame = frame.head(TABLE_ROWS)
     columns = ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
     st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
                  height=min(35 * (len(frame) + 1) + 3, 560))
 
 
-def gains_table(frame, *, key: str) -> None:
-    """Gains over a baseline (explore.gains_frame), never ranked."""
-    if frame.empty:
+def gains_table(rows, *, key: str) -> None:
+    """Gains over a baseline (explore.select_gains rows), never ranked: the first TABLE_ROWS, with a CSV
+    download of them all when there are more."""
+    if not rows:
         st.caption("No gains over a baseline.")
         return
+    frame = explore.gains_table(rows[:TABLE_ROWS])
+    if len(rows) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(rows):,} gains; narrow them by a dataset or metric, "
+                   "or download the CSV of them all.")
+        download_csv(lambda: explore.gains_table(rows), "gains.csv", key=f"{key}_csv")
     columns = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
     st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
                  height=min(35 * (len(frame) + 1) + 3, 420))
@@ -300,7 +313,8 @@ def pick_board(boards, *, key: str, by: str = ""):
 
 
 def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
-    """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline."""
+    """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline
+    (``gains``: the rows of explore.select_gains)."""
     st.subheader("Leaderboard")
     if not boards:
         st.caption("No scores here. A leaderboard ranks score values only (a level of a metric, such as "
@@ -321,11 +335,18 @@ def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
 
 
 def entity_index(label: str, index, *, key: str) -> None:
-    """A sortable, filterable table of every entity of a type, names linking to their pages."""
+    """A sortable, filterable table of the entities of a type, names linking to their pages: the first
+    TABLE_ROWS, most mentioned first, of those the filter keeps (every one in its CSV download)."""
     frame = explore.entity_table(index, label)
     needle = st.text_input(f"Filter {KIND_PLURAL[label].lower()}", key=f"{key}_filter", placeholder="part of a name")
     if needle.strip():
         frame = frame[frame["name"].str.contains(needle.strip(), case=False, regex=False)]
+    if len(frame) > TABLE_ROWS:
+        plural = KIND_PLURAL[label].lower()
+        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} {plural}, most mentioned first (a click on a header "
+                   f"sorts these); type part of a name above to narrow them, or download the CSV of them all.")
+        download_csv(lambda frame=frame: frame, f"{plural}.csv", key=f"{key}_csv")
+        frame = frame.head(TABLE_ROWS)
     frame = frame.assign(name=[entity_url(label, n) for n in frame["name"]])
     st.dataframe(frame, hide_index=True, width="stretch", key=key, height=min(35 * (len(frame) + 1) + 3, 600),
                  column_config={"name": st.column_config.LinkColumn(label, display_text=rf"{label}=([^&]*)", width="large"),
@@ -362,6 +383,19 @@ def capped(items, what: str, limit: int = LIST_LINKS):
     if len(items) > limit:
         st.caption(f"The first {limit:,} of {len(items):,} {what}.")
     return items[:limit]
+
+
+def paged(items, what: str, *, key: str, limit: int = LIST_LINKS):
+    """The part of a list (a sequence) to show one by one: all of it when short, else ``limit`` at a time,
+    the page chosen in a number box, with a caption saying which and how many there are."""
+    if len(items) <= limit:
+        return items
+    pages = -(-len(items) // limit)
+    page = st.number_input(f"Page (of {pages:,}, {limit} {what} each)", min_value=1, max_value=pages, value=1, step=1,
+                           key=key)
+    start = (int(page) - 1) * limit
+    st.caption(f"{what.capitalize()} {start + 1:,}–{min(start + limit, len(items)):,} of {len(items):,}.")
+    return items[start:start + limit]
 
 
 def param(name: str) -> str:

@@ -132,6 +132,13 @@ class Index:
         return contradicted_claims(self.claims, self.conflicts)
 
     @cached_property
+    def contradicted_rows(self) -> frozenset[int]:
+        """``id()`` of the rows of :attr:`claims` (the same objects as in :attr:`claims_by`) that
+        :attr:`contradicted` names: counting or keeping those among many rows then makes no claim keys."""
+        contradicted = self.contradicted
+        return frozenset(id(row) for row in self.claims if row.key in contradicted)
+
+    @cached_property
     def results(self) -> list[results.Result]:
         """Every value of every claim (:func:`kg.results.results`), computed once."""
         return results.results(self.claim_records)
