@@ -506,3 +506,35 @@ def test_recent_values_are_bounded(index):
     assert index.recent(("t", 4), lambda: made.append("again"), size=3) == 8 and "again" not in made
     assert index.recent(("t", 0), lambda: made.append("again") or 0, size=3) == 0 and made[-1] == "again"
     assert sum(1 for key in index._recent if key[0] == "t") <= 3
+
+
+def test_entity_lists_are_those_of_sorting_everything(index):
+    """related_entities (the first n of the counts at least the n-th's) and an entity's papers (two stable
+    sorts) equal sorting every count and every paper."""
+    from collections import Counter
+
+    import pandas as pd
+
+    for label, name in index.entities:
+        shared = Counter(other for pid in index.papers_of.get((label, name), ())
+                         for other in index.papers[pid].entities if other != (label, name))
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower()))
+        for n in (1, 2, 3, 15, 60):
+            index._recent.clear()
+            assert explore.related_entities(index, label, name, n) == [(o, lab, c) for (lab, o), c in ranked[:n]]
+        view = explore.entity_view(index, label, name)
+        rows = [{"paper_id": pid, "paper_title": index.papers[pid].title,
+                 "relation": "proposes" if name in index.papers[pid].proposed else "mentions",
+                 "published": index.papers[pid].published or ""} for pid in index.papers_of.get((label, name), ())]
+        expected = pd.DataFrame(rows, columns=explore.PAPER_COLUMNS)
+        if rows:
+            expected = expected.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
+        assert view.paper_rows == list(expected.itertuples(index=False, name=None))
+        assert view.paper_count == len(rows) and view.proposed_in == sum(r["relation"] == "proposes" for r in rows)
+
+
+def test_contradicted_count(index):
+    every = explore.select_claims(index)
+    assert explore.contradicted_count(index, every) == sum(1 for row in every if row.key in index.contradicted) == 2
+    kan = explore.select_claims(index, method="KAN")
+    assert explore.contradicted_count(index, kan) == sum(1 for row in kan if row.key in index.contradicted)

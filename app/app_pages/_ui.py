@@ -172,6 +172,8 @@ def paper_link(paper_id: str, title: str) -> None:
 
 TABLE_ROWS = 1000  # a claims table shows at most this many rows (the CSV download holds them all)
 LIST_LINKS = 100  # a list of paper links or evidence sentences shows at most this many
+CONFLICTS_PAGE = 25  # conflicts shown at a time: each is a box of two papers, two sentences and links
+FILTER_CHOICES = explore.FILTER_CHOICES  # values a claims filter's select box lists; any other is typed
 
 
 def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None,
@@ -190,7 +192,7 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
     view = frame.head(TABLE_ROWS).copy()
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
-    view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
+    view["paper_link"] = [entity_url("paper", p) for p in view["paper_id"]]
     columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"]
     if "conflict" in view and view["conflict"].astype(bool).any():
         view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
@@ -219,7 +221,7 @@ def titled_paper_url(paper_id: str, title: str) -> str:
     """The paper page's URL with the title as its fragment, for a LinkColumn that shows the title."""
     from urllib.parse import quote
 
-    return f"{url('paper', paper=paper_id)}#{quote(title, safe='')}"
+    return f"{entity_url('paper', paper_id)}#{quote(title, safe='')}"
 
 
 def _result_links(frame):
@@ -385,9 +387,10 @@ def capped(items, what: str, limit: int = LIST_LINKS):
     return items[:limit]
 
 
-def paged(items, what: str, *, key: str, limit: int = LIST_LINKS):
-    """The part of a list (a sequence) to show one by one: all of it when short, else ``limit`` at a time,
-    the page chosen in a number box, with a caption saying which and how many there are."""
+def paged(items, what: str, *, key: str, limit: int | None = None):
+    """The part of a list (a sequence) to show one by one: all of it when short, else ``limit`` (LIST_LINKS)
+    at a time, the page chosen in a number box, with a caption saying which and how many there are."""
+    limit = limit or LIST_LINKS
     if len(items) <= limit:
         return items
     pages = -(-len(items) // limit)

@@ -31,7 +31,7 @@ if loaded is not None:
     graph, index = loaded
     st.title("Claims")
     every = explore.claim_filter_options(index)
-    options = explore.claim_filter_choices(index)  # a select box of 87,000 methods is too much to send
+    options = explore.claim_filter_choices(index, _ui.FILTER_CHOICES)  # not a select box of 87,000 methods
     cols = st.columns([2, 2, 2, 2, 1.4])
     types = cols[0].multiselect("Type", options["type"], key="f_type")
     method = filter_box(cols[1], "Method (subject or baseline)", "method", options["method"], every["method"])

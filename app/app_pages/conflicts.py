@@ -8,8 +8,6 @@ import streamlit as st
 
 from kg import explore
 
-CONFLICTS_SHOWN = 25  # a page of conflicts: each is a box of two papers, two sentences and links
-
 loaded = _ui.setup("Conflicts", ":material/error:")
 if loaded is not None:
     graph, index = loaded
@@ -30,7 +28,7 @@ if loaded is not None:
                    "method's score, on the same dataset and metric.")
     else:
         st.caption(f"{len(found)} conflict{'s' if len(found) != 1 else ''}")
-    for conflict in _ui.paged(found, "conflicts", key="conflicts_page", limit=CONFLICTS_SHOWN):
+    for conflict in _ui.paged(found, "conflicts", key="conflicts_page", limit=_ui.CONFLICTS_PAGE):
         with st.container(border=True):
             st.markdown(f'<div class="kg-summary">{explore.conflict_heading(conflict, links=True)}</div>', unsafe_allow_html=True)
             sides = ((conflict.paper_a, conflict.method_a, conflict.value_a, conflict.sentence_a),

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .. import results
@@ -240,8 +241,12 @@ def select_claims(index: Index, *, types: Iterable[str] = (), method: str = "", 
 
 
 def contradicted_count(index: Index, rows: Iterable[ClaimRow]) -> int:
-    """How many of ``rows``, rows of the index (:func:`select_claims`), another paper contradicts."""
+    """How many of ``rows``, distinct rows of the index (:func:`select_claims`), another paper contradicts."""
     flagged = index.contradicted_rows
+    if not isinstance(rows, list):
+        rows = list(rows)
+    if len(rows) == len(index.claims):  # every claim: distinct rows of the index, as many as it has
+        return len(flagged)
     return sum(1 for row in rows if id(row) in flagged)
 
 
@@ -342,8 +347,8 @@ def _entity_papers(index: Index, label: str, name: str) -> list[tuple[str, str, 
     for pid in index.papers_of.get((label, name), ()):
         paper = papers[pid]
         rows.append((pid, paper.title, "proposes" if name in paper.proposed else "mentions", paper.published or ""))
-    rows.sort(key=lambda row: row[1])  # stable sorts: by title within (relation, published), both descending
-    rows.sort(key=lambda row: (row[2], row[3]), reverse=True)
+    rows.sort(key=itemgetter(1))  # stable sorts: by title within (relation, published), both descending
+    rows.sort(key=itemgetter(2, 3), reverse=True)
     return rows
 
 
