@@ -409,3 +409,15 @@ def test_conflicts_are_paged(open_results, monkeypatch):
     assert summaries(at) == every[:1] and "Conflicts 1–1 of 2." in text_of(at)
     at = at.number_input(key="conflicts_page").set_value(2).run()
     assert summaries(at) == every[1:]
+
+
+def test_paper_list_is_paged_and_filtered(small_limits):
+    from kg import explore
+
+    at = small_limits("paper")
+    assert at.number_input(key="papers_page").max == 4 and "11 of 11 papers, newest first; words from a title" in text_of(at)
+    newest = [p.title for p in explore.papers_by_date(fixture_index())]
+    assert [label for label, _ in links(at)][-3:] == newest[:3]
+    at = at.text_input(key="paper_filter").input("kolmogorov arnold").run()
+    expected = [p.title for p in explore.papers_matching(fixture_index(), "kolmogorov arnold")]
+    assert 0 < len(expected) < 11 and f"{len(expected)} of 11 papers" in text_of(at)

@@ -9,6 +9,7 @@ ahead of an installed copy, once for every page.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -217,6 +218,7 @@ KIND_HELP = ("score: a level of a metric · delta: a gain or drop · ratio: a fa
 TITLE_TEXT = r"#(.*)$"  # a LinkColumn's display_text: the title a titled_paper_url carries
 
 
+@lru_cache(maxsize=16384)  # a table's rerun links the same papers again
 def titled_paper_url(paper_id: str, title: str) -> str:
     """The paper page's URL with the title as its fragment, for a LinkColumn that shows the title."""
     from urllib.parse import quote

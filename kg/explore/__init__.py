@@ -82,6 +82,7 @@ from .views import (
     opponents,
     paper_view,
     papers_by_date,
+    papers_matching,
     related_entities,
     resolve_entity,
     select_claims,
@@ -99,7 +100,7 @@ __all__ = [
     "contradicted_claims", "contradicted_count", "cypher_console", "date_key", "direction_text", "entity_anchor", "entity_count", "entity_table",
     "entity_url", "entity_view", "example_queries", "export_bytes", "export_size", "filter_claims", "gains_frame", "gains_table",
     "headline_claims", "home_stats", "index_records_file", "index_store", "inert", "iter_entity_names", "measure_text", "neighbourhood",
-    "neighbourhood_subgraph", "node_id", "opponents", "page_url", "paper_view", "papers_by_date", "query_parameters", "related_entities",
+    "neighbourhood_subgraph", "node_id", "opponents", "page_url", "paper_view", "papers_by_date", "papers_matching", "query_parameters", "related_entities",
     "resolve_entity", "run_sparql", "search", "search_key", "select_claims", "select_gains", "slug", "sota_frame", "store_triples", "store_under",
     "timeline", "title_key", "top_entities", "whole_graph_is_small",
 ]

@@ -623,6 +623,21 @@ def iter_entity_names(index: Index, label: str) -> Iterator[str]:
 
 
 def papers_by_date(index: Index) -> list[PaperSummary]:
-    """Every paper's :class:`~kg.explore.index.PaperSummary`, newest first (then by title, descending)."""
+    """Every paper's :class:`~kg.explore.index.PaperSummary`, newest first (then by title, descending): the
+    index's own list, not a copy."""
     return index.memo("papers_by_date", lambda: sorted(index.papers.values(), key=lambda p: (p.published or "", p.title),
                                                         reverse=True))
+
+
+def papers_matching(index: Index, text: str) -> list[PaperSummary]:
+    """:func:`papers_by_date` whose title (its :func:`~kg.names.title_key`) holds ``text``'s; every paper
+    for no text. The title keys are made once per index (about 12 MB at 100,000 papers: making them takes
+    1.5 s, which a filter would otherwise spend on every visit)."""
+    from ..names import title_key
+
+    papers = papers_by_date(index)
+    wanted = title_key(text)
+    if not wanted:
+        return papers
+    keys = index.memo("title_keys_by_date", lambda: [title_key(p.title) for p in papers])
+    return [paper for paper, key in zip(papers, keys) if wanted in key]
