@@ -492,10 +492,12 @@ def test_search_scores_only_the_keys_that_can_match(index, monkeypatch):
     queries = ["KAN", "kolmogorov arnold", "Kolmogrov-Arnold", "CIFAR", "cifar-10", "accuracy", "networks", "mlp",
                "transformer", "x", "sharpdarts", "error rate", "Kolmogorov-Arnold Networks"]
     fast = {q: explore.search(index, q) for q in queries}
-    monkeypatch.setattr(search_module, "_candidates", lambda index, q, cutoff: range(len(index._choices)))
+    fast_few = {q: explore.search(index, q, limit=1) for q in queries}  # one title already exact, prefix or word
+    monkeypatch.setattr(search_module, "_candidates", lambda index, q, cutoff, limit=None: range(len(index._choices)))
     for q in queries:
         index._recent.clear()
         assert explore.search(index, q) == fast[q], q
+        assert explore.search(index, q, limit=1) == fast_few[q], q
     assert any(fast.values())
 
 
