@@ -520,7 +520,7 @@ def test_entity_lists_are_those_of_sorting_everything(index):
     for label, name in index.entities:
         shared = Counter(other for pid in index.papers_of.get((label, name), ())
                          for other in index.papers[pid].entities if other != (label, name))
-        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower()))
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower(), item[0][0], item[0][1]))
         for n in (1, 2, 3, 15, 60):
             index._recent.clear()
             assert explore.related_entities(index, label, name, n) == [(o, lab, c) for (lab, o), c in ranked[:n]]
