@@ -34,8 +34,10 @@ def build(store: Path, records: Path | None) -> None:
         sys.exit(f"bench: could not build {store}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
 
 
-def pages(index) -> list[tuple[str, str, dict[str, str]]]:
-    """(name, page file, query params) for every page, with the corpus's most mentioned entities selected."""
+def pages(index, lists: bool = False) -> list[tuple[str, str, dict[str, str]]]:
+    """(name, page file, query params) for every page, with the corpus's most mentioned entities selected;
+    with ``lists``, also the pages that list everything of a kind (no selection) and the claims of the most
+    mentioned method."""
     from kg import explore
 
     def top(label: str) -> str:
@@ -56,6 +58,8 @@ def pages(index) -> list[tuple[str, str, dict[str, str]]]:
         ("conflicts", "conflicts", {}),
         ("query", "query", {}),
         ("export", "export", {}),
+        *([("methods", "method", {}), ("entities", "entity", {}), ("papers", "paper", {}),
+           ("claims-m", "claims", {"method": method})] if lists else []),
     ]
 
 
@@ -117,6 +121,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=Path(os.environ.get("KG_STORE") or ROOT / "kg-store"))
     parser.add_argument("--records", type=Path, help="build --store from this records checkpoint first")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--lists", action="store_true",
+                        help="also the pages listing every method, entity and paper, and the claims of the top method")
     args = parser.parse_args()
     if args.records or not (args.store / "meta.json").exists():
         build(args.store, args.records)
@@ -135,7 +141,7 @@ def main() -> None:
     print(f"cold first page (open store + index): {cold * 1000:8.1f} ms")
     print(f"baseline bare page (AppTest floor):   {bare * 1000:8.1f} ms")
     print(f"{'page':10} {'params':36} {'first ms':>9} {'median ms':>10} {'min ms':>8} {'x bare':>7}")
-    for name, page, params in pages(index):
+    for name, page, params in pages(index, args.lists):
         first = time_page(page, params)  # fills this page's st.cache_data entries
         runs = [time_page(page, params) for _ in range(args.repeat)]
         shown = ", ".join(f"{k}={v}" for k, v in params.items())[:36]

@@ -477,3 +477,66 @@ def test_store_index_reads_records_on_demand_and_equals_the_in_memory_one(graph,
             continue
         assert a.papers.equals(b.papers) and a.claims.equals(b.claims) and a.boards == b.boards
         assert a.related == b.related and a.timeline.equals(b.timeline) and a.gains.equals(b.gains)
+
+
+# ------------------------------------------------------------------ at scale: the same answers, less work
+
+
+def test_search_scores_only_the_keys_that_can_match(index, monkeypatch):
+    """The candidates (substring, ratio and partial ratio on slices of the keys by length) give the hits of
+    scoring every key; a repeated query is answered from the index's recent values."""
+    import sys
+
+    search_module = sys.modules["kg.explore.search"]
+
+    queries = ["KAN", "kolmogorov arnold", "Kolmogrov-Arnold", "CIFAR", "cifar-10", "accuracy", "networks", "mlp",
+               "transformer", "x", "sharpdarts", "error rate", "Kolmogorov-Arnold Networks"]
+    fast = {q: explore.search(index, q) for q in queries}
+    fast_few = {q: explore.search(index, q, limit=1) for q in queries}  # one title already exact, prefix or word
+    monkeypatch.setattr(search_module, "_candidates", lambda index, q, cutoff, limit=None: range(len(index._choices)))
+    for q in queries:
+        index._recent.clear()
+        assert explore.search(index, q) == fast[q], q
+        assert explore.search(index, q, limit=1) == fast_few[q], q
+    assert any(fast.values())
+
+
+def test_recent_values_are_bounded(index):
+    made = []
+    for n in range(5):
+        assert index.recent(("t", n), lambda n=n: made.append(n) or n * 2, size=3) == n * 2
+    assert index.recent(("t", 4), lambda: made.append("again"), size=3) == 8 and "again" not in made
+    assert index.recent(("t", 0), lambda: made.append("again") or 0, size=3) == 0 and made[-1] == "again"
+    assert sum(1 for key in index._recent if key[0] == "t") <= 3
+
+
+def test_entity_lists_are_those_of_sorting_everything(index):
+    """related_entities (the first n of the counts at least the n-th's) and an entity's papers (two stable
+    sorts) equal sorting every count and every paper."""
+    from collections import Counter
+
+    import pandas as pd
+
+    for label, name in index.entities:
+        shared = Counter(other for pid in index.papers_of.get((label, name), ())
+                         for other in index.papers[pid].entities if other != (label, name))
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower(), item[0][0], item[0][1]))
+        for n in (1, 2, 3, 15, 60):
+            index._recent.clear()
+            assert explore.related_entities(index, label, name, n) == [(o, lab, c) for (lab, o), c in ranked[:n]]
+        view = explore.entity_view(index, label, name)
+        rows = [{"paper_id": pid, "paper_title": index.papers[pid].title,
+                 "relation": "proposes" if name in index.papers[pid].proposed else "mentions",
+                 "published": index.papers[pid].published or ""} for pid in index.papers_of.get((label, name), ())]
+        expected = pd.DataFrame(rows, columns=explore.PAPER_COLUMNS)
+        if rows:
+            expected = expected.sort_values(["relation", "published", "paper_title"], ascending=[False, False, True])
+        assert view.paper_rows == list(expected.itertuples(index=False, name=None))
+        assert view.paper_count == len(rows) and view.proposed_in == sum(r["relation"] == "proposes" for r in rows)
+
+
+def test_contradicted_count(index):
+    every = explore.select_claims(index)
+    assert explore.contradicted_count(index, every) == sum(1 for row in every if row.key in index.contradicted) == 2
+    kan = explore.select_claims(index, method="KAN")
+    assert explore.contradicted_count(index, kan) == sum(1 for row in kan if row.key in index.contradicted)

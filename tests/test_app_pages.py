@@ -3,6 +3,7 @@ search "KAN" -> the KAN method page -> a claim against it -> that claim's paper.
 
 from __future__ import annotations
 
+import os
 import re
 from html import unescape
 from urllib.parse import quote
@@ -326,3 +327,97 @@ def test_no_conflicts_is_an_answer(open_results, tmp_path, monkeypatch):
 def test_app_fixture_conflict_page(open_page):
     at = open_page("conflicts")
     assert summaries(at) == ["Opposite orderings: KAN vs MLP (accuracy)"]
+
+
+# ------------------------------------------------------------------ long lists: cut, said so, the rest reachable
+
+
+@pytest.fixture
+def small_limits(open_page, monkeypatch):
+    """The pages' list and table limits made small enough for the fixture graph to exceed them."""
+    import sys
+
+    open_page("search")  # imports the pages' _ui
+    ui = sys.modules["_ui"]
+    for name, value in (("LIST_LINKS", 3), ("TABLE_ROWS", 2), ("FILTER_CHOICES", 2), ("CONFLICTS_PAGE", 1)):
+        monkeypatch.setattr(ui, name, value)
+    return open_page
+
+
+def test_long_lists_are_paged(small_limits):
+    at = small_limits("method", method="KAN")  # 8 papers, 3 a page
+    papers = [("★ " if relation == "proposes" else "") + title for _, title, relation, _ in kan_papers()]
+    box = at.number_input(key="papers_page")
+    assert box.max == 3 and "Papers 1–3 of 8." in text_of(at)
+    assert [label for label, params in links(at) if "paper" in params][-3:] == papers[:3]
+    at = box.set_value(3).run()
+    assert "Papers 7–8 of 8." in text_of(at)
+    assert [label for label, params in links(at) if "paper" in params][-2:] == papers[6:]
+
+
+def test_long_claim_tables_say_where_the_rest_is(small_limits):
+    at = small_limits("claims")
+    assert len(at.dataframe[0].value) == 2 and "The table shows the first 2; narrow the filters" in text_of(at)
+    at = small_limits("entity", dataset="CIFAR-10")  # 5 claims name it
+    assert "The first 2 of 5 claims; download the CSV for them all, or narrow them on the Claims page" in text_of(at)
+    assert ("Claims naming CIFAR-10", {"dataset": "CIFAR-10"}) in links(at)
+    at = small_limits("claims", dataset="CIFAR-10")  # that link's page: every claim naming it
+    assert at.selectbox(key="f_dataset").value == "CIFAR-10" and "5 of 13 claims" in text_of(at)
+
+
+def test_claim_filters_list_the_most_claimed_and_take_any_other(small_limits):
+    at = small_limits("claims")
+    methods = at.selectbox(key="f_method")
+    assert len(methods.options) == 3 and methods.options[0] == ""  # "" (any) and the two named by most claims
+    assert "type the name of any other" in methods.help
+    rare = next(m for m in explore_options(at) if m not in methods.options)
+    at = small_limits("claims", method=rare)  # a value left out of the list, from the URL
+    assert at.selectbox(key="f_method").value == rare
+    from kg import explore
+
+    assert f"{len(explore.select_claims(fixture_index(), method=rare))} of 13 claims" in text_of(at)
+
+
+def fixture_index():
+    """The explorer's index of the store the pages open."""
+    import kg
+    from kg import explore
+
+    return explore.index_store(kg.open(os.environ["KG_STORE"]))
+
+
+def explore_options(at: AppTest) -> list[str]:
+    """Every method a claim of the fixture graph names (the claims filter's full list)."""
+    from kg import explore
+
+    return explore.claim_filter_options(fixture_index())["method"]
+
+
+def kan_papers() -> list[tuple[str, str, str, str]]:
+    from kg import explore
+
+    return explore.entity_view(fixture_index(), "method", "KAN").paper_rows
+
+
+def test_conflicts_are_paged(open_results, monkeypatch):
+    import sys
+
+    every = summaries(open_results("conflicts"))
+    assert len(every) == 2
+    monkeypatch.setattr(sys.modules["_ui"], "CONFLICTS_PAGE", 1)
+    at = open_results("conflicts")
+    assert summaries(at) == every[:1] and "Conflicts 1–1 of 2." in text_of(at)
+    at = at.number_input(key="conflicts_page").set_value(2).run()
+    assert summaries(at) == every[1:]
+
+
+def test_paper_list_is_paged_and_filtered(small_limits):
+    from kg import explore
+
+    at = small_limits("paper")
+    assert at.number_input(key="papers_page").max == 4 and "11 of 11 papers, newest first; words from a title" in text_of(at)
+    newest = [p.title for p in explore.papers_by_date(fixture_index())]
+    assert [label for label, _ in links(at)][-3:] == newest[:3]
+    at = at.text_input(key="paper_filter").input("kolmogorov arnold").run()
+    expected = [p.title for p in explore.papers_matching(fixture_index(), "kolmogorov arnold")]
+    assert 0 < len(expected) < 11 and f"{len(expected)} of 11 papers" in text_of(at)

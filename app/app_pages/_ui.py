@@ -9,6 +9,7 @@ ahead of an installed copy, once for every page.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +78,15 @@ def _stamp(store: str) -> float:
 
 @st.cache_resource(show_spinner="Opening the knowledge graph…", max_entries=4)
 def _open(store: str, stamp: float):
+    import gc
+
     graph = kg.open(store)
-    return graph, explore.index_store(graph)
+    index = explore.index_store(graph)
+    # The index is millions of long-lived objects (1.3 M containers at 100,000 papers) that hold no reference
+    # cycles: taken out of the cyclic collector's sight, a full collection no longer walks them (1.5 s each
+    # at 100,000 papers, falling on whichever page visit triggers one). Reference counting still frees them.
+    gc.freeze()
+    return graph, index
 
 
 def open_store(store: str):
@@ -171,23 +179,28 @@ def paper_link(paper_id: str, title: str) -> None:
 
 
 TABLE_ROWS = 1000  # a claims table shows at most this many rows (the CSV download holds them all)
-LIST_LINKS = 100  # a list of paper links or evidence sentences shows at most this many
+LIST_LINKS = 50  # a page of paper links or evidence sentences (each link costs ~0.3 ms of server time)
+CONFLICTS_PAGE = 25  # conflicts shown at a time: each is a box of two papers, two sentences and links
+FILTER_CHOICES = explore.FILTER_CHOICES  # values a claims filter's select box lists; any other is typed
 
 
-def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None) -> None:
-    """A sortable claims table whose method, baseline and paper cells link to their pages (the first
-    TABLE_ROWS rows, said so when there are more)."""
+def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None,
+                total: int | None = None, rest: str = "") -> None:
+    """A sortable claims table whose method, baseline and paper cells link to their pages: the first
+    TABLE_ROWS rows of ``frame``, which may itself be the first rows of ``total``; when rows are left
+    out a caption says how many and ``rest`` where to find them."""
     import pandas as pd
 
     if frame.empty:
         st.caption("No claims.")
         return
-    if len(frame) > TABLE_ROWS:
-        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} claims.")
+    total = max(total or 0, len(frame))
+    if total > min(len(frame), TABLE_ROWS):
+        st.caption(f"The first {min(len(frame), TABLE_ROWS):,} of {total:,} claims" + (f"; {rest}" if rest else "."))
     view = frame.head(TABLE_ROWS).copy()
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
-    view["paper_link"] = [url("paper", paper=p) for p in view["paper_id"]]
+    view["paper_link"] = [entity_url("paper", p) for p in view["paper_id"]]
     columns = columns or ["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"]
     if "conflict" in view and view["conflict"].astype(bool).any():
         view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
@@ -212,11 +225,12 @@ KIND_HELP = ("score: a level of a metric · delta: a gain or drop · ratio: a fa
 TITLE_TEXT = r"#(.*)$"  # a LinkColumn's display_text: the title a titled_paper_url carries
 
 
+@lru_cache(maxsize=16384)  # a table's rerun links the same papers again
 def titled_paper_url(paper_id: str, title: str) -> str:
     """The paper page's URL with the title as its fragment, for a LinkColumn that shows the title."""
     from urllib.parse import quote
 
-    return f"{url('paper', paper=paper_id)}#{quote(title, safe='')}"
+    return f"{entity_url('paper', paper_id)}#{quote(title, safe='')}"
 
 
 def _result_links(frame):
@@ -239,17 +253,27 @@ RESULT_CONFIG = {
 
 
 def board_table(frame, *, key: str) -> None:
-    """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence."""
+    """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence (the first
+    TABLE_ROWS rows; the board's CSV download holds them all)."""
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download below holds them all.")
+        frame = frame.head(TABLE_ROWS)
     columns = ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
     st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
                  height=min(35 * (len(frame) + 1) + 3, 560))
 
 
-def gains_table(frame, *, key: str) -> None:
-    """Gains over a baseline (explore.gains_frame), never ranked."""
-    if frame.empty:
+def gains_table(rows, *, key: str) -> None:
+    """Gains over a baseline (explore.select_gains rows), never ranked: the first TABLE_ROWS, with a CSV
+    download of them all when there are more."""
+    if not rows:
         st.caption("No gains over a baseline.")
         return
+    frame = explore.gains_table(rows[:TABLE_ROWS])
+    if len(rows) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(rows):,} gains; narrow them by a dataset or metric, "
+                   "or download the CSV of them all.")
+        download_csv(lambda: explore.gains_table(rows), "gains.csv", key=f"{key}_csv")
     columns = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
     st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
                  height=min(35 * (len(frame) + 1) + 3, 420))
@@ -300,7 +324,8 @@ def pick_board(boards, *, key: str, by: str = ""):
 
 
 def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
-    """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline."""
+    """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline
+    (``gains``: the rows of explore.select_gains)."""
     st.subheader("Leaderboard")
     if not boards:
         st.caption("No scores here. A leaderboard ranks score values only (a level of a metric, such as "
@@ -321,11 +346,18 @@ def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
 
 
 def entity_index(label: str, index, *, key: str) -> None:
-    """A sortable, filterable table of every entity of a type, names linking to their pages."""
+    """A sortable, filterable table of the entities of a type, names linking to their pages: the first
+    TABLE_ROWS, most mentioned first, of those the filter keeps (every one in its CSV download)."""
     frame = explore.entity_table(index, label)
     needle = st.text_input(f"Filter {KIND_PLURAL[label].lower()}", key=f"{key}_filter", placeholder="part of a name")
     if needle.strip():
         frame = frame[frame["name"].str.contains(needle.strip(), case=False, regex=False)]
+    if len(frame) > TABLE_ROWS:
+        plural = KIND_PLURAL[label].lower()
+        st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} {plural}, most mentioned first (a click on a header "
+                   f"sorts these); type part of a name above to narrow them, or download the CSV of them all.")
+        download_csv(lambda frame=frame: frame, f"{plural}.csv", key=f"{key}_csv")
+        frame = frame.head(TABLE_ROWS)
     frame = frame.assign(name=[entity_url(label, n) for n in frame["name"]])
     st.dataframe(frame, hide_index=True, width="stretch", key=key, height=min(35 * (len(frame) + 1) + 3, 600),
                  column_config={"name": st.column_config.LinkColumn(label, display_text=rf"{label}=([^&]*)", width="large"),
@@ -356,12 +388,18 @@ def download_csv(frame, name: str, *, key: str) -> None:
     st.download_button("Download CSV", data, file_name=name, mime="text/csv", key=key)
 
 
-def capped(items, what: str, limit: int = LIST_LINKS):
-    """The first ``limit`` of a list to show one by one, with a caption saying how many more there are."""
-    items = list(items)
-    if len(items) > limit:
-        st.caption(f"The first {limit:,} of {len(items):,} {what}.")
-    return items[:limit]
+def paged(items, what: str, *, key: str, limit: int | None = None):
+    """The part of a list (a sequence) to show one by one: all of it when short, else ``limit`` (LIST_LINKS)
+    at a time, the page chosen in a number box, with a caption saying which and how many there are."""
+    limit = limit or LIST_LINKS
+    if len(items) <= limit:
+        return items
+    pages = -(-len(items) // limit)
+    page = st.number_input(f"Page (of {pages:,}, {limit} {what} each)", min_value=1, max_value=pages, value=1, step=1,
+                           key=key)
+    start = (int(page) - 1) * limit
+    st.caption(f"{what.capitalize()} {start + 1:,}–{min(start + limit, len(items)):,} of {len(items):,}.")
+    return items[start:start + limit]
 
 
 def param(name: str) -> str:

@@ -8,30 +8,50 @@ import streamlit as st
 
 from kg import explore
 
+
+def filter_box(column, label: str, name: str, choices: list[str], every: list[str]) -> str:
+    """A select box over ``choices``, starting at the URL's ``name`` parameter when it is one of ``every``.
+    When ``choices`` leaves values of ``every`` out (those named by the fewest claims), any of them can be
+    typed in the box, and its help says so."""
+    wanted = _ui.param(name)
+    options = ["", *choices]
+    cut = len(choices) < len(every)
+    if wanted and wanted not in choices and cut and wanted in every:
+        options.insert(1, wanted)
+    help = (f"Lists the {len(choices):,} {name}s named by the most claims, of {len(every):,}; type the name of "
+            "any other." if cut else None)
+    return column.selectbox(label, options, index=options.index(wanted) if wanted in options else 0, key=f"f_{name}",
+                            accept_new_options=cut, help=help) or ""
+
+
+EVIDENCE = 50  # evidence sentences shown under the table
+
 loaded = _ui.setup("Claims", ":material/balance:")
 if loaded is not None:
     graph, index = loaded
     st.title("Claims")
-    options = explore.claim_filter_options(index)
+    every = explore.claim_filter_options(index)
+    options = explore.claim_filter_choices(index, _ui.FILTER_CHOICES)  # not a select box of 87,000 methods
     cols = st.columns([2, 2, 2, 2, 1.4])
     types = cols[0].multiselect("Type", options["type"], key="f_type")
-    method = cols[1].selectbox("Method (subject or baseline)", ["", *options["method"]], key="f_method",
-                               index=([""] + options["method"]).index(_ui.param("method")) if _ui.param("method") in options["method"] else 0)
-    dataset = cols[2].selectbox("Dataset", ["", *options["dataset"]], key="f_dataset")
-    metric = cols[3].selectbox("Metric", ["", *options["metric"]], key="f_metric")
+    method = filter_box(cols[1], "Method (subject or baseline)", "method", options["method"], every["method"])
+    dataset = filter_box(cols[2], "Dataset", "dataset", options["dataset"], every["dataset"])
+    metric = filter_box(cols[3], "Metric", "metric", options["metric"], every["metric"])
     conflicts_only = cols[4].toggle("Conflicts only", value=_ui.param("conflicts") == "1", key="f_conflicts")
     rows = explore.select_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
     frame = explore.claims_frame(index, rows[:_ui.TABLE_ROWS])  # what the table shows; the CSV has every row
-    flagged = sum(1 for row in rows if index.contradicted.get(row.key))
+    flagged = explore.contradicted_count(index, rows)
     st.caption(f"{len(rows)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
     if len(rows) > _ui.TABLE_ROWS:
         st.caption(f"The table shows the first {_ui.TABLE_ROWS:,}; narrow the filters, or download the CSV for all {len(rows):,}.")
     _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560))
     if not frame.empty:
-        every = frame if len(rows) <= _ui.TABLE_ROWS else (lambda: explore.claims_frame(index, rows))
-        _ui.download_csv(every, "claims.csv", key="claims_csv")
+        every_row = frame if len(rows) <= _ui.TABLE_ROWS else (lambda: explore.claims_frame(index, rows))
+        _ui.download_csv(every_row, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):
-            for claim_row, row in zip(rows[:50], frame.itertuples()):
+            if len(rows) > EVIDENCE:
+                st.caption(f"The first {EVIDENCE} of {len(rows):,}; the table and its CSV download hold every claim.")
+            for claim_row, row in zip(rows[:EVIDENCE], frame.itertuples()):
                 flag = f" — ⚠ {_ui.inert(row.conflict)}" if row.conflict else ""
                 st.markdown(f'<div class="kg-summary">{explore.claim_summary(claim_row.claim, links=True)}{flag}</div>',
                             unsafe_allow_html=True)
@@ -39,5 +59,5 @@ if loaded is not None:
                 _ui.paper_link(row.paper_id, row.paper_title)
     st.divider()
     where = {k: v for k, v in (("dataset", dataset), ("metric", metric)) if v}
-    gains = explore.gains_frame(index, method=method, **where)
+    gains = explore.select_gains(index, method=method, **where)
     _ui.results_section(index, explore.boards(index, **where), gains, key="claims_board", by=metric)

@@ -16,7 +16,7 @@ if loaded is not None:
                "dataset and metric (one named by only one side counts as the same). Different scores: two papers "
                "report one method's score on the same dataset and metric more than half a point apart "
                "(percentages, points), else more than 2 % apart.")
-    involved = sorted({m for c in index.conflicts for m in (c.method_a, c.method_b)}, key=str.lower)
+    involved = explore.conflict_methods(index)
     wanted = _ui.param("method")
     if wanted and wanted not in involved:
         st.info(f"No conflicting claims involve “{_ui.inert(wanted)}”.")
@@ -28,7 +28,7 @@ if loaded is not None:
                    "method's score, on the same dataset and metric.")
     else:
         st.caption(f"{len(found)} conflict{'s' if len(found) != 1 else ''}")
-    for conflict in found:
+    for conflict in _ui.paged(found, "conflicts", key="conflicts_page", limit=_ui.CONFLICTS_PAGE):
         with st.container(border=True):
             st.markdown(f'<div class="kg-summary">{explore.conflict_heading(conflict, links=True)}</div>', unsafe_allow_html=True)
             sides = ((conflict.paper_a, conflict.method_a, conflict.value_a, conflict.sentence_a),

@@ -25,23 +25,32 @@ if loaded is not None:
     else:
         st.title(_ui.inert(view.name))
         st.caption(_ui.inert(view.label.capitalize() + (f" · also written as: {' · '.join(view.aliases)}" if view.aliases else "")))
+        claims = view.claim_rows
         cols = st.columns(3)
-        cols[0].metric("Papers", len(view.papers))
-        cols[1].metric("Claims", len(view.claims))
+        cols[0].metric("Papers", view.paper_count)
+        cols[1].metric("Claims", len(claims))
         if view.label == "metric":
             cols[2].metric("Better is", {"higher": "higher ↑", "lower": "lower ↓"}.get(view.direction, "unknown"),
                            help="From kg/resources/metrics.tsv, each entry with the source of the metric's definition.")
         else:
             cols[2].metric("Leaderboards", len(view.boards))
-        _ui.results_section(index, view.boards, view.gains, key="board", by=_ui.param("by"))
-        with st.expander(f"Every claim naming {_ui.inert(view.name)} ({len(view.claims)})"):
-            _ui.claim_table(view.claims, key="entity_claims",
+        _ui.results_section(index, view.boards, view.gain_rows, key="board", by=_ui.param("by"))
+        with st.expander(f"Every claim naming {_ui.inert(view.name)} ({len(claims)})"):
+            rest = "download the CSV for them all" + (
+                f", or narrow them on the Claims page for this {view.label}." if view.label != "task" else ".")
+            _ui.claim_table(explore.claims_frame(index, claims[:_ui.TABLE_ROWS]), key="entity_claims", total=len(claims),
+                            rest=rest,
                             columns=["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"])
+            if len(claims) > _ui.TABLE_ROWS:
+                _ui.download_csv(lambda: explore.claims_frame(index, claims), f"claims-{explore.slug(view.name)}.csv",
+                                 key="entity_claims_csv")
+                if view.label != "task":
+                    _ui.link("claims", f"Claims naming {view.name}", icon=":material/balance:", **{view.label: view.name})
         left, right = st.columns(2)
         with left:
             st.subheader("Papers")
-            for row in _ui.capped(view.papers.itertuples(), "papers"):
-                _ui.paper_link(row.paper_id, row.paper_title)
+            for paper_id, title, _, _ in _ui.paged(view.paper_rows, "papers", key="papers_page"):
+                _ui.paper_link(paper_id, title)
         with right:
             if view.related:
                 st.subheader("Often mentioned with")

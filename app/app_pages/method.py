@@ -21,22 +21,27 @@ if loaded is not None:
     else:
         st.title(_ui.inert(view.name))
         st.caption(_ui.inert("Method" + (" · also written as: " + " · ".join(view.aliases) if view.aliases else "")))
-        proposing = view.papers[view.papers["relation"] == "proposes"]
+        beats, beaten = view.beats_rows, view.beaten_rows
         cols = st.columns(4)
-        cols[0].metric("Papers", len(view.papers))
-        cols[1].metric("Proposed in", len(proposing))
-        cols[2].metric("Beats", int((view.beats["baseline"] != "").sum()))
-        cols[3].metric("Beaten by", len(view.beaten_by))
+        cols[0].metric("Papers", view.paper_count)
+        cols[1].metric("Proposed in", view.proposed_in)
+        cols[2].metric("Beats", sum(1 for row in beats if row.claim.object))
+        cols[3].metric("Beaten by", len(beaten))
+        rest = f"every one is on the Claims page for {_ui.inert(view.name)}, with a CSV download."
 
-        st.subheader(f"Beaten by ({len(view.beaten_by)})")
+        st.subheader(f"Beaten by ({len(beaten)})")
         st.caption(f"Claims that another method outperforms {_ui.inert(view.name)}.")
         values = ["dataset", "metric", "value", "kind", "values", "paper_link", "sentence"]
-        _ui.claim_table(view.beaten_by, key="beaten_by", columns=["type", "method_link", *values])
-        st.subheader(f"Its results: what it beats, improves, achieves ({len(view.beats)})")
+        _ui.claim_table(explore.claims_frame(index, beaten[:_ui.TABLE_ROWS]), key="beaten_by",
+                        columns=["type", "method_link", *values], total=len(beaten), rest=rest)
+        st.subheader(f"Its results: what it beats, improves, achieves ({len(beats)})")
         st.caption(f"Claims with {_ui.inert(view.name)} as the subject. “kind” is the kind of the claim's value "
                    "(a score, or a gain over the baseline: delta, ratio, range); “every value” lists each value "
                    "of the sentence with its kind, metric and dataset.")
-        _ui.claim_table(view.beats, key="beats", columns=["type", "baseline_link", *values])
+        _ui.claim_table(explore.claims_frame(index, beats[:_ui.TABLE_ROWS]), key="beats",
+                        columns=["type", "baseline_link", *values], total=len(beats), rest=rest)
+        if len(beats) + len(beaten) > _ui.TABLE_ROWS:
+            _ui.link("claims", f"Every claim naming {view.name}", icon=":material/balance:", method=view.name)
         rivals = explore.opponents(index, view.name)
         if rivals:
             st.markdown("**Compare with**")
@@ -44,13 +49,13 @@ if loaded is not None:
                 with col:
                     _ui.link("compare", rival, icon=":material/compare_arrows:", a=view.name, b=rival)
 
-        claims = [*view.beats.itertuples(), *view.beaten_by.itertuples()]
+        claims = [*beats, *beaten]
         if claims:
             with st.expander(f"Evidence ({len(claims)} sentences)", expanded=True):
-                for row in _ui.capped(claims, "sentences"):
-                    flag = " ⚠ contradicted" if row.conflict else ""
-                    st.markdown(f'<div class="kg-quote">{_ui.inert(row.sentence)}</div>', unsafe_allow_html=True)
-                    _ui.paper_link(row.paper_id, f"{row.paper_title}{flag}")
+                for row in _ui.paged(claims, "sentences", key="evidence_page"):
+                    flag = " ⚠ contradicted" if row.key in index.contradicted else ""
+                    st.markdown(f'<div class="kg-quote">{_ui.inert(row.claim.sentence)}</div>', unsafe_allow_html=True)
+                    _ui.paper_link(row.paper.id, f"{row.paper.title}{flag}")
 
         left, right = st.columns([3, 2])
         with left:
@@ -74,8 +79,8 @@ if loaded is not None:
                 _ui.entity_link(kind, key, suffix=" — open")
         with right:
             st.subheader("Papers")
-            for row in _ui.capped(view.papers.itertuples(), "papers"):
-                _ui.paper_link(row.paper_id, f"{'★ ' if row.relation == 'proposes' else ''}{row.paper_title}")
+            for paper_id, title, relation, _ in _ui.paged(view.paper_rows, "papers", key="papers_page"):
+                _ui.paper_link(paper_id, f"{'★ ' if relation == 'proposes' else ''}{title}")
             st.subheader("Mentions over listing dates")
             if view.timeline.empty:
                 st.caption("No listing dates known for these papers.")

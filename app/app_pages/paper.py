@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
 from pathlib import Path
 
 import _ui
@@ -20,11 +19,10 @@ if loaded is not None:
             st.warning(f"No paper with id “{_ui.inert(paper_id)}” in this graph.")
         st.title("Papers")
         needle = st.text_input("Filter titles", key="paper_filter", placeholder="words from the title")
-        papers = explore.papers_by_date(index)
-        wanted = explore.title_key(needle)
-        shown = list(islice((p for p in papers if not wanted or wanted in explore.title_key(p.title)), 200))
-        st.caption(f"{len(shown)} of {len(papers)} papers")
-        for paper in shown:
+        shown = explore.papers_matching(index, needle)
+        st.caption(f"{len(shown):,} of {len(index.papers):,} papers, newest first"
+                   + ("; words from a title narrow them." if len(shown) > _ui.LIST_LINKS else "."))
+        for paper in _ui.paged(shown, "papers", key="papers_page"):
             _ui.paper_link(paper.id, paper.title)
     else:
         paper = view.paper

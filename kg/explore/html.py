@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ def page_url(page: str, **params: str) -> str:
     return f"./{page}?{urlencode(params)}" if params else f"./{page}"
 
 
+@lru_cache(maxsize=16384)  # tables link the same names row after row
 def entity_url(kind: str, name: str) -> str:
     """Where an entity (or a paper, by id) is shown: ``./method?method=KAN``, ``./entity?dataset=...``."""
     if kind == "method":

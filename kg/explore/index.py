@@ -14,7 +14,7 @@ metric, task and method, the ranked entities) are computed once, on first use, a
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,6 +74,9 @@ class _RecordsFile:
         return record_from_line(line)
 
 
+RECENT = 256  # values :meth:`Index.recent` keeps
+
+
 @dataclass
 class Index:
     """Look-up tables over a corpus of PaperRecords."""
@@ -87,6 +90,8 @@ class Index:
     _choices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (text, kind, key, search key)
     _record: Callable[[str], PaperRecord | None] = field(default=lambda paper_id: None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _recent: OrderedDict[Any, Any] = field(default_factory=OrderedDict, repr=False)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, paper_id: str) -> PaperRecord | None:
         """The full record of a paper (abstract, mentions, claims), read when asked for."""
@@ -100,6 +105,22 @@ class Index:
             value = self._memo[key] = make()
             return value
 
+    def recent(self, key: Any, make: Callable[[], Any], size: int = RECENT) -> Any:
+        """``make()`` kept for the ``size`` keys last asked for (least recently used dropped first): for
+        per-query and per-entity values that a page recomputes on every rerun, where keeping one per key
+        for the life of the index (:meth:`memo`) would grow with every entity or query ever visited."""
+        with self._recent_lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = make()
+        with self._recent_lock:
+            self._recent[key] = value
+            self._recent.move_to_end(key)
+            while len(self._recent) > size:
+                self._recent.popitem(last=False)
+        return value
+
     @cached_property
     def conflicts(self) -> list[results.Conflict]:
         """Every conflict of the corpus (:func:`kg.results.conflicts`), computed once."""
@@ -109,6 +130,13 @@ class Index:
     def contradicted(self) -> dict[tuple[str, str, int, int], list[str]]:
         """Claim key -> ids of the papers whose claims contradict it (:attr:`conflicts`)."""
         return contradicted_claims(self.claims, self.conflicts)
+
+    @cached_property
+    def contradicted_rows(self) -> frozenset[int]:
+        """``id()`` of the rows of :attr:`claims` (the same objects as in :attr:`claims_by`) that
+        :attr:`contradicted` names: counting or keeping those among many rows then makes no claim keys."""
+        contradicted = self.contradicted
+        return frozenset(id(row) for row in self.claims if row.key in contradicted)
 
     @cached_property
     def results(self) -> list[results.Result]:
