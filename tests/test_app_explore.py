@@ -176,6 +176,17 @@ def test_neighbourhood_summary_graph(index):
     assert graph.nodes["metric:accuracy"]["kind"] == "metric"
 
 
+def test_neighbourhood_draws_one_edge_per_pair_and_type_and_caps_them():
+    claims = [Claim(field="abstract", start=i, end=i + 1, sentence=f"Hub beats B{i % 30}.", type="outperforms",
+                    subject="Hub", object=f"B{i % 30}") for i in range(90)]
+    index = explore.build_index([PaperRecord(Paper("p", "Hub", ""), proposed=("Hub",), claims=tuple(claims))])
+    graph = explore.neighbourhood(index, "method", "Hub", limit=10)
+    edges = [(a, b, d) for a, b, d in graph.edges(data=True) if d["relation"] == "outperforms"]
+    assert len(edges) == 20  # 30 pairs, 2 * limit drawn
+    assert all(a == "method:Hub" and d["claims"] == 3 for a, _, d in edges)
+    assert [b for _, b, _ in edges] == [f"method:B{i}" for i in range(20)]  # ties in claim order
+
+
 def test_query_parameters_of_an_edited_query():
     text = "SELECT ?param_method ?w WHERE { ?c kg:objectName ?param_method ; kg:subjectName ?w } # $param_method"
     assert explore.query_parameters(text) == ("method",)

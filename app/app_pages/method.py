@@ -68,10 +68,13 @@ if loaded is not None:
                           color=colours.get(d["kind"], "#999"), size=30 if n == f"method:{view.name}" else 12 if d["kind"] == "paper" else 20,
                           shape="dot") for n, d in g.nodes(data=True)]
             edges = [Edge(source=a, target=b, label=d["relation"] if d["relation"] not in ("mentions", "co-mentioned") else "",
-                          title=" ".join(x for x in (d["relation"], d.get("value", "")) if x), color="#c9c9c9" if d["relation"] in ("mentions", "co-mentioned") else "#d62728")
+                          title=" ".join(x for x in (d["relation"], d.get("value", ""),
+                                                      f"({d['claims']} claims)" if d.get("claims", 1) > 1 else "") if x), color="#c9c9c9" if d["relation"] in ("mentions", "co-mentioned") else "#d62728")
                      for a, b, d in g.edges(data=True)]
             clicked = agraph(nodes=nodes, edges=edges, config=Config(width=760, height=460, directed=True, physics=True, hierarchical=False))
-            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). Red arrows: claims, from the winner to the baseline.")
+            st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). "
+                       "Red arrows: claims, from the winner to the baseline, one per pair and claim type (the 50 most "
+                       "claimed; the Claims page lists every claim).")
             _ui.link("export", f"Export the neighbourhood of {view.name} (GEXF, GraphML, Turtle, JSON-LD)",
                      icon=":material/download:", method=view.name)
             if clicked and ":" in clicked:

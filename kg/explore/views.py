@@ -608,25 +608,22 @@ def _related(index: Index, label: str, name: str, n: int) -> list[tuple[str, str
 
 
 def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx.MultiDiGraph:
-    """A small graph around an entity: its papers, the methods it beats / is beaten by, co-mentions."""
+    """A small graph around an entity: its papers, the methods it beats / is beaten by, co-mentions.
+
+    Claims are drawn one edge per (winner, baseline, claim type), carrying how many claims say it
+    (``claims``) and the first claim's paper and value; at most ``2 * limit`` such edges, those most
+    claimed first (a much-claimed method has thousands of claims: the claims page lists them all)."""
     import networkx as nx
 
     graph = nx.MultiDiGraph()
     centre = node_id(label, name)
     graph.add_node(centre, label=name, kind=label)
-    for row in index.claims_by.get((label, name), []):  # the claims naming it, in order
-        c = row.claim
-        if not c.subject:
-            continue
-        if c.object and label == "method":
-            a, b = node_id("method", c.subject), node_id("method", c.object)
-            graph.add_node(a, label=c.subject, kind="method")
-            graph.add_node(b, label=c.object, kind="method")
-            graph.add_edge(a, b, relation=c.type, paper=row.paper.id, value=c.value or "")
-        elif label != "method":
-            m = node_id("method", c.subject)
-            graph.add_node(m, label=c.subject, kind="method")
-            graph.add_edge(m, centre, relation=c.type, paper=row.paper.id, value=c.value or "")
+    for (a, b, relation), rows in _claim_edges(index, label, name)[: 2 * limit]:
+        for node, shown in ((a, rows[0][0]), (b, rows[0][1])):
+            if node != centre:
+                graph.add_node(node, label=shown, kind="method")
+        first = rows[0][2]
+        graph.add_edge(a, b, relation=relation, paper=first.paper.id, value=first.claim.value or "", claims=len(rows))
     for pid in sorted(index.papers_of.get((label, name), ()))[:limit]:
         paper = index.papers[pid]
         p = node_id("paper", pid)
@@ -639,6 +636,23 @@ def neighbourhood(index: Index, label: str, name: str, *, limit: int = 25) -> nx
             graph.add_node(o, label=other, kind=lab)
             graph.add_edge(centre, o, relation="co-mentioned", papers=count)
     return graph
+
+
+def _claim_edges(index: Index, label: str, name: str) -> list[tuple[tuple[str, str, str], list[tuple[str, str, ClaimRow]]]]:
+    """The claims naming an entity grouped by drawn edge (winner node, baseline node, type), the most
+    claimed first, then in claim order."""
+    centre = node_id(label, name)
+    groups: dict[tuple[str, str, str], list[tuple[str, str, ClaimRow]]] = {}
+    for row in index.claims_by.get((label, name), []):  # the claims naming it, in order
+        c = row.claim
+        if not c.subject:
+            continue
+        if c.object and label == "method":
+            key = (node_id("method", c.subject), node_id("method", c.object), c.type)
+            groups.setdefault(key, []).append((c.subject, c.object, row))
+        elif label != "method":
+            groups.setdefault((node_id("method", c.subject), centre, c.type), []).append((c.subject, name, row))
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
 
 
 def node_id(kind: str, key: str) -> str:
