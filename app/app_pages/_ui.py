@@ -2,19 +2,14 @@
 
 Every page imports this first (``import _ui``, then lays out after ``_ui.setup``); it works both under
 ``st.navigation`` (the entry ``app/streamlit_app.py`` puts this folder on the path) and when a page
-file is run on its own (Streamlit puts the page's folder on the path). It puts the checkout's ``kg``
-ahead of an installed copy, once for every page.
+file is run on its own (Streamlit puts the page's folder on the path). ``kg`` is the installed package
+(``make setup`` installs the checkout in editable mode).
 """
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from pathlib import Path
-
-_ROOT = Path(__file__).resolve().parents[2]
-if (_ROOT / "kg" / "__init__.py").is_file() and str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))  # the checkout's kg package, not an installed copy
 
 import streamlit as st
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import results
-from ..records import Claim, Entity, Paper, PaperRecord
+from ..records import Claim, Entity, Paper, PaperRecord, entity_forms
 from .search import search_key
 
 
@@ -198,7 +198,7 @@ class _Builder:
 
     def __init__(self, entities: Iterable[Entity] | None):
         self.given = list(entities) if entities is not None else None
-        self.aliases: dict[tuple[str, str], dict[str, None]] = {}  # as kg.records.collect_entities
+        self.aliases: dict[tuple[str, str], dict[str, None]] = {}  # kg.records.collect_entities, as it goes
         self.papers: dict[str, PaperSummary] = {}
         self.papers_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.claims: list[ClaimRow] = []
@@ -211,21 +211,13 @@ class _Builder:
 
     def add(self, record: PaperRecord) -> None:
         paper, same = record.paper, self._same
-        names: dict[tuple[str, str], None] = {}
-        for mention in record.mentions:
-            key = (same(mention.label), same(mention.canonical))
-            names.setdefault(key, None)
+        names = []
+        for (label, canonical), written in entity_forms(record).items():
+            key = (same(label), same(canonical))
+            names.append(key)
             self.papers_of[key].add(paper.id)
             if self.given is None:
-                forms = self.aliases.setdefault(key, {})
-                forms.setdefault(mention.canonical, None)
-                forms.setdefault(mention.text, None)
-        for name in record.proposed:
-            key = ("method", same(name))
-            names.setdefault(key, None)
-            self.papers_of[key].add(paper.id)
-            if self.given is None:
-                self.aliases.setdefault(key, {}).setdefault(name, None)
+                self.aliases.setdefault(key, {}).update(written)
         dates = tuple(dict.fromkeys(same(s.listing_date) for s in paper.sources if s.listing_date))
         self.papers[paper.id] = PaperSummary(paper.id, paper.title, paper.published, dates,
                                              tuple(same(p) for p in record.proposed), tuple(names))
