@@ -24,7 +24,7 @@ def filter_box(column, label: str, name: str, choices: list[str], every: list[st
                             accept_new_options=cut, help=help) or ""
 
 
-EVIDENCE = 50  # evidence sentences shown under the table
+EVIDENCE = 20  # evidence sentences shown under the table
 
 loaded = _ui.setup("Claims", ":material/balance:")
 if loaded is not None:
