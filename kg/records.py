@@ -7,7 +7,7 @@ between stages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -214,3 +214,13 @@ def collect_entities(records: Iterable[PaperRecord]) -> list[Entity]:
         for key, written in entity_forms(record).items():
             aliases.setdefault(key, {}).update(written)
     return [Entity(canonical, label, tuple(forms)) for (label, canonical), forms in aliases.items()]
+
+
+def rereadable(records: Iterable[PaperRecord] | Callable[[], Iterable[PaperRecord]]) -> Callable[[], Iterable[PaperRecord]]:
+    """A function giving the records afresh at each call, for the sinks that read them twice: ``records``
+    itself when it is one (e.g. ``lambda: iter_records_file(path)``, which holds none), else the
+    records held as given (a one-shot iterator is gathered into a list first)."""
+    if callable(records):
+        return records
+    held = records if isinstance(records, Collection) else list(records)
+    return lambda: held

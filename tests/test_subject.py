@@ -91,7 +91,7 @@ def test_a_finding_about_the_data_has_no_subject(gold, model):
 
 def test_fit_weights_learns_which_candidate_is_right():
     from kg.extract.learn.subjects import fit_weights
-    from kg.extract.subjects import score
+    from kg.extract.proposals import linear_score as score
 
     pytest.importorskip("sklearn")
     claim = ([{"m:before": 1.0, "m:bias": 1.0}, {"m:after_compare": 1.0, "m:bias": 1.0}, {"n:bias": 1.0}],

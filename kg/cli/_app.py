@@ -57,21 +57,6 @@ def progress(description: str, total: int | None) -> Iterator[callable]:
         yield lambda n=1: bar.advance(task, n)
 
 
-def read_store_records(store: Path) -> tuple[list, int]:
-    """(records, lines skipped) of ``store``'s records.jsonl (a built store, or any folder holding one);
-    each skipped line is warned about with its file and line."""
-    from ..graph.store import RECORDS_FILE, read_records_file
-
-    path = store / RECORDS_FILE
-    if not path.exists():
-        fail(f"no {path}: build the store first with `kg build ... --store {store}`")
-    problems: list[str] = []
-    records = read_records_file(path, on_problem=problems.append)
-    for problem in problems:
-        warn(problem)
-    return records, len(problems)
-
-
 def expand_count(inputs: list[Path]) -> int:
     """How many files the inputs expand to (for progress totals)."""
     from ..ingest import expand_inputs

@@ -192,12 +192,7 @@ class EntityRules:
         self.mode = mode
         self.none_threshold = none_threshold
         self.keep_candidates = keep_candidates
-        self.decision = None
-        if decision:
-            import json
-
-            with open(decision, encoding="utf-8") as handle:
-                self.decision = json.load(handle)
+        self.decision = _weights(decision)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.mode == "trained":
@@ -399,22 +394,12 @@ class ClaimRules:
         self.keep_sentences = keep_sentences
         self.claim_threshold, self.proposed_threshold, self.proposed_first = thresholds
         self.classifier = None
-        self.proposal_model = None
         if classifier:
             import spacy
 
             self.classifier = spacy.load(classifier)
-        if proposal_model:
-            import json
-
-            with open(proposal_model, encoding="utf-8") as handle:
-                self.proposal_model = json.load(handle)
-        self.subject_model = None
-        if subject_model:
-            import json
-
-            with open(subject_model, encoding="utf-8") as handle:
-                self.subject_model = json.load(handle)
+        self.proposal_model = _weights(proposal_model)
+        self.subject_model = _weights(subject_model)
 
     def __call__(self, doc: Doc) -> Doc:
         state = _state(doc)
@@ -559,8 +544,7 @@ class ClaimRules:
                 if not words or len(words) > 6 or span.text.lower() in GENERIC_WORDS \
                         or all(t.lower_ in GENERIC_WORDS or t.lower_ in GENERIC_METHOD_HEADS for t in words):
                     break
-                inside = [m for m in self._mentions if m[0] < e and s < m[1]]
-                if not any(not (s <= m[0] and m[1] <= e) or (m[0], m[1]) == (s, e) for m in inside):
+                if not self._named_or_crossed(s, e):
                     out.append((s, e, "method", "contribution_phrase"))
                 break
         return out
@@ -581,12 +565,17 @@ class ClaimRules:
                 words = title[s:e].split()
                 if not words or len(words) > 6 or title[s:e].lower() in GENERIC_WORDS or (s, e) in seen:
                     continue
-                inside = [m for m in self._mentions if m[0] < e and s < m[1]]
-                if any(not (s <= m[0] and m[1] <= e) or (m[0], m[1]) == (s, e) for m in inside):
+                if self._named_or_crossed(s, e):
                     continue
                 seen.add((s, e))
                 out.append((s, e, "method", "title_segment"))
         return out
+
+    def _named_or_crossed(self, start: int, end: int) -> bool:
+        """Whether a mention is exactly [start, end) or crosses its edges (a phrase that only holds
+        whole mentions is a candidate of its own)."""
+        return any(m[0] < end and start < m[1] and (not (start <= m[0] and m[1] <= end) or (m[0], m[1]) == (start, end))
+                   for m in self._mentions)
 
     def _retyped(self, text: str, cut: int) -> list[tuple[int, int, str, str]]:
         """Names typed task or dataset that the title or a contribution holds ('Contextual Bandits
@@ -688,7 +677,6 @@ class ClaimRules:
             previous = inside
         return out
 
-
     def _subject(self, draft: dict, sent, kind: str, cue_at: int, inside) -> dict:
         """The trained decision's subject among the claim's candidates (replacing the rules' choice)."""
         if self._names is None:
@@ -700,6 +688,16 @@ class ClaimRules:
             best = choose_subject(candidates, self.subject_model)
             draft["subject"] = (best.text, "method") if best.text is not None else None
         return draft
+
+
+def _weights(path: str | None) -> dict | None:
+    """A trained decision's weights (a JSON file), or None without one (the rules decide)."""
+    if not path:
+        return None
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _in_range(mentions, starts: list[int], start: int, end: int) -> list:

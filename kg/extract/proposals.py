@@ -110,9 +110,14 @@ def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[
     return out
 
 
+def linear_score(features: dict[str, float], model: dict) -> float:
+    """The linear part of a logistic-regression model stored as {"weights": {feature: w}, "bias": b}."""
+    return model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in features.items())
+
+
 def score(features: dict[str, float], model: dict) -> float:
     """Probability of a logistic-regression model stored as {"weights": {feature: w}, "bias": b}."""
-    z = model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in features.items())
+    z = linear_score(features, model)
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 

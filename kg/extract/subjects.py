@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..names import name_key
 from .claims import _COMPARE_AT, _SELF_SUBJECT, Sentence
 from .entities import GENERIC_METHOD_HEADS, is_evaluative
+from .proposals import linear_score
 
 _WE = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 _THIS = re.compile(r"\b(?:the proposed|this (?:\w+[- ]){0,2}(?:method|approach|model|framework|algorithm|technique|"
@@ -97,7 +98,7 @@ def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[in
         key = name_key(text[start:end])
         if not key or key in seen:
             continue
-        keys = frozenset({key} | ({partners[key]} if key in partners else set()))
+        keys = _with_partner(key, partners)
         seen |= keys
         groups.append((text[start:end], keys))
     probability = probability or {}
@@ -139,7 +140,7 @@ def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: lis
         key = name_key(m[3])
         if not key or key in seen:
             continue
-        keys = frozenset({key} | ({names.partners[key]} if key in names.partners else set()))
+        keys = _with_partner(key, names.partners)
         seen |= keys
         at = m[0] - sentence.start
         window = text[max(0, at - 40):at]
@@ -191,6 +192,11 @@ def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: lis
     return out
 
 
+def _with_partner(key: str, partners: dict[str, str]) -> frozenset[str]:
+    """A name key with its acronym partner's, when it has one."""
+    return frozenset((key, partners[key])) if key in partners else frozenset((key,))
+
+
 def _described(names: PaperNames, keys: frozenset[str]) -> dict[str, float]:
     out = dict.fromkeys((f"p_{k}" for k in PROPOSAL_FEATURES), 0.0)
     for key in keys:
@@ -219,11 +225,6 @@ def _prefixed(prefix: str, own: dict, kind: str, shared: dict) -> dict[str, floa
     return out
 
 
-def score(features: dict[str, float], model: dict) -> float:
-    """The linear score of a candidate ({"weights": {feature: w}, "bias": b})."""
-    return model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in features.items())
-
-
 def choose(candidates: list[SubjectCandidate], model: dict) -> SubjectCandidate:
     """The best scored candidate (the first of ties: named methods before unnamed ones, then none)."""
-    return max(candidates, key=lambda c: score(c.features, model))
+    return max(candidates, key=lambda c: linear_score(c.features, model))

@@ -7,13 +7,13 @@ No blank nodes are used: exports re-parse to exactly the same triple count.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from ..ids import ONTOLOGY_IRI, claim_iri, entity_iri, listing_iri, measure_iri, paper_iri, repository_iri
 from ..metrics import direction as metric_direction
-from ..records import Claim, PaperRecord, collect_entities
+from ..records import Claim, PaperRecord, collect_entities, rereadable
 from ..values import Measure
 
 KG = ONTOLOGY_IRI
@@ -57,11 +57,7 @@ def records_to_triples(records: Iterable[PaperRecord] | Callable[[], Iterable[Pa
     def Triple(s, p, o):
         return Quad(s, p, o, default_graph)
 
-    if not callable(records):
-        records = records if isinstance(records, Collection) else list(records)
-        read = lambda: records
-    else:
-        read = records
+    read = rereadable(records)
     iri = lru_cache(maxsize=1 << 16)(NamedNode)  # vocabulary and entities recur; a paper's own IRIs seldom
 
     typed = {name: NamedNode(XSD + name) for name in ("integer", "double", "date", "anyURI")}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from ..ids import (
     slug,
 )
 from ..metrics import direction as metric_direction
-from ..records import Entity, PaperRecord, collect_entities
+from ..records import Entity, PaperRecord, collect_entities, rereadable
 from ..values import Measure
 
 ENTITY_NODE_LABELS = {"method": "Method", "dataset": "Dataset", "metric": "Metric", "task": "Task"}
@@ -153,13 +153,6 @@ def _counts(nodes: dict[str, int], rels: dict[tuple[str, str, str], int]) -> dic
     return out
 
 
-def _reader(records: Records) -> Callable[[], Iterable[PaperRecord]]:
-    if callable(records):
-        return records
-    held = records if isinstance(records, Collection) else list(records)
-    return lambda: held
-
-
 def entity_rows(entities: Iterable[Entity]) -> GraphRows:
     """The Method/Dataset/Metric/Task nodes of a corpus's entities (:func:`kg.records.collect_entities`).
 
@@ -200,7 +193,7 @@ def iter_rows(records: Records) -> Iterator[GraphRows]:
     of the shared nodes and papers seen are held. Every relationship starts at a node of one record,
     so none repeats across records; a record whose paper id was seen before is skipped.
     """
-    read = _reader(records)
+    read = rereadable(records)
     entities = collect_entities(read())
     known = {(e.label, e.canonical) for e in entities}
     first = entity_rows(entities)

@@ -42,6 +42,19 @@ def _inner_split(rows: list[dict[str, Any]], share: int = 8) -> tuple[list, list
     return train, dev
 
 
+def binary_logistic(features: list[dict[str, float]], labels: list[float], c: float,
+                    max_iter: int) -> tuple[dict[str, float], float]:
+    """(weights by feature name, bias) of a logistic regression over feature dicts, rounded to six
+    places: the plain weights a decision ships as JSON (:func:`kg.extract.proposals.score`)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sparse=False)
+    model = LogisticRegression(C=c, max_iter=max_iter).fit(vectorizer.fit_transform(features), labels)
+    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
+    return weights, round(float(model.intercept_[0]), 6)
+
+
 def _spacy_train(config: str, train_docs, dev_docs, out: Path, overrides: dict | None = None) -> Path:
     from spacy.cli.train import train
     from spacy.tokens import DocBin

@@ -46,16 +46,11 @@ def cross_fitted_rows(rows: list[dict[str, Any]], trained_dir: Path, halves: Pat
 
 
 def fit_proposed(rows: list[dict[str, Any]], out: Path, trained_dir: Path, halves: Path) -> Path:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from .fit import binary_logistic
 
     data = list(cross_fitted_rows(rows, trained_dir, halves))
-    vectorizer = DictVectorizer(sparse=False)
-    x = vectorizer.fit_transform([f for f, _ in data])
     y = [label for _, label in data]
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
-    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
-    out.write_text(json.dumps({"weights": weights, "bias": round(float(model.intercept_[0]), 6),
-                               "candidates": len(data), "positives": int(sum(y))},
+    weights, bias = binary_logistic([f for f, _ in data], y, c=1.0, max_iter=2000)
+    out.write_text(json.dumps({"weights": weights, "bias": bias, "candidates": len(data), "positives": int(sum(y))},
                               indent=1, sort_keys=True) + "\n")
     return out

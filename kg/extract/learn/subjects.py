@@ -67,18 +67,14 @@ C = 3.0
 
 
 def fit_weights(data: list[tuple[list[dict], list[float]]], c: float = C) -> dict:
-    """Logistic regression over every candidate of every claim (one candidate per row)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    """Logistic regression over every candidate of every claim (one candidate per row); zero weights
+    are left out."""
+    from .fit import binary_logistic
 
     features = [f for candidates, _labels in data for f in candidates]
     y = [label for _candidates, labels in data for label in labels]
-    vectorizer = DictVectorizer(sparse=False)
-    x = vectorizer.fit_transform(features)
-    model = LogisticRegression(C=c, max_iter=3000).fit(x, y)
-    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])
-               if round(float(w), 6)}
-    return {"weights": weights, "bias": round(float(model.intercept_[0]), 6), "claims": len(data),
+    weights, bias = binary_logistic(features, y, c=c, max_iter=3000)
+    return {"weights": {name: w for name, w in weights.items() if w}, "bias": bias, "claims": len(data),
             "candidates": len(y)}
 
 
