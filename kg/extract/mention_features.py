@@ -7,6 +7,7 @@ Plain functions over the document text and (start, end, label, source) candidate
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -18,12 +19,19 @@ from .gazetteer import lookup
 _WORD = re.compile(r"[\w-]+")
 
 
-def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str, str]]) -> dict[str, dict[str, float]]:
+def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str, str]],
+                   contexts: Iterable[tuple[str, ...]] = ()) -> dict[str, dict[str, float]]:
     """name key -> features, over every candidate span of that name (sources and labels that
-    proposed it, its words, its shape, how often and where it occurs)."""
+    proposed it, its words, its shape, how often and where it occurs) and, where ``contexts`` gives
+    one per candidate (:func:`kg.extract.components.mention_context`), the words around each
+    occurrence and its place in the parse."""
     groups: dict[str, list[tuple[int, int, str, str]]] = {}
-    for cand in candidates:
-        groups.setdefault(name_key(text[cand[0]:cand[1]]), []).append(cand)
+    around: dict[str, list[tuple[str, ...]]] = {}
+    for cand, context in itertools.zip_longest(candidates, contexts, fillvalue=()):
+        key = name_key(text[cand[0]:cand[1]])
+        groups.setdefault(key, []).append(cand)
+        if context:
+            around.setdefault(key, []).append(context)
     out = {}
     for key, cands in groups.items():
         name = text[cands[0][0]:cands[0][1]]
@@ -45,6 +53,9 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
         f["digit"] = float(any(ch.isdigit() for ch in name))
         f["title"] = float(any(c[0] < cut for c in cands))
         f["log_count"] = math.log1p(len({c[0] for c in cands}))
+        for before, before2, after, dep, head, pos in around.get(key, ()):
+            f.update({f"prev={before}": 1.0, f"prev2={before2}_{before}": 1.0, f"next={after}": 1.0,
+                      f"dep={dep}": 1.0, f"dephead={dep}:{head}": 1.0, f"pos={pos}": 1.0})
         out[key] = f
     return out
 
