@@ -1,0 +1,56 @@
+"""The trained mention decision's candidates beyond the rules' and the NER's names, on real seed-gold
+papers: noun phrases no rule typed, and the words around each occurrence of a name
+(kg.extract.components.untyped_phrases, mention_context; kg.extract.mention_features.group_features)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kg.extract.learn.gold import gold_text, load_gold
+from kg.extract.pipeline import Options, default_options, load_pipeline
+
+
+@pytest.fixture(scope="module")
+def papers() -> dict[str, tuple[str, dict]]:
+    """Paper id -> (text, the pipeline's state) for two training papers, extracted with the shipped
+    components and their candidates kept."""
+    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t022", "t232")}
+    options = default_options()
+    if options.trained is None:
+        pytest.skip("the shipped trained components are not installed")
+    nlp = load_pipeline(replace(options, keep_sentences=True))
+    return {pid: (gold_text(row), nlp(gold_text(row))._.kg) for pid, row in rows.items()}
+
+
+def _names(text: str, spans, source: str) -> dict[str, str]:
+    return {text[s:e]: label for s, e, label, src in spans if src == source}
+
+
+def test_a_noun_phrase_no_rule_typed_is_a_candidate_with_its_context(papers):
+    from kg.names import name_key
+
+    text, state = papers["t232"]
+    # '... under Lipschitz conditions ...': no rule types it, the decision sees it
+    assert _names(text, state["entity_candidates"], "phrase")["Lipschitz conditions"] == "phrase"
+    features = state["entity_features"][name_key("Lipschitz conditions")]
+    for prefix in ("prev=", "prev2=", "next=", "dep=", "dephead=", "pos="):
+        assert any(key.startswith(prefix) for key in features), prefix
+    assert features["src=phrase"] == 1.0
+
+
+def test_the_decision_types_a_noun_phrase_no_rule_typed(papers):
+    # t022 (AdANNS): 'retrieval' is a gold task and 'adaptive representations' a gold method; neither is
+    # a name the rules or the NER offer
+    text, state = papers["t022"]
+    kept = _names(text, state["mentions"], "phrase")
+    assert kept.get("retrieval") == "task"
+    assert kept.get("adaptive representations") == "method"
+
+
+def test_untyped_phrases_never_reach_the_mentions_without_the_decision():
+    row = next(r for r in load_gold() if r["id"] == "t232")
+    state = load_pipeline(Options(keep_sentences=True))(gold_text(row))._.kg  # the rules alone
+    assert {label for _s, _e, label, _src in state["mentions"]} <= {"method", "dataset", "metric", "task"}
+    assert any(src == "phrase" for *_x, src in state["entity_candidates"])
