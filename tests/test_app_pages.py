@@ -379,6 +379,8 @@ def test_claims_table_pages_through_every_claim(small_limits):
     at = at.number_input(key="claims_page").set_value(7).run()
     assert "Claims 13–13 of 13." in text_of(at) and list(at.dataframe[0].value["sentence"]) == list(every["sentence"][12:])
     assert at.get("download_button")  # the CSV of all 13
+    at = at.multiselect(key="f_type").select("efficiency").run()  # a filter leaving one claim: no pages
+    assert not at.exception and len(at.dataframe[0].value) == 1 and not at.number_input
 
 
 def test_claim_filter_takes_a_typed_value_left_out_of_its_list(small_limits):
