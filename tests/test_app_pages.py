@@ -339,7 +339,7 @@ def small_limits(open_page, monkeypatch):
 
     open_page("search")  # imports the pages' _ui
     ui = sys.modules["_ui"]
-    for name, value in (("LIST_LINKS", 3), ("TABLE_ROWS", 2), ("FILTER_CHOICES", 2), ("CONFLICTS_PAGE", 1)):
+    for name, value in (("LIST_LINKS", 3), ("TABLE_ROWS", 2), ("FILTER_CHOICES", 2), ("CONFLICTS_PAGE", 1), ("CLAIMS_PAGE", 2)):
         monkeypatch.setattr(ui, name, value)
     return open_page
 
@@ -357,12 +357,45 @@ def test_long_lists_are_paged(small_limits):
 
 def test_long_claim_tables_say_where_the_rest_is(small_limits):
     at = small_limits("claims")
-    assert len(at.dataframe[0].value) == 2 and "The table shows the first 2; narrow the filters" in text_of(at)
+    assert len(at.dataframe[0].value) == 2 and "The table shows 2 at a time (choose the page below); narrow" in text_of(at)
     at = small_limits("entity", dataset="CIFAR-10")  # 5 claims name it
     assert "The first 2 of 5 claims; download the CSV for them all, or narrow them on the Claims page" in text_of(at)
     assert ("Claims naming CIFAR-10", {"dataset": "CIFAR-10"}) in links(at)
     at = small_limits("claims", dataset="CIFAR-10")  # that link's page: every claim naming it
     assert at.selectbox(key="f_dataset").value == "CIFAR-10" and "5 of 13 claims" in text_of(at)
+
+
+def test_claims_table_pages_through_every_claim(small_limits):
+    from kg import explore
+
+    every = explore.claims_frame(fixture_index(), explore.select_claims(fixture_index()))
+    at = small_limits("claims")  # 13 claims, 2 a page
+    box = at.number_input(key="claims_page")
+    assert box.max == 7 and "Claims 1–2 of 13." in text_of(at)
+    assert list(at.dataframe[0].value["sentence"]) == list(every["sentence"][:2])
+    at = box.set_value(2).run()
+    assert "Claims 3–4 of 13." in text_of(at)
+    assert list(at.dataframe[0].value["sentence"]) == list(every["sentence"][2:4])
+    at = at.number_input(key="claims_page").set_value(7).run()
+    assert "Claims 13–13 of 13." in text_of(at) and list(at.dataframe[0].value["sentence"]) == list(every["sentence"][12:])
+    assert at.get("download_button")  # the CSV of all 13
+    at = at.multiselect(key="f_type").select("efficiency").run()  # a filter leaving one claim: no pages
+    assert not at.exception and len(at.dataframe[0].value) == 1 and not at.number_input
+
+
+def test_claim_filter_takes_a_typed_value_left_out_of_its_list(small_limits):
+    listed = small_limits("claims").selectbox(key="f_method").options
+    rare = next(m for m in explore_options(None) if m not in listed)
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.session_state["f_method"] = rare  # what typing it in the box sends (AppTest's set_value takes listed options only)
+    at.switch_page("app_pages/claims.py")
+    at.run()
+    assert not at.exception and at.selectbox(key="f_method").value == rare
+    from kg import explore
+
+    expected = explore.select_claims(fixture_index(), method=rare)
+    assert f"{len(expected)} of 13 claims" in text_of(at)
+    assert list(at.dataframe[0].value["sentence"]) == [row.claim.sentence for row in expected][:2]
 
 
 def test_claim_filters_list_the_most_claimed_and_take_any_other(small_limits):
@@ -421,3 +454,15 @@ def test_paper_list_is_paged_and_filtered(small_limits):
     at = at.text_input(key="paper_filter").input("kolmogorov arnold").run()
     expected = [p.title for p in explore.papers_matching(fixture_index(), "kolmogorov arnold")]
     assert 0 < len(expected) < 11 and f"{len(expected)} of 11 papers" in text_of(at)
+
+
+def test_board_choice_lists_the_largest_boards_and_says_how_to_reach_the_others(open_results, monkeypatch):
+    import sys
+
+    every = open_results("claims").selectbox(key="claims_board_pick").options
+    assert len(every) == 2
+    monkeypatch.setattr(sys.modules["_ui"], "FILTER_CHOICES", 1)
+    box = open_results("claims").selectbox(key="claims_board_pick")
+    assert box.options == every[:1] and "Lists the 1 boards with the most results, of 2; choose a dataset" in box.help
+    at = open_results("claims", metric="error")  # the left-out board, reached by its metric: the only board, no choice
+    assert "error on CIFAR-10 (%): lower is better" in text_of(at)

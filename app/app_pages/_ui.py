@@ -174,24 +174,19 @@ def paper_link(paper_id: str, title: str) -> None:
 
 
 TABLE_ROWS = 1000  # a claims table shows at most this many rows (the CSV download holds them all)
+CLAIMS_PAGE = 200  # rows the claims page's table shows at a time (a page box for the others; the CSV has them all)
 LIST_LINKS = 50  # a page of paper links or evidence sentences (each link costs ~0.3 ms of server time)
 CONFLICTS_PAGE = 25  # conflicts shown at a time: each is a box of two papers, two sentences and links
 FILTER_CHOICES = explore.FILTER_CHOICES  # values a claims filter's select box lists; any other is typed
 
 
-def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None,
-                total: int | None = None, rest: str = "") -> None:
-    """A sortable claims table whose method, baseline and paper cells link to their pages: the first
-    TABLE_ROWS rows of ``frame``, which may itself be the first rows of ``total``; when rows are left
-    out a caption says how many and ``rest`` where to find them."""
-    import pandas as pd
+KIND_HELP = ("score: a level of a metric · delta: a gain or drop · ratio: a factor · range: two bounds · "
+             "bound: a level given as an inequality · amount: a count, duration or size")
 
-    if frame.empty:
-        st.caption("No claims.")
-        return
-    total = max(total or 0, len(frame))
-    if total > min(len(frame), TABLE_ROWS):
-        st.caption(f"The first {min(len(frame), TABLE_ROWS):,} of {total:,} claims" + (f"; {rest}" if rest else "."))
+
+def claim_view(frame, columns: list[str] | None = None):
+    """The columns a claims table shows of ``frame`` (its first TABLE_ROWS rows), method, baseline and paper
+    cells as links: what :func:`claim_table` lays out, made apart so a page can keep it (``Index.recent``)."""
     view = frame.head(TABLE_ROWS).copy()
     view["method_link"] = [entity_url("method", m) if m else None for m in view["method"]]
     view["baseline_link"] = [entity_url("method", b) if b else None for b in view["baseline"]]
@@ -200,23 +195,46 @@ def claim_table(frame, *, key: str, columns: list[str] | None = None, height: in
     if "conflict" in view and view["conflict"].astype(bool).any():
         view["flag"] = ["⚠" if c else "" for c in view["conflict"]]
         columns = ["flag", *columns, *(["conflict"] if "conflict" not in columns else [])]
-    config = {
-        "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
-        "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
-        "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
-        "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
-        "value_number": st.column_config.NumberColumn("value (number)"),
-        "kind": st.column_config.TextColumn("kind", help=KIND_HELP),
-        "values": st.column_config.TextColumn("every value (kind, metric, dataset)", width="large"),
-        "conflict": st.column_config.TextColumn("conflict", width="medium"),
-        "flag": st.column_config.TextColumn("⚠", width=28, help="contradicted by another paper"),
-    }
-    st.dataframe(pd.DataFrame(view[columns]), column_config=config, hide_index=True, width="stretch",
-                 key=key, height=height or "auto")
+    return view[columns]
 
 
-KIND_HELP = ("score: a level of a metric · delta: a gain or drop · ratio: a factor · range: two bounds · "
-             "bound: a level given as an inequality · amount: a count, duration or size")
+def arrow(view):
+    """``view`` (a DataFrame) as the Arrow table ``st.dataframe`` sends: what a page keeps between reruns,
+    so that a rerun lays the table out without converting it again."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(view, preserve_index=False)
+
+
+CLAIM_CONFIG = {
+    "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
+    "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
+    "paper_link": st.column_config.LinkColumn("paper", display_text=r"paper=([^&]*)", width="medium"),
+    "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+    "value_number": st.column_config.NumberColumn("value (number)"),
+    "kind": st.column_config.TextColumn("kind", help=KIND_HELP),
+    "values": st.column_config.TextColumn("every value (kind, metric, dataset)", width="large"),
+    "conflict": st.column_config.TextColumn("conflict", width="medium"),
+    "flag": st.column_config.TextColumn("⚠", width=28, help="contradicted by another paper"),
+}
+
+
+def claim_table(frame, *, key: str, columns: list[str] | None = None, height: int | None = None,
+                total: int | None = None, rest: str = "", view=None) -> None:
+    """A sortable claims table whose method, baseline and paper cells link to their pages: the first
+    TABLE_ROWS rows of ``frame``, which may itself be the first rows of ``total``; when rows are left
+    out a caption says how many and ``rest`` where to find them. ``view``: :func:`claim_view` of ``frame``
+    when the page keeps it."""
+    if frame.empty:
+        st.caption("No claims.")
+        return
+    total = max(total or 0, len(frame))
+    if total > min(len(frame), TABLE_ROWS):
+        st.caption(f"The first {min(len(frame), TABLE_ROWS):,} of {total:,} claims" + (f"; {rest}" if rest else "."))
+    st.dataframe(claim_view(frame, columns) if view is None else view, column_config=CLAIM_CONFIG, hide_index=True,
+                 width="stretch", key=key, height=height or "auto")
+
+
 TITLE_TEXT = r"#(.*)$"  # a LinkColumn's display_text: the title a titled_paper_url carries
 
 
@@ -247,31 +265,36 @@ RESULT_CONFIG = {
 }
 
 
-def board_table(frame, *, key: str) -> None:
+BOARD_SHOWN = ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
+GAINS_SHOWN = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
+
+
+def board_table(frame, *, key: str, view=None) -> None:
     """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence (the first
-    TABLE_ROWS rows; the board's CSV download holds them all)."""
+    TABLE_ROWS rows; the board's CSV download holds them all). ``view``: those rows as shown (links), when
+    the page keeps them."""
     if len(frame) > TABLE_ROWS:
         st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download below holds them all.")
-        frame = frame.head(TABLE_ROWS)
-    columns = ["rank", "method_link", "value", "dataset", "metric", "task", "paper", "date", "sentence"]
-    st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
-                 height=min(35 * (len(frame) + 1) + 3, 560))
+    if view is None:
+        view = _result_links(frame.head(TABLE_ROWS))[BOARD_SHOWN]
+    st.dataframe(view, column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
+                 height=min(35 * (len(view) + 1) + 3, 560))
 
 
-def gains_table(rows, *, key: str) -> None:
+def gains_table(rows, *, key: str, view=None) -> None:
     """Gains over a baseline (explore.select_gains rows), never ranked: the first TABLE_ROWS, with a CSV
-    download of them all when there are more."""
+    download of them all when there are more. ``view``: those rows as shown (links), when the page keeps them."""
     if not rows:
         st.caption("No gains over a baseline.")
         return
-    frame = explore.gains_table(rows[:TABLE_ROWS])
+    if view is None:
+        view = _result_links(explore.gains_table(rows[:TABLE_ROWS]))[GAINS_SHOWN]
     if len(rows) > TABLE_ROWS:
         st.caption(f"The first {TABLE_ROWS:,} of {len(rows):,} gains; narrow them by a dataset or metric, "
                    "or download the CSV of them all.")
         download_csv(lambda: explore.gains_table(rows), "gains.csv", key=f"{key}_csv")
-    columns = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
-    st.dataframe(_result_links(frame)[columns], column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
-                 height=min(35 * (len(frame) + 1) + 3, 420))
+    st.dataframe(view, column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
+                 height=min(35 * (len(view) + 1) + 3, 420))
 
 
 NO_TIME = "Only papers with a publication date can be placed in time; listing dates have no year."
@@ -305,22 +328,35 @@ def sota_chart(frame, board) -> None:
 
 
 def pick_board(boards, *, key: str, by: str = ""):
-    """The board to show: a choice when there are several, ``by`` (a metric or dataset) first."""
+    """The board to show: a choice when there are several, ``by`` (a metric or dataset) first. The choice
+    lists the FILTER_CHOICES boards with the most rows (and the one ``by`` prefers); its help says how to
+    reach the others (a dataset or metric chosen narrows the boards)."""
     if len(boards) == 1:
         return boards[0]
+    every = len(boards)
+    if every > FILTER_CHOICES:
+        preferred = next((b for b in boards if by in (b.metric, b.dataset)), None)
+        listed = boards[:FILTER_CHOICES]
+        boards = listed + ([preferred] if preferred is not None and all(b is not preferred for b in listed) else [])
     by_title = {board.title: board for board in boards}  # a title left over from another page is not an option
+    help = (f"Lists the {len(boards):,} boards with the most results, of {every:,}; choose a dataset or metric to "
+            "reach the others." if every > len(boards) else None)
 
     def label(title: str) -> str:
         rows = len(by_title[title].rows) if title in by_title else 0
         return f"{title} · {rows} result{'s' if rows != 1 else ''}"
 
     preferred = next((i for i, b in enumerate(boards) if by in (b.metric, b.dataset)), 0)
-    return by_title[st.selectbox("Board", list(by_title), index=preferred, key=key, format_func=label)]
+    return by_title[st.selectbox("Board", list(by_title), index=preferred, key=key, format_func=label, help=help)]
 
 
-def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
+def results_section(index, boards, gains, *, key: str, by: str = "", kept: tuple | None = None) -> None:
     """Leaderboards (scores only, one unit per board), the best over time, and gains over a baseline
-    (``gains``: the rows of explore.select_gains)."""
+    (``gains``: the rows of explore.select_gains). ``kept``: what selects ``boards`` and ``gains`` (hashable),
+    when the tables as shown are to be kept between reruns (``Index.recent``)."""
+    def keep(name, make):  # a table as shown, as Arrow, kept (or made as a DataFrame each time)
+        return make(lambda view: view) if kept is None else index.recent((name, *kept), lambda: make(arrow))
+
     st.subheader("Leaderboard")
     if not boards:
         st.caption("No scores here. A leaderboard ranks score values only (a level of a metric, such as "
@@ -329,15 +365,22 @@ def results_section(index, boards, gains, *, key: str, by: str = "") -> None:
         board = pick_board(boards, key=f"{key}_pick", by=by)
         st.caption(inert(f"{board.title}: {explore.direction_text(board.metric)}. Scores only, one unit per board, "
                          "the best row per method and paper; equal values share a rank."))
-        frame = explore.board_frame(board)
-        board_table(frame, key=f"{key}_table")
-        download_csv(frame, f"leaderboard-{explore.slug(board.title)}.csv", key=f"{key}_csv")
+
+        def board_view(form):
+            frame = explore.board_frame(board)
+            return frame, form(_result_links(frame.head(TABLE_ROWS))[BOARD_SHOWN])
+
+        frame, view = keep(("board", board.title), board_view)
+        board_table(frame, key=f"{key}_table", view=view)
+        download_csv(lambda: frame, f"leaderboard-{explore.slug(board.title)}.csv", key=f"{key}_csv")  # made when clicked
         st.subheader("Best so far over time")
         sota_chart(explore.sota_frame(index, board), board)
     st.subheader(f"Gains over a baseline ({len(gains)})")
     st.caption("By how much a method improves on a baseline (deltas, ratios, ranges), as written; "
                "not ranked: a gain depends on its baseline.")
-    gains_table(gains, key=f"{key}_gains")
+    gains_table(gains, key=f"{key}_gains",
+                view=keep("gains", lambda form: form(_result_links(explore.gains_table(gains[:TABLE_ROWS]))[GAINS_SHOWN]))
+                if gains else None)
 
 
 def entity_index(label: str, index, *, key: str) -> None:

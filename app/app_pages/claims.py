@@ -39,19 +39,29 @@ if loaded is not None:
     metric = filter_box(cols[3], "Metric", "metric", options["metric"], every["metric"])
     conflicts_only = cols[4].toggle("Conflicts only", value=_ui.param("conflicts") == "1", key="f_conflicts")
     rows = explore.select_claims(index, types=types, method=method, dataset=dataset, metric=metric, conflicts_only=conflicts_only)
-    frame = explore.claims_frame(index, rows[:_ui.TABLE_ROWS])  # what the table shows; the CSV has every row
     flagged = explore.contradicted_count(index, rows)
-    st.caption(f"{len(rows)} of {len(index.claims)} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
-    if len(rows) > _ui.TABLE_ROWS:
-        st.caption(f"The table shows the first {_ui.TABLE_ROWS:,}; narrow the filters, or download the CSV for all {len(rows):,}.")
-    _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560))
+    st.caption(f"{len(rows):,} of {len(index.claims):,} claims" + (f" · ⚠ {flagged} contradicted by another paper" if flagged else ""))
+    if len(rows) > _ui.CLAIMS_PAGE:
+        st.caption(f"The table shows {_ui.CLAIMS_PAGE:,} at a time (choose the page below); narrow the filters, or "
+                   f"download the CSV for all {len(rows):,}.")
+    shown = _ui.paged(rows, "claims", key="claims_page", limit=_ui.CLAIMS_PAGE)
+    selected = (tuple(sorted(types)), method, dataset, metric, conflicts_only)
+
+    def page_table():  # the page's rows as a table, and as shown; kept while the filters and page are asked for again
+        frame = explore.claims_frame(index, shown)
+        return frame, _ui.arrow(_ui.claim_view(frame))
+
+    # the rows are the index's own (one object per claim for its life): the first one names the page
+    frame, view = index.recent(("claims page", selected, id(shown[0]) if shown else None, len(shown)), page_table)
+    _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560), view=view)
     if not frame.empty:
-        every_row = frame if len(rows) <= _ui.TABLE_ROWS else (lambda: explore.claims_frame(index, rows))
+        every_row = frame if len(rows) == len(shown) else (lambda: explore.claims_frame(index, rows))
         _ui.download_csv(every_row, "claims.csv", key="claims_csv")
         with st.expander("Evidence, with links to the papers", expanded=len(frame) <= 20):
-            if len(rows) > EVIDENCE:
-                st.caption(f"The first {EVIDENCE} of {len(rows):,}; the table and its CSV download hold every claim.")
-            for claim_row, row in zip(rows[:EVIDENCE], frame.itertuples()):
+            if len(shown) > EVIDENCE:
+                st.caption(f"The first {EVIDENCE} of the {len(shown):,} claims in the table; the table's pages and its "
+                           "CSV download hold every claim.")
+            for claim_row, row in zip(shown[:EVIDENCE], frame.itertuples()):
                 flag = f" — ⚠ {_ui.inert(row.conflict)}" if row.conflict else ""
                 st.markdown(f'<div class="kg-summary">{explore.claim_summary(claim_row.claim, links=True)}{flag}</div>',
                             unsafe_allow_html=True)
@@ -60,4 +70,5 @@ if loaded is not None:
     st.divider()
     where = {k: v for k, v in (("dataset", dataset), ("metric", metric)) if v}
     gains = explore.select_gains(index, method=method, **where)
-    _ui.results_section(index, explore.boards(index, **where), gains, key="claims_board", by=metric)
+    _ui.results_section(index, explore.boards(index, **where), gains, key="claims_board", by=metric,
+                        kept=("claims", dataset, metric, method))

@@ -34,13 +34,19 @@ if loaded is not None:
                            help="From kg/resources/metrics.tsv, each entry with the source of the metric's definition.")
         else:
             cols[2].metric("Leaderboards", len(view.boards))
-        _ui.results_section(index, view.boards, view.gain_rows, key="board", by=_ui.param("by"))
+        _ui.results_section(index, view.boards, view.gain_rows, key="board", by=_ui.param("by"),
+                            kept=("entity", view.label, view.name))
         with st.expander(f"Every claim naming {_ui.inert(view.name)} ({len(claims)})"):
             rest = "download the CSV for them all" + (
                 f", or narrow them on the Claims page for this {view.label}." if view.label != "task" else ".")
-            _ui.claim_table(explore.claims_frame(index, claims[:_ui.TABLE_ROWS]), key="entity_claims", total=len(claims),
-                            rest=rest,
-                            columns=["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"])
+            columns = ["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"]
+
+            def first_claims():  # the table's rows, and as shown: kept while the entity is asked for again
+                frame = explore.claims_frame(index, claims[:_ui.TABLE_ROWS])
+                return frame, _ui.arrow(_ui.claim_view(frame, columns))
+
+            frame, shown = index.recent(("entity claims", view.label, view.name), first_claims)
+            _ui.claim_table(frame, key="entity_claims", total=len(claims), rest=rest, columns=columns, view=shown)
             if len(claims) > _ui.TABLE_ROWS:
                 _ui.download_csv(lambda: explore.claims_frame(index, claims), f"claims-{explore.slug(view.name)}.csv",
                                  key="entity_claims_csv")

@@ -201,7 +201,7 @@ def claim_filter_options(index: Index) -> dict[str, list[str]]:
     return {k: list(v) for k, v in index.memo("claim_filter_options", make).items()}
 
 
-FILTER_CHOICES = 1000  # options a claims filter lists at most (:func:`claim_filter_choices`)
+FILTER_CHOICES = 200  # options a claims filter (and a board picker) lists at most (:func:`claim_filter_choices`)
 
 
 def claim_filter_choices(index: Index, limit: int = FILTER_CHOICES) -> dict[str, list[str]]:
