@@ -61,9 +61,9 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
 
 
 def decide_label(features: dict[str, float], model: dict, none_threshold: float = 0.5) -> tuple[str, float]:
-    """(label, probability) of a multinomial logistic regression stored as
-    {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}: the most probable
-    type, or ``none`` when the probability of ``none`` reaches ``none_threshold``."""
+    """(label, probability that the name is an entity at all, 1 - P(none)) of a multinomial logistic
+    regression stored as {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}:
+    the most probable type, or ``none`` when the probability of ``none`` reaches ``none_threshold``."""
     scores = {}
     for label in model["classes"]:
         weights = model["weights"][label]
@@ -71,7 +71,8 @@ def decide_label(features: dict[str, float], model: dict, none_threshold: float 
     top = max(scores.values())
     total = sum(math.exp(v - top) for v in scores.values())
     probability = {label: math.exp(v - top) / total for label, v in scores.items()}
-    if probability.get("none", 0.0) >= none_threshold:
-        return "none", probability["none"]
+    none = probability.get("none", 0.0)
+    if none >= none_threshold:
+        return "none", 1.0 - none
     label = max((k for k in probability if k != "none"), key=probability.get)
-    return label, probability[label]
+    return label, 1.0 - none
