@@ -551,6 +551,9 @@ def test_entity_papers_and_timeline_are_kept_per_entity(index):
     (Index.recent), equal to making them again."""
     first, again = explore.entity_view(index, "method", "KAN"), explore.entity_view(index, "method", "KAN")
     assert first is not again and again.paper_rows is first.paper_rows and again.timeline is first.timeline
+    assert again.beats_rows is first.beats_rows and again.beaten_rows is first.beaten_rows
+    assert first.beats_rows == [r for r in first.claim_rows if r.claim.subject == "KAN"] != []
+    assert first.beaten_rows == [r for r in first.claim_rows if r.claim.object == "KAN"] != []
     index._recent.clear()
     fresh = explore.entity_view(index, "method", "KAN")
     assert fresh.paper_rows == first.paper_rows and fresh.timeline.equals(first.timeline)

@@ -302,14 +302,24 @@ class EntityView:
         return self.index.claims_by.get((self.label, self.name), [])
 
     @cached_property
+    def _sides(self) -> tuple[list[ClaimRow], list[ClaimRow]]:
+        """(claims with it as the subject, claims with it as the baseline) of a method, in order; kept a
+        while (:meth:`Index.recent`): do not change them."""
+        if self.label != "method":
+            return [], []
+        rows, name = self.claim_rows, self.name
+        return self.index.recent(("method sides", name), lambda: ([row for row in rows if row.claim.subject == name],
+                                                                  [row for row in rows if row.claim.object == name]))
+
+    @property
     def beats_rows(self) -> list[ClaimRow]:
         """Claims where it is the subject (methods)."""
-        return [row for row in self.claim_rows if row.claim.subject == self.name] if self.label == "method" else []
+        return self._sides[0]
 
-    @cached_property
+    @property
     def beaten_rows(self) -> list[ClaimRow]:
         """Claims where it is the baseline (methods)."""
-        return [row for row in self.claim_rows if row.claim.object == self.name] if self.label == "method" else []
+        return self._sides[1]
 
     @cached_property
     def beats(self) -> pd.DataFrame:  # claims where it is the subject
