@@ -546,6 +546,20 @@ def test_entity_lists_are_those_of_sorting_everything(index):
         assert view.paper_count == len(rows) and view.proposed_in == sum(r["relation"] == "proposes" for r in rows)
 
 
+def test_entity_papers_and_timeline_are_kept_per_entity(index):
+    """A page's rerun makes a new EntityView: its sorted papers and timeline are the ones of the last visit
+    (Index.recent), equal to making them again."""
+    first, again = explore.entity_view(index, "method", "KAN"), explore.entity_view(index, "method", "KAN")
+    assert first is not again and again.paper_rows is first.paper_rows and again.timeline is first.timeline
+    assert again.beats_rows is first.beats_rows and again.beaten_rows is first.beaten_rows
+    assert first.beats_rows == [r for r in first.claim_rows if r.claim.subject == "KAN"] != []
+    assert first.beaten_rows == [r for r in first.claim_rows if r.claim.object == "KAN"] != []
+    index._recent.clear()
+    fresh = explore.entity_view(index, "method", "KAN")
+    assert fresh.paper_rows == first.paper_rows and fresh.timeline.equals(first.timeline)
+    assert fresh.timeline.equals(explore.timeline(index, "method", "KAN"))
+
+
 def test_contradicted_count(index):
     every = explore.select_claims(index)
     assert explore.contradicted_count(index, every) == sum(1 for row in every if row.key in index.contradicted) == 2

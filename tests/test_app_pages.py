@@ -288,6 +288,27 @@ def test_method_page_tables_say_the_kind_of_each_value(open_results):
     assert ("BetaNet", {"a": "AlphaNet", "b": "BetaNet"}) in links(at)
 
 
+def test_method_page_keeps_its_tables_and_graph(open_page):
+    """A second visit lays out the tables and the neighbourhood graph of the first (kept in Index.recent),
+    the graph as explore.neighbourhood draws it."""
+    import sys
+
+    from kg import explore
+
+    first = open_page("method", method="KAN")
+    again = open_page("method", method="KAN")
+    assert not again.exception and len(again.dataframe) == len(first.dataframe) == 2
+    for a, b in zip(first.dataframe, again.dataframe):
+        assert a.value.equals(b.value)
+    ui, index = sys.modules["_ui"], fixture_index()
+    nodes, edges = ui.neighbourhood_graph(index, "method", "KAN")
+    assert ui.neighbourhood_graph(index, "method", "KAN") == (nodes, edges)
+    graph = explore.neighbourhood(index, "method", "KAN")
+    assert [n.id for n in nodes] == list(graph.nodes) and [(e.source, e.to) for e in edges] == list(graph.edges())
+    assert next(n for n in nodes if n.id == "method:KAN").size == 30
+    assert any(e.color == "#d62728" and e.source == "method:KAN" for e in edges)
+
+
 def test_compare_shows_claims_both_ways(open_results):
     at = open_results("compare", a="AlphaNet", b="BetaNet")
     frame = at.dataframe[0].value

@@ -402,6 +402,30 @@ def entity_index(label: str, index, *, key: str) -> None:
                                 "proposed_in": st.column_config.NumberColumn("proposed in")})
 
 
+GRAPH_COLOURS = {"method": "#4c78a8", "dataset": "#54a24b", "metric": "#f58518", "task": "#b279a2", "paper": "#9d9d9d"}
+
+
+def neighbourhood_graph(index, label: str, name: str):
+    """The nodes and edges (streamlit_agraph) of :func:`explore.neighbourhood` around an entity, as drawn:
+    papers small and unlabelled (their titles on hover), claims as red arrows from the winner to the
+    baseline. Kept a while per entity (``Index.recent``): a rerun draws the same graph without making it again."""
+    def make():
+        from streamlit_agraph import Edge, Node
+
+        g, centre, quiet = explore.neighbourhood(index, label, name), explore.node_id(label, name), ("mentions", "co-mentioned")
+        nodes = [Node(id=n, label="" if d["kind"] == "paper" else d["label"], title=d["label"],
+                      color=GRAPH_COLOURS.get(d["kind"], "#999"), size=30 if n == centre else 12 if d["kind"] == "paper" else 20,
+                      shape="dot") for n, d in g.nodes(data=True)]
+        edges = [Edge(source=a, target=b, label=d["relation"] if d["relation"] not in quiet else "",
+                      title=" ".join(x for x in (d["relation"], d.get("value", ""),
+                                                  f"({d['claims']} claims)" if d.get("claims", 1) > 1 else "") if x),
+                      color="#c9c9c9" if d["relation"] in quiet else "#d62728")
+                 for a, b, d in g.edges(data=True)]
+        return nodes, edges
+
+    return index.recent(("neighbourhood graph", label, name), make)
+
+
 LINKABLE = {"winner": "method", "baseline": "method", "method": "method", "method_a": "method", "method_b": "method",
             "dataset": "dataset", "metric": "metric", "task": "task", "paper_id": "paper", "paper_a": "paper", "paper_b": "paper"}
 _PARAM_OF = {"method": "method", "dataset": "dataset", "metric": "metric", "task": "task", "paper": "paper"}

@@ -32,14 +32,21 @@ if loaded is not None:
         st.subheader(f"Beaten by ({len(beaten)})")
         st.caption(f"Claims that another method outperforms {_ui.inert(view.name)}.")
         values = ["dataset", "metric", "value", "kind", "values", "paper_link", "sentence"]
-        _ui.claim_table(explore.claims_frame(index, beaten[:_ui.TABLE_ROWS]), key="beaten_by",
-                        columns=["type", "method_link", *values], total=len(beaten), rest=rest)
+
+        def claim_tables():  # the first rows of both tables, and as shown: kept while the method is asked for again
+            def table(rows, columns):
+                frame = explore.claims_frame(index, rows[:_ui.TABLE_ROWS])
+                return frame, _ui.arrow(_ui.claim_view(frame, columns))
+
+            return table(beaten, ["type", "method_link", *values]), table(beats, ["type", "baseline_link", *values])
+
+        (beaten_frame, beaten_view), (beats_frame, beats_view) = index.recent(("method claims", view.name), claim_tables)
+        _ui.claim_table(beaten_frame, key="beaten_by", total=len(beaten), rest=rest, view=beaten_view)
         st.subheader(f"Its results: what it beats, improves, achieves ({len(beats)})")
         st.caption(f"Claims with {_ui.inert(view.name)} as the subject. “kind” is the kind of the claim's value "
                    "(a score, or a gain over the baseline: delta, ratio, range); “every value” lists each value "
                    "of the sentence with its kind, metric and dataset.")
-        _ui.claim_table(explore.claims_frame(index, beats[:_ui.TABLE_ROWS]), key="beats",
-                        columns=["type", "baseline_link", *values], total=len(beats), rest=rest)
+        _ui.claim_table(beats_frame, key="beats", total=len(beats), rest=rest, view=beats_view)
         if len(beats) + len(beaten) > _ui.TABLE_ROWS:
             _ui.link("claims", f"Every claim naming {view.name}", icon=":material/balance:", method=view.name)
         rivals = explore.opponents(index, view.name)
@@ -60,17 +67,9 @@ if loaded is not None:
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Neighbourhood")
-            from streamlit_agraph import Config, Edge, Node, agraph
+            from streamlit_agraph import Config, agraph
 
-            colours = {"method": "#4c78a8", "dataset": "#54a24b", "metric": "#f58518", "task": "#b279a2", "paper": "#9d9d9d"}
-            g = explore.neighbourhood(index, "method", view.name)
-            nodes = [Node(id=n, label="" if d["kind"] == "paper" else d["label"], title=d["label"],
-                          color=colours.get(d["kind"], "#999"), size=30 if n == f"method:{view.name}" else 12 if d["kind"] == "paper" else 20,
-                          shape="dot") for n, d in g.nodes(data=True)]
-            edges = [Edge(source=a, target=b, label=d["relation"] if d["relation"] not in ("mentions", "co-mentioned") else "",
-                          title=" ".join(x for x in (d["relation"], d.get("value", ""),
-                                                      f"({d['claims']} claims)" if d.get("claims", 1) > 1 else "") if x), color="#c9c9c9" if d["relation"] in ("mentions", "co-mentioned") else "#d62728")
-                     for a, b, d in g.edges(data=True)]
+            nodes, edges = _ui.neighbourhood_graph(index, "method", view.name)  # kept while the method is asked for
             clicked = agraph(nodes=nodes, edges=edges, config=Config(width=760, height=460, directed=True, physics=True, hierarchical=False))
             st.caption("Blue: methods · green: datasets · orange: metrics · purple: tasks · grey: papers (hover for titles). "
                        "Red arrows: claims, from the winner to the baseline, one per pair and claim type (the 50 most "
