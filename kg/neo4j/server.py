@@ -154,9 +154,10 @@ def _is_our_server(pid: int) -> bool:
     return b"kg.neo4j.server" in cmdline
 
 
-def running(data_dir: Path | None = None) -> ServerInfo | None:
-    """The server running on ``data_dir``, or None (a stale pid file is removed)."""
-    data_dir = Path(data_dir or default_data_dir()).resolve()
+def _recorded_pid(data_dir: Path, forget_info: bool = False) -> int | None:
+    """The pid in ``data_dir``'s pid file when that process is alive and our server; else None, and a
+    stale pid file (unreadable, or of a process that is gone or not ours) is removed, with the server
+    info of a gone process too when ``forget_info``."""
     pid_file = data_dir / _PID_FILE
     if not pid_file.exists():
         return None
@@ -167,6 +168,17 @@ def running(data_dir: Path | None = None) -> ServerInfo | None:
         return None
     if not (_alive(pid) and _is_our_server(pid)):
         pid_file.unlink(missing_ok=True)
+        if forget_info:
+            (data_dir / _INFO_FILE).unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def running(data_dir: Path | None = None) -> ServerInfo | None:
+    """The server running on ``data_dir``, or None (a stale pid file is removed)."""
+    data_dir = Path(data_dir or default_data_dir()).resolve()
+    pid = _recorded_pid(data_dir)
+    if pid is None:
         return None
     try:
         info = json.loads((data_dir / _INFO_FILE).read_text(encoding="utf-8"))
@@ -282,17 +294,8 @@ def _answers(info: ServerInfo, password: str) -> bool:
 def stop(data_dir: Path | None = None, wait_s: float = 20.0) -> bool:
     """Stop the server of ``data_dir``; True when one was running. SIGTERM runs ArcadeDB's shutdown hook."""
     data_dir = Path(data_dir or default_data_dir()).resolve()
-    pid_file = data_dir / _PID_FILE
-    if not pid_file.exists():
-        return False
-    try:
-        pid = int(pid_file.read_text().strip())
-    except ValueError:
-        pid_file.unlink(missing_ok=True)
-        return False
-    if not (_alive(pid) and _is_our_server(pid)):
-        pid_file.unlink(missing_ok=True)
-        (data_dir / _INFO_FILE).unlink(missing_ok=True)
+    pid = _recorded_pid(data_dir, forget_info=True)
+    if pid is None:
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + wait_s
@@ -305,7 +308,7 @@ def stop(data_dir: Path | None = None, wait_s: float = 20.0) -> bool:
             _reap(pid)
             time.sleep(0.1)
     _reap(pid)
-    pid_file.unlink(missing_ok=True)
+    (data_dir / _PID_FILE).unlink(missing_ok=True)
     (data_dir / _INFO_FILE).unlink(missing_ok=True)
     return True
 
