@@ -206,6 +206,13 @@ def arrow(view):
     return pa.Table.from_pandas(view, preserve_index=False)
 
 
+def kept_claims(index, rows, columns: list[str] | None = None):
+    """(frame, view as Arrow) of the first TABLE_ROWS of ``rows``: the claims table a page keeps between
+    reruns (``Index.recent``) and hands to :func:`claim_table`."""
+    frame = explore.claims_frame(index, rows[:TABLE_ROWS])
+    return frame, arrow(claim_view(frame, columns))
+
+
 CLAIM_CONFIG = {
     "method_link": st.column_config.LinkColumn("method", display_text=r"method=([^&]*)", width="medium"),
     "baseline_link": st.column_config.LinkColumn("baseline", display_text=r"method=([^&]*)", width="medium"),
@@ -269,6 +276,16 @@ BOARD_SHOWN = ["rank", "method_link", "value", "dataset", "metric", "task", "pap
 GAINS_SHOWN = ["method_link", "baseline_link", "kind", "value", "metric", "dataset", "paper", "sentence"]
 
 
+def board_view(frame):
+    """The first TABLE_ROWS rows of a leaderboard frame as :func:`board_table` shows them (links)."""
+    return _result_links(frame.head(TABLE_ROWS))[BOARD_SHOWN]
+
+
+def gains_view(rows):
+    """The first TABLE_ROWS gains as :func:`gains_table` shows them (links)."""
+    return _result_links(explore.gains_table(rows[:TABLE_ROWS]))[GAINS_SHOWN]
+
+
 def board_table(frame, *, key: str, view=None) -> None:
     """A leaderboard (explore.board_frame): rank, method, value, where, paper title, date, evidence (the first
     TABLE_ROWS rows; the board's CSV download holds them all). ``view``: those rows as shown (links), when
@@ -276,7 +293,7 @@ def board_table(frame, *, key: str, view=None) -> None:
     if len(frame) > TABLE_ROWS:
         st.caption(f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download below holds them all.")
     if view is None:
-        view = _result_links(frame.head(TABLE_ROWS))[BOARD_SHOWN]
+        view = board_view(frame)
     st.dataframe(view, column_config=RESULT_CONFIG, hide_index=True, width="stretch", key=key,
                  height=min(35 * (len(view) + 1) + 3, 560))
 
@@ -288,7 +305,7 @@ def gains_table(rows, *, key: str, view=None) -> None:
         st.caption("No gains over a baseline.")
         return
     if view is None:
-        view = _result_links(explore.gains_table(rows[:TABLE_ROWS]))[GAINS_SHOWN]
+        view = gains_view(rows)
     if len(rows) > TABLE_ROWS:
         st.caption(f"The first {TABLE_ROWS:,} of {len(rows):,} gains; narrow them by a dataset or metric, "
                    "or download the CSV of them all.")
@@ -366,11 +383,11 @@ def results_section(index, boards, gains, *, key: str, by: str = "", kept: tuple
         st.caption(inert(f"{board.title}: {explore.direction_text(board.metric)}. Scores only, one unit per board, "
                          "the best row per method and paper; equal values share a rank."))
 
-        def board_view(form):
+        def board_and_view(form):
             frame = explore.board_frame(board)
-            return frame, form(_result_links(frame.head(TABLE_ROWS))[BOARD_SHOWN])
+            return frame, form(board_view(frame))
 
-        frame, view = keep(("board", board.title), board_view)
+        frame, view = keep(("board", board.title), board_and_view)
         board_table(frame, key=f"{key}_table", view=view)
         download_csv(lambda: frame, f"leaderboard-{explore.slug(board.title)}.csv", key=f"{key}_csv")  # made when clicked
         st.subheader("Best so far over time")
@@ -379,7 +396,7 @@ def results_section(index, boards, gains, *, key: str, by: str = "", kept: tuple
     st.caption("By how much a method improves on a baseline (deltas, ratios, ranges), as written; "
                "not ranked: a gain depends on its baseline.")
     gains_table(gains, key=f"{key}_gains",
-                view=keep("gains", lambda form: form(_result_links(explore.gains_table(gains[:TABLE_ROWS]))[GAINS_SHOWN]))
+                view=keep("gains", lambda form: form(gains_view(gains)))
                 if gains else None)
 
 

@@ -47,12 +47,10 @@ if loaded is not None:
     shown = _ui.paged(rows, "claims", key="claims_page", limit=_ui.CLAIMS_PAGE)
     selected = (tuple(sorted(types)), method, dataset, metric, conflicts_only)
 
-    def page_table():  # the page's rows as a table, and as shown; kept while the filters and page are asked for again
-        frame = explore.claims_frame(index, shown)
-        return frame, _ui.arrow(_ui.claim_view(frame))
-
-    # the rows are the index's own (one object per claim for its life): the first one names the page
-    frame, view = index.recent(("claims page", selected, id(shown[0]) if shown else None, len(shown)), page_table)
+    # kept while the filters and page are asked for again; the rows are the index's own (one object per claim
+    # for its life): the first one names the page
+    frame, view = index.recent(("claims page", selected, id(shown[0]) if shown else None, len(shown)),
+                               lambda: _ui.kept_claims(index, shown))
     _ui.claim_table(frame, key="claims_table", height=min(35 * (len(frame) + 1) + 3, 560), view=view)
     if not frame.empty:
         every_row = frame if len(rows) == len(shown) else (lambda: explore.claims_frame(index, rows))

@@ -40,12 +40,9 @@ if loaded is not None:
             rest = "download the CSV for them all" + (
                 f", or narrow them on the Claims page for this {view.label}." if view.label != "task" else ".")
             columns = ["type", "method_link", "baseline_link", "dataset", "metric", "value", "kind", "paper_link", "sentence"]
-
-            def first_claims():  # the table's rows, and as shown: kept while the entity is asked for again
-                frame = explore.claims_frame(index, claims[:_ui.TABLE_ROWS])
-                return frame, _ui.arrow(_ui.claim_view(frame, columns))
-
-            frame, shown = index.recent(("entity claims", view.label, view.name), first_claims)
+            # kept while the entity is asked for again
+            frame, shown = index.recent(("entity claims", view.label, view.name),
+                                        lambda: _ui.kept_claims(index, claims, columns))
             _ui.claim_table(frame, key="entity_claims", total=len(claims), rest=rest, columns=columns, view=shown)
             if len(claims) > _ui.TABLE_ROWS:
                 _ui.download_csv(lambda: explore.claims_frame(index, claims), f"claims-{explore.slug(view.name)}.csv",

@@ -32,15 +32,9 @@ if loaded is not None:
         st.subheader(f"Beaten by ({len(beaten)})")
         st.caption(f"Claims that another method outperforms {_ui.inert(view.name)}.")
         values = ["dataset", "metric", "value", "kind", "values", "paper_link", "sentence"]
-
-        def claim_tables():  # the first rows of both tables, and as shown: kept while the method is asked for again
-            def table(rows, columns):
-                frame = explore.claims_frame(index, rows[:_ui.TABLE_ROWS])
-                return frame, _ui.arrow(_ui.claim_view(frame, columns))
-
-            return table(beaten, ["type", "method_link", *values]), table(beats, ["type", "baseline_link", *values])
-
-        (beaten_frame, beaten_view), (beats_frame, beats_view) = index.recent(("method claims", view.name), claim_tables)
+        (beaten_frame, beaten_view), (beats_frame, beats_view) = index.recent(  # kept while the method is asked for
+            ("method claims", view.name), lambda: (_ui.kept_claims(index, beaten, ["type", "method_link", *values]),
+                                                   _ui.kept_claims(index, beats, ["type", "baseline_link", *values])))
         _ui.claim_table(beaten_frame, key="beaten_by", total=len(beaten), rest=rest, view=beaten_view)
         st.subheader(f"Its results: what it beats, improves, achieves ({len(beats)})")
         st.caption(f"Claims with {_ui.inert(view.name)} as the subject. “kind” is the kind of the claim's value "
