@@ -60,6 +60,16 @@ def noun_chunks(doc: Doc) -> list:
     return [doc[start:end] for start, end in state["_chunks"]]
 
 
+def trimmed(doc: Doc, chunk) -> tuple[int, int] | None:
+    """:func:`kg.extract.entities.trim_chunk` of one of the doc's noun chunks, worked out once per doc
+    (the mention candidates, the untyped phrases and the proposal candidates all read them)."""
+    cache = _state(doc).setdefault("_trimmed", {})
+    key = (chunk.start, chunk.end)
+    if key not in cache:
+        cache[key] = trim_chunk(chunk)
+    return cache[key]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
     is dropped by the last component so it never travels between processes."""
@@ -272,14 +282,15 @@ class EntityRules:
                 candidates.append(ner)
         protected = [(c.start, c.end) for c in candidates if c.priority >= 2]
         known = {name_key(text[c.start:c.end]): c.label for c in candidates}
-        heads = head_candidates(doc, protected, known, text, noun_chunks(doc))
+        heads = head_candidates(doc, protected, known, text, noun_chunks(doc),
+                                lambda chunk: trimmed(doc, chunk))
         if named:
             heads = [c for c in heads if not _unreferenced_description(c, title, named, text[cut:])]
         candidates.extend(heads)
         if self.keep_candidates or self.decision is not None:
             candidates.extend(untyped_phrases(doc, candidates))
             features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates],
-                                      [mention_context(doc, c.start, c.end) for c in candidates])
+                                      _contexts(doc, candidates))
             if self.keep_candidates:
                 state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in candidates]
                 state["entity_features"] = features
@@ -301,7 +312,7 @@ def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     taken = {(c.start, c.end) for c in candidates}
     out = []
     for chunk in noun_chunks(doc):
-        bounds = trim_chunk(chunk)
+        bounds = trimmed(doc, chunk)
         if not bounds:
             continue
         span = doc[bounds[0]:bounds[1]]
@@ -309,6 +320,15 @@ def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
             taken.add((span.start_char, span.end_char))
             out.append(Candidate(span.start_char, span.end_char, UNTYPED, UNTYPED, 0))
     return out
+
+
+def _contexts(doc: Doc, candidates: list[Candidate]) -> list[tuple[str, ...]]:
+    """:func:`mention_context` of each candidate, once per span (several rules often find the same span)."""
+    spans: dict[tuple[int, int], tuple[str, ...]] = {}
+    for c in candidates:
+        if (c.start, c.end) not in spans:
+            spans[(c.start, c.end)] = mention_context(doc, c.start, c.end)
+    return [spans[(c.start, c.end)] for c in candidates]
 
 
 def mention_context(doc: Doc, start: int, end: int) -> tuple[str, ...]:
@@ -468,6 +488,7 @@ class ClaimRules:
         state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
         state.pop("_text", None)
         state.pop("_chunks", None)
+        state.pop("_trimmed", None)
         return doc
 
     def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
@@ -504,7 +525,7 @@ class ClaimRules:
             for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
                 if chunk.end_char > end + 1:
                     continue
-                bounds = trim_chunk(chunk)
+                bounds = trimmed(doc, chunk)
                 if not bounds:
                     break  # 'a novel architecture': generic words only
                 # only the object itself: in 'a method utilizing the perceptual groups' or 'a novel
@@ -574,7 +595,7 @@ class ClaimRules:
             for chunk in chunks[bisect_left(starts, start):bisect_left(starts, end)]:
                 if chunk.end_char > end + 1:
                     break
-                bounds = trim_chunk(chunk)
+                bounds = trimmed(doc, chunk)
                 if not bounds:
                     continue
                 span = doc[bounds[0]:bounds[1]]
@@ -632,7 +653,7 @@ class ClaimRules:
         for chunk in noun_chunks(doc):
             if chunk.start_char >= cut:
                 break
-            bounds = trim_chunk(chunk)
+            bounds = trimmed(doc, chunk)
             if not bounds:
                 continue
             span = doc[bounds[0]:bounds[1]]

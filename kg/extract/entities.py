@@ -288,16 +288,16 @@ METRIC_ADJECTIVES = {"computational", "top-1", "top-5", "mean", "average", "rela
 
 
 def head_candidates(doc, protected: list[tuple[int, int]], labels: dict | None = None,
-                    text_of_doc: str | None = None, chunks=None) -> list[Candidate]:
-    """Noun phrases (``chunks``, default the doc's) typed by their head noun ('inductive link
-    prediction mechanism' -> method)."""
+                    text_of_doc: str | None = None, chunks=None, trim=trim_chunk) -> list[Candidate]:
+    """Noun phrases (``chunks``, default the doc's, cut by ``trim``) typed by their head noun
+    ('inductive link prediction mechanism' -> method)."""
     from .gazetteer import lookup
 
     labels = labels or {}
     full = text_of_doc if text_of_doc is not None else doc.text
     out = []
     for chunk in doc.noun_chunks if chunks is None else chunks:
-        bounds = trim_chunk(chunk)
+        bounds = trim(chunk)
         if not bounds:
             continue
         span = doc[bounds[0]:bounds[1]]
