@@ -506,7 +506,7 @@ def test_search_scores_only_the_keys_that_can_match(index, monkeypatch):
     fast_few = {q: explore.search(index, q, limit=1) for q in queries}  # one title already exact, prefix or word
     monkeypatch.setattr(search_module, "_candidates", lambda index, q, cutoff, limit=None: range(len(index._choices)))
     for q in queries:
-        index._recent.clear()
+        index.forget_recent()
         assert explore.search(index, q) == fast[q], q
         assert explore.search(index, q, limit=1) == fast_few[q], q
     assert any(fast.values())
@@ -521,6 +521,24 @@ def test_recent_values_are_bounded(index):
     assert sum(1 for key in index._recent if key[0] == "t") <= 3
 
 
+def test_recent_values_are_bounded_by_memory(index):
+    """Kept values stop at a byte budget too (the latest is always kept), however few they are."""
+    import numpy as np
+
+    from kg.explore.index import weight
+
+    index.forget_recent()
+    block = np.zeros(1000, dtype=np.uint8)  # 1,000 bytes of buffers
+    assert weight(block) == 1000 and weight([block, (block,)]) >= 2000
+    for n in range(5):
+        index.recent(("w", n), lambda: np.zeros(1000, dtype=np.uint8), budget=2500)
+    assert [key[1] for key in index._recent] == [3, 4]
+    index.recent(("big",), lambda: np.zeros(10_000, dtype=np.uint8), budget=2500)
+    assert list(index._recent) == [("big",)]  # over the budget alone: kept until the next
+    index.forget_recent()
+    assert not index._recent and index._recent_bytes == 0
+
+
 def test_entity_lists_are_those_of_sorting_everything(index):
     """related_entities (the first n of the counts at least the n-th's) and an entity's papers (two stable
     sorts) equal sorting every count and every paper."""
@@ -533,7 +551,7 @@ def test_entity_lists_are_those_of_sorting_everything(index):
                          for other in index.papers[pid].entities if other != (label, name))
         ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0][1].lower(), item[0][0], item[0][1]))
         for n in (1, 2, 3, 15, 60):
-            index._recent.clear()
+            index.forget_recent()
             assert explore.related_entities(index, label, name, n) == [(o, lab, c) for (lab, o), c in ranked[:n]]
         view = explore.entity_view(index, label, name)
         rows = [{"paper_id": pid, "paper_title": index.papers[pid].title,
@@ -554,7 +572,7 @@ def test_entity_papers_and_timeline_are_kept_per_entity(index):
     assert again.beats_rows is first.beats_rows and again.beaten_rows is first.beaten_rows
     assert first.beats_rows == [r for r in first.claim_rows if r.claim.subject == "KAN"] != []
     assert first.beaten_rows == [r for r in first.claim_rows if r.claim.object == "KAN"] != []
-    index._recent.clear()
+    index.forget_recent()
     fresh = explore.entity_view(index, "method", "KAN")
     assert fresh.paper_rows == first.paper_rows and fresh.timeline.equals(first.timeline)
     assert fresh.timeline.equals(explore.timeline(index, "method", "KAN"))

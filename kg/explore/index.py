@@ -13,6 +13,7 @@ metric, task and method, the ranked entities) are computed once, on first use, a
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
@@ -75,6 +76,23 @@ class _RecordsFile:
 
 
 RECENT = 256  # values :meth:`Index.recent` keeps
+RECENT_BYTES = 256 * 2**20  # and about how much memory they may hold together (the latest is always kept)
+
+
+def weight(value: Any) -> int:
+    """About the bytes a kept value owns: an Arrow table's or a NumPy array's buffers, a DataFrame's
+    columns, a list's or tuple's slots plus the tables and lists inside it (not the rows of the index
+    it points to, which the index keeps anyway)."""
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):
+        return nbytes
+    memory_usage = getattr(value, "memory_usage", None)
+    if callable(memory_usage):  # a pandas DataFrame
+        return int(memory_usage(index=True, deep=True).sum())
+    if isinstance(value, (list, tuple)):
+        return sys.getsizeof(value) + sum(weight(item) for item in value if isinstance(item, (list, tuple))
+                                          or hasattr(item, "nbytes") or hasattr(item, "memory_usage"))
+    return sys.getsizeof(value)
 
 
 @dataclass
@@ -90,8 +108,9 @@ class Index:
     _choices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (text, kind, key, search key)
     _record: Callable[[str], PaperRecord | None] = field(default=lambda paper_id: None, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _recent: OrderedDict[Any, Any] = field(default_factory=OrderedDict, repr=False)
+    _recent: OrderedDict[Any, tuple[Any, int]] = field(default_factory=OrderedDict, repr=False)  # key -> (value, weight)
     _recent_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _recent_bytes: int = field(default=0, repr=False)
 
     def record(self, paper_id: str) -> PaperRecord | None:
         """The full record of a paper (abstract, mentions, claims), read when asked for."""
@@ -105,21 +124,32 @@ class Index:
             value = self._memo[key] = make()
             return value
 
-    def recent(self, key: Any, make: Callable[[], Any], size: int = RECENT) -> Any:
-        """``make()`` kept for the ``size`` keys last asked for (least recently used dropped first): for
-        per-query and per-entity values that a page recomputes on every rerun, where keeping one per key
-        for the life of the index (:meth:`memo`) would grow with every entity or query ever visited."""
+    def recent(self, key: Any, make: Callable[[], Any], size: int = RECENT, budget: int = RECENT_BYTES) -> Any:
+        """``make()`` kept for the ``size`` keys last asked for, and while all kept values weigh no more
+        than ``budget`` bytes together (:func:`weight`; least recently used dropped first): for per-query
+        and per-entity values that a page recomputes on every rerun, where keeping one per key for the
+        life of the index (:meth:`memo`) would grow with every entity or query ever visited."""
         with self._recent_lock:
             if key in self._recent:
                 self._recent.move_to_end(key)
-                return self._recent[key]
+                return self._recent[key][0]
         value = make()
+        heavy = weight(value)
         with self._recent_lock:
-            self._recent[key] = value
+            if key in self._recent:
+                self._recent_bytes -= self._recent[key][1]
+            self._recent[key] = (value, heavy)
+            self._recent_bytes += heavy
             self._recent.move_to_end(key)
-            while len(self._recent) > size:
-                self._recent.popitem(last=False)
+            while len(self._recent) > 1 and (len(self._recent) > size or self._recent_bytes > budget):
+                self._recent_bytes -= self._recent.popitem(last=False)[1][1]
         return value
+
+    def forget_recent(self) -> None:
+        """Drop every value :meth:`recent` keeps."""
+        with self._recent_lock:
+            self._recent.clear()
+            self._recent_bytes = 0
 
     @cached_property
     def conflicts(self) -> list[results.Conflict]:
