@@ -696,7 +696,7 @@ class ClaimRules:
             views.append((sent, inside, verdict, candidate, own, after))
         if self.keep_sentences or self.classifier is not None:
             features = [claim_rules.sentence_features(v[0].text, i, len(views), verdict=v[2], candidate=v[3],
-                                                      mentions_proposed=v[4]) + sentence_syntax(doc, v[0])
+                                                      mentions_proposed=v[4]) + sentence_shape(doc, v[0])
                         for i, v in enumerate(views)]
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
@@ -751,26 +751,15 @@ class ClaimRules:
         return draft
 
 
-_WORD = re.compile(r"[^a-z0-9]")
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-
-
-def sentence_syntax(doc: Doc, sent) -> list[str]:
-    """The parse's view of a sentence as pseudo-words for the claim classifier: the main verb's lemma,
-    the word its subject hangs on, the verb of a clause it governs ('we show that X outperforms'),
-    a modal on the main verb, numbers and percentages present."""
+def sentence_shape(doc: Doc, sent) -> list[str]:
+    """What a sentence holds beyond its words, as pseudo-words for the claim classifier: a modal on its
+    main verb ('can achieve': a capability, not a result), a number, a percentage."""
     span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
     if span is None or not len(span):
         return []
-    root = span.root
-    feats = ["kgroot" + _WORD.sub("", root.lemma_.lower())]
-    for child in root.children:
-        if child.dep_ in _SUBJECT_DEPS:
-            feats.append("kgsubj" + _WORD.sub("", child.lemma_.lower()))
-        elif child.dep_ in ("ccomp", "xcomp"):
-            feats.append("kgcomp" + _WORD.sub("", child.lemma_.lower()))
-        elif child.dep_ == "aux" and child.tag_ == "MD":
-            feats.append("kgmodal")
+    feats = []
+    if any(child.dep_ == "aux" and child.tag_ == "MD" for child in span.root.children):
+        feats.append("kgmodal")
     if any(t.like_num for t in span):
         feats.append("kgnum")
     if any(t.text == "%" for t in span):
