@@ -696,7 +696,8 @@ class ClaimRules:
             views.append((sent, inside, verdict, candidate, own, after))
         if self.keep_sentences or self.classifier is not None:
             features = [claim_rules.sentence_features(v[0].text, i, len(views), verdict=v[2], candidate=v[3],
-                                                      mentions_proposed=v[4]) for i, v in enumerate(views)]
+                                                      mentions_proposed=v[4]) + sentence_shape(doc, v[0])
+                        for i, v in enumerate(views)]
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
         if self.classifier is not None:
@@ -748,6 +749,22 @@ class ClaimRules:
             best = choose_subject(candidates, self.subject_model)
             draft["subject"] = (best.text, "method") if best.text is not None else None
         return draft
+
+
+def sentence_shape(doc: Doc, sent) -> list[str]:
+    """What a sentence holds beyond its words, as pseudo-words for the claim classifier: a modal on its
+    main verb ('can achieve': a capability, not a result), a number, a percentage."""
+    span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return []
+    feats = []
+    if any(child.dep_ == "aux" and child.tag_ == "MD" for child in span.root.children):
+        feats.append("kgmodal")
+    if any(t.like_num for t in span):
+        feats.append("kgnum")
+    if any(t.text == "%" for t in span):
+        feats.append("kgpct")
+    return feats
 
 
 def _weights(path: str | None) -> dict | None:

@@ -1,7 +1,8 @@
 """The trained claim classifier: is an abstract sentence a result of the paper, and of what type.
 
 A spaCy ``textcat_multilabel`` (config ``training/seed_claims.cfg``) over the sentence's words plus
-the rules' view of it as pseudo-words (:func:`kg.extract.claims.sentence_features`). Labels: ``claim``
+the rules' view of it as pseudo-words (:func:`kg.extract.claims.sentence_features`) and the parse's
+(:func:`kg.extract.components.sentence_shape`: a modal on the main verb, a number, a percentage). Labels: ``claim``
 and one label per claim type. Training sentences come from the extraction pipeline's own sentence
 split of each gold paper, so training and extraction see the same sentences.
 """
