@@ -14,9 +14,9 @@ from kg.extract.pipeline import Options, default_options, load_pipeline
 
 @pytest.fixture(scope="module")
 def papers() -> dict[str, tuple[str, dict]]:
-    """Paper id -> (text, the pipeline's state) for two training papers, extracted with the shipped
-    components and their candidates kept."""
-    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t022", "t232")}
+    """Paper id -> (text, the pipeline's state) for four training papers, extracted with the shipped
+    components and their candidates and sentences kept."""
+    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t022", "t232", "t018", "t005")}
     options = default_options()
     if options.trained is None:
         pytest.skip("the shipped trained components are not installed")
@@ -56,16 +56,11 @@ def test_untyped_phrases_never_reach_the_mentions_without_the_decision():
     assert any(src == "phrase" for *_x, src in state["entity_candidates"])
 
 
-def test_claim_sentences_carry_the_parse_words():
+def test_claim_sentences_carry_the_parse_words(papers):
     """Extractor 0.15's words for the claim classifier (kg.extract.components.sentence_shape), on real
     training papers: a result with a percentage reads kgnum and kgpct; 'The acquisition of labels ...
     can be expensive' (t005, background, no claim) reads a modal on its main verb and no number."""
-    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t018", "t005")}
-    options = default_options()
-    if options.trained is None:
-        pytest.skip("the shipped trained components are not installed")
-    nlp = load_pipeline(replace(options, keep_sentences=True))
-    sentences = {pid: dict(nlp(gold_text(row))._.kg["sentences"]) for pid, row in rows.items()}
+    sentences = {pid: dict(papers[pid][1]["sentences"]) for pid in ("t018", "t005")}
     result = next(f for s, f in sentences["t018"].items() if "increases generation speed by 22.4%" in s)
     assert {"kgnum", "kgpct"} <= set(result)
     background = next(f for s, f in sentences["t005"].items() if s.startswith("The acquisition of labels"))

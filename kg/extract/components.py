@@ -695,13 +695,14 @@ class ClaimRules:
                 sent.text, after_proposal=after, mentions_proposed=own)
             views.append((sent, inside, verdict, candidate, own, after))
         if self.keep_sentences or self.classifier is not None:
+            spans = [doc.char_span(v[0].start, v[0].end, alignment_mode="expand") for v in views]
             features = [claim_rules.sentence_features(v[0].text, i, len(views), verdict=v[2], candidate=v[3],
-                                                      mentions_proposed=v[4]) + sentence_shape(doc, v[0])
-                        for i, v in enumerate(views)]
+                                                      mentions_proposed=v[4]) + sentence_shape(span)
+                        for i, (v, span) in enumerate(zip(views, spans))]
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
         if self.classifier is not None:
-            return self._classified(doc, views, features, keys)
+            return self._classified(views, spans, features, keys)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text) \
@@ -713,14 +714,13 @@ class ClaimRules:
             previous = inside
         return out
 
-    def _classified(self, doc: Doc, views, features, keys: set[str]) -> list[dict]:
+    def _classified(self, views, spans, features, keys: set[str]) -> list[dict]:
         """Claims decided and typed by the trained classifier; the rules fill their parts. The
         classifier reads each sentence's tokens plus its rule features as extra words (the text
         :func:`kg.extract.learn.claims.classifier_text` writes), built from the parsed doc so the
-        sentence is not tokenized twice."""
+        sentence is not tokenized twice (``spans``: each sentence's span of it, or None)."""
         inputs = []
-        for (sent, *_rest), feats in zip(views, features):
-            span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+        for span, feats in zip(spans, features):
             tokens = list(span) if span is not None else []
             words = [t.text for t in tokens] + feats
             spaces = [bool(t.whitespace_) for t in tokens[:-1]] + [True] * bool(tokens) + [True] * len(feats)
@@ -751,10 +751,10 @@ class ClaimRules:
         return draft
 
 
-def sentence_shape(doc: Doc, sent) -> list[str]:
-    """What a sentence holds beyond its words, as pseudo-words for the claim classifier: a modal on its
-    main verb ('can achieve': a capability, not a result), a number, a percentage."""
-    span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+def sentence_shape(span) -> list[str]:
+    """What a sentence (its span of the parsed doc, or None) holds beyond its words, as pseudo-words for
+    the claim classifier: a modal on its main verb ('can achieve': a capability, not a result), a number,
+    a percentage."""
     if span is None or not len(span):
         return []
     feats = []
