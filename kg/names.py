@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212_/-]+")
 _NON_WORD = re.compile(r"[^\w\s]+")
@@ -27,6 +28,7 @@ def fold(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)  # extraction asks for the same names' keys over and over
 def name_key(name: str) -> str:
     """The key of an entity name: folded (:func:`fold`), hyphens/dashes/spaces unified, punctuation
     dropped, the last word singular ("ies" -> "y", a trailing "s"):

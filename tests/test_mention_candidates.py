@@ -65,3 +65,17 @@ def test_claim_sentences_carry_the_parse_words(papers):
     assert {"kgnum", "kgpct"} <= set(result)
     background = next(f for s, f in sentences["t005"].items() if s.startswith("The acquisition of labels"))
     assert "kgmodal" in background and "kgnum" not in background and "kgpct" not in background
+
+
+def test_the_mention_decision_scores_each_class_over_the_features_it_knows():
+    import math
+
+    from kg.extract.mention_features import decide_label, label_model
+
+    model = label_model({"classes": ["method", "none"], "bias": {"method": 0.5, "none": 0.0},
+                         "weights": {"method": {"src=title": 2.0}, "none": {"generic": 3.0}}})
+    assert model.by_feature == {"src=title": (2.0, 0.0), "generic": (0.0, 3.0)}
+    label, probability = decide_label({"src=title": 1.0, "unseen": 5.0}, model)
+    assert label == "method" and probability == pytest.approx(1 / (1 + math.exp(-2.5)))
+    assert decide_label({"generic": 1.0}, model)[0] == "none"
+    assert decide_label({"generic": 1.0}, model, none_threshold=0.99)[0] == "method"

@@ -34,7 +34,7 @@ from .entities import (
     trim_chunk,
 )
 from .gazetteer import load_gazetteers, lookup
-from .mention_features import decide_label, group_features
+from .mention_features import decide_label, group_features, label_model
 from .proposals import proposal_candidates, score as proposal_score
 from .subjects import choose as choose_subject, paper_names, subject_candidates
 from .text import AcronymPair, _match_long_form
@@ -53,11 +53,11 @@ def _state(doc: Doc) -> dict:
 
 def noun_chunks(doc: Doc) -> list:
     """The doc's noun chunks, found once per doc (spaCy finds all of them on every access) and
-    kept as token ranges until the last component drops them."""
+    kept until the last component drops them (the spans refer to the doc)."""
     state = _state(doc)
     if "_chunks" not in state:
-        state["_chunks"] = [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
-    return [doc[start:end] for start, end in state["_chunks"]]
+        state["_chunks"] = list(doc.noun_chunks)
+    return list(state["_chunks"])
 
 
 def trimmed(doc: Doc, chunk) -> tuple[int, int] | None:
@@ -202,7 +202,8 @@ class EntityRules:
         self.mode = mode
         self.none_threshold = none_threshold
         self.keep_candidates = keep_candidates
-        self.decision = _weights(decision)
+        weights = _weights(decision)
+        self.decision = label_model(weights) if weights is not None else None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.mode == "trained":

@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..names import name_key
 from .entities import is_name_shaped
@@ -60,14 +61,35 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
     return out
 
 
-def decide_label(features: dict[str, float], model: dict, none_threshold: float = 0.5) -> tuple[str, float]:
-    """(label, probability that the name is an entity at all, 1 - P(none)) of a multinomial logistic
-    regression stored as {"classes": [...], "weights": {class: {feature: w}}, "bias": {class: b}}:
-    the most probable type, or ``none`` when the probability of ``none`` reaches ``none_threshold``."""
-    scores = {}
-    for label in model["classes"]:
-        weights = model["weights"][label]
-        scores[label] = model["bias"][label] + sum(weights.get(k, 0.0) * v for k, v in features.items())
+@dataclass(frozen=True)
+class LabelModel:
+    """A multinomial logistic regression stored as {"classes": [...], "weights": {class: {feature: w}},
+    "bias": {class: b}}, turned around once: each feature's weights for all classes together, so a
+    name's scores take one look-up per feature instead of one per feature and class."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    by_feature: dict[str, tuple[float, ...]]
+
+
+def label_model(model: dict) -> LabelModel:
+    classes = tuple(model["classes"])
+    names = {name for label in classes for name in model["weights"][label]}
+    by_feature = {name: tuple(model["weights"][label].get(name, 0.0) for label in classes) for name in names}
+    return LabelModel(classes, tuple(model["bias"][label] for label in classes), by_feature)
+
+
+def decide_label(features: dict[str, float], model: LabelModel, none_threshold: float = 0.5) -> tuple[str, float]:
+    """(label, probability that the name is an entity at all, 1 - P(none)) of the mention decision
+    (:func:`label_model`): the most probable type, or ``none`` when the probability of ``none``
+    reaches ``none_threshold``."""
+    sums = [0.0] * len(model.classes)
+    for name, value in features.items():
+        weights = model.by_feature.get(name)
+        if weights is not None:
+            for index, weight in enumerate(weights):
+                sums[index] += weight * value
+    scores = {label: bias + total for label, bias, total in zip(model.classes, model.bias, sums)}
     top = max(scores.values())
     total = sum(math.exp(v - top) for v in scores.values())
     probability = {label: math.exp(v - top) / total for label, v in scores.items()}
