@@ -1,9 +1,10 @@
 """Quality floors on a fold nobody trained on: every trained part is fitted on folds 1-4 of the
 seed gold (248 papers) and the whole extractor is scored on fold 0 (62 papers) with the seed-gold
-scorer, exactly as one fold of `kg eval --cv 5`. Training is seeded, so the scores are
-repeatable; the floors sit under the measured fold-0 scores of extractor 0.15 (entities 0.672,
-proposed 0.659, claims 0.829, type 0.66, subject 0.63) and above the rules alone on the same fold
-(entities 0.556, proposed 0.487)."""
+scorer, exactly as one fold of `kg eval --cv 5`. Training is seeded, so the scores repeat on one
+machine, but not exactly across machines (the NER's float sums differ by CPU, and training drifts
+apart): extractor 0.15 measured entities 0.672 / 0.669, proposed 0.659 / 0.626, claims 0.829 / 0.825,
+type 0.66 / 0.657, subject 0.63 / 0.635 on two machines. The floors sit under both and above the
+rules alone on the same fold (entities 0.556, proposed 0.487)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ def fold0_scores(tmp_path_factory):
 def test_held_out_fold_floors(fold0_scores):
     trained, _rules = fold0_scores
     assert trained["entities"]["all"]["f1"] >= 0.65
-    assert trained["proposed"]["f1"] >= 0.63
+    assert trained["proposed"]["f1"] >= 0.60
     assert trained["claims"]["f1"] >= 0.78
-    assert trained["claim_attributes"]["type"] >= 0.65
+    assert trained["claim_attributes"]["type"] >= 0.63
     assert trained["claim_attributes"]["subject"] >= 0.59
 
 
