@@ -51,13 +51,14 @@ def _state(doc: Doc) -> dict:
     return doc._.kg
 
 
-def noun_chunks(doc: Doc) -> list:
+def noun_chunks(doc: Doc) -> tuple:
     """The doc's noun chunks, found once per doc (spaCy finds all of them on every access) and
-    kept until the last component drops them (the spans refer to the doc)."""
+    kept until the last component drops them (the spans refer to the doc); a tuple, so every reader
+    shares it without a copy."""
     state = _state(doc)
     if "_chunks" not in state:
-        state["_chunks"] = list(doc.noun_chunks)
-    return list(state["_chunks"])
+        state["_chunks"] = tuple(doc.noun_chunks)
+    return state["_chunks"]
 
 
 def trimmed(doc: Doc, chunk) -> tuple[int, int] | None:
