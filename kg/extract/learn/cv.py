@@ -46,7 +46,7 @@ def part_fingerprint(part: str) -> str:
     if part in ("ner", "halves"):
         code = [inspect.getsource(f) for f in (gold.alias_spans, gold.ner_docs, gold.gold_text,
                                                 names.verbatim_occurrences)]
-        files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model"]
+        files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model", ROOT / "training" / "vectors" / "vocab" / "vectors"]
     elif part == "claims":
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]

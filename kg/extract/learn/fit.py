@@ -91,7 +91,11 @@ def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None
 
     nlp = spacy.blank("en")
     train_rows, dev_rows = _inner_split(rows)
-    overrides = {"paths.ner_init": str(NER_MODEL), "paths.vectors": str(TRAINING_DIR / "vectors"), **(overrides or {})}
+    from .vectors import VECTORS_DIR, build
+
+    if not (VECTORS_DIR / "vocab" / "vectors").exists():
+        build(VECTORS_DIR)  # deterministic, about a minute: the NER's static vectors
+    overrides = {"paths.ner_init": str(NER_MODEL), "paths.vectors": str(VECTORS_DIR), **(overrides or {})}
     return _spacy_train("seed_ner.cfg", ner_docs(nlp, train_rows), ner_docs(nlp, dev_rows), out, overrides)
 
 
