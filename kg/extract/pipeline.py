@@ -70,6 +70,17 @@ def default_options(ner: bool | None = None) -> Options:
 
 
 @lru_cache(maxsize=4)
+def _add_ner(nlp, name: str, path: Path) -> None:
+    """The NER of the spaCy pipeline at ``path``, with the static word vectors it reads (the English
+    model has none: the NER's own replace them)."""
+    import spacy
+
+    source = spacy.load(path)
+    if source.vocab.vectors.shape[0]:
+        nlp.vocab.vectors = source.vocab.vectors
+    nlp.add_pipe("ner", name=name, source=source)
+
+
 def load_pipeline(options: Options = Options()):
     """The spaCy pipeline: the small English model's tagger and parser (its NER excluded) plus
     the kg_* components."""
@@ -90,13 +101,10 @@ def load_pipeline(options: Options = Options()):
     nlp.add_pipe("kg_title_boundary", before="parser")
     if options.uses("entities"):
         # trained by kg.extract.learn.fit on the seed gold
-        source = spacy.load(Path(options.trained) / "ner")
-        if source.vocab.vectors.shape[0]:  # the NER reads static vectors: they come with it
-            nlp.vocab.vectors = source.vocab.vectors
-        nlp.add_pipe("ner", name="kg_seed_ner", source=source)
+        _add_ner(nlp, "kg_seed_ner", Path(options.trained) / "ner")
     elif options.scierc_ner and (NER_MODEL / "config.cfg").exists():
         # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
-        nlp.add_pipe("ner", name="kg_ner", source=spacy.load(NER_MODEL))
+        _add_ner(nlp, "kg_ner", NER_MODEL)
     nlp.add_pipe("kg_gazetteer")
     decision = str(Path(options.trained) / "mentions.json") if options.uses("entities") and options.entities == "decided" else None
     nlp.add_pipe("kg_entities", config={"mode": options.entities if options.uses("entities") else "rules",
