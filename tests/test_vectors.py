@@ -44,6 +44,7 @@ def test_each_ner_brings_its_vectors_into_the_pipeline(options):
     if options.trained is None and not (options.scierc_ner and (NER_MODEL / "config.cfg").exists()):
         pytest.skip("this NER is not installed")
     nlp = load_pipeline(options)
+    assert load_pipeline(options) is nlp  # loaded once: forked extraction workers inherit it
     rows, width = nlp.vocab.vectors.shape
     assert rows > 20_000 and width == 64
     assert nlp.vocab.has_vector("accuracy")

@@ -69,7 +69,6 @@ def default_options(ner: bool | None = None) -> Options:
     return Options(trained=trained, scierc_ner=scierc)
 
 
-@lru_cache(maxsize=4)
 def _add_ner(nlp, name: str, path: Path) -> None:
     """The NER of the spaCy pipeline at ``path``, with the static word vectors it reads (the English
     model has none: the NER's own replace them)."""
@@ -81,6 +80,7 @@ def _add_ner(nlp, name: str, path: Path) -> None:
     nlp.add_pipe("ner", name=name, source=source)
 
 
+@lru_cache(maxsize=4)
 def load_pipeline(options: Options = Options()):
     """The spaCy pipeline: the small English model's tagger and parser (its NER excluded) plus
     the kg_* components."""
