@@ -52,3 +52,11 @@ def test_each_ner_brings_its_vectors_into_the_pipeline(options):
     assert ner.model.get_ref("tok2vec").get_dim("nO") > 0
     doc = nlp("We propose GraphSAGE and evaluate it on CIFAR-10 by accuracy.")
     assert doc._.kg is not None
+
+
+def test_a_built_table_is_kept(tmp_path):
+    from kg.extract.learn.vectors import TABLE, built
+
+    (tmp_path / TABLE).parent.mkdir(parents=True)
+    (tmp_path / TABLE).write_bytes(b"table")
+    assert built(tmp_path) == tmp_path and (tmp_path / TABLE).read_bytes() == b"table"

