@@ -176,3 +176,48 @@ def test_outperforms_needs_a_beaten_baseline(sentence, ranked, kind):
     from kg.extract.claims import guideline_type
 
     assert guideline_type(sentence, ranked) == kind
+
+
+def test_sentence_classifier_scores_as_scikit_learn_does(gold):
+    """The weights written to claims.json give, in plain Python, the probabilities scikit-learn's
+    regressions give: fitted on 40 annotated papers' sentences, scored on 10 others."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from kg.extract.learn.claims import MIN_SENTENCES, C, fit_weights, sentence_rows
+    from kg.extract.sentence_classifier import SentenceClassifier, ngrams
+
+    train = list(sentence_rows(gold[:40]))
+    held = [text for text, _cats in sentence_rows(gold[40:50])]
+    texts, cats = [t for t, _ in train], [c for _, c in train]
+    weights = fit_weights(texts, cats)
+    classifier = SentenceClassifier(tuple(weights["types"]), weights["features"], tuple(weights["bias"]))
+    vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=MIN_SENTENCES)
+    x = vectorizer.fit_transform(texts)
+    claim = LogisticRegression(C=C, max_iter=5000).fit(x, [int(c["claim"]) for c in cats])
+    expected = claim.predict_proba(vectorizer.transform(held))[:, 1]
+    scores = [classifier.scores(text) for text in held]
+    assert max(abs(e - s["claim"]) for e, s in zip(expected, scores)) < 1e-4
+    assert all(abs(sum(s[t] for t in classifier.types) - 1.0) < 1e-9 for s in scores)
+    assert set(classifier.types) == {"outperforms", "improves", "achieves", "efficiency", "theory", "other"}
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    (("In our experiments with 9 datasets and 28 baselines, our method, called GREAD, outperforms them in a majority "
+     "of cases."), "outperforms"),
+    (("Theoretically, we show that both the network's training and true population losses are proportionally "
+     "upper-bounded by {\\Psi} under reasonable assumptions."), "theory"),
+])
+def test_the_shipped_classifier_reads_annotated_result_sentences(sentence, kind):
+    """Two result sentences of dev papers (s06, s09) and a background one of s07."""
+    from kg.extract.pipeline import TRAINED
+    from kg.extract.sentence_classifier import SentenceClassifier, classifier_text
+
+    classifier = SentenceClassifier.load(TRAINED / "claims.json")
+    features = sentence_features(sentence, 3, 6, verdict=classify(sentence), candidate=True, mentions_proposed=True)
+    scores = classifier.scores(classifier_text(sentence, features))
+    assert scores["claim"] >= 0.5
+    assert max(classifier.types, key=scores.get) == kind
+    background = "Deep residual networks have emerged as a family of extremely deep architectures showing compelling accuracy and nice convergence behaviors."
+    features = sentence_features(background, 0, 6, verdict=classify(background), candidate=False, mentions_proposed=False)
+    assert classifier.scores(classifier_text(background, features))["claim"] < 0.4

@@ -36,6 +36,7 @@ from .entities import (
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features, label_model
 from .proposals import proposal_candidates, score as proposal_score
+from .sentence_classifier import SentenceClassifier, classifier_text
 from .subjects import choose as choose_subject, paper_names, subject_candidates
 from .text import AcronymPair, _match_long_form
 
@@ -454,11 +455,7 @@ class ClaimRules:
                  thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5), subject_model: str | None = None):
         self.keep_sentences = keep_sentences
         self.claim_threshold, self.proposed_threshold, self.proposed_first = thresholds
-        self.classifier = None
-        if classifier:
-            import spacy
-
-            self.classifier = spacy.load(classifier)
+        self.classifier = SentenceClassifier.load(classifier) if classifier else None
         self.proposal_model = _weights(proposal_model)
         self.subject_model = _weights(subject_model)
 
@@ -704,7 +701,7 @@ class ClaimRules:
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
         if self.classifier is not None:
-            return self._classified(views, spans, features, keys)
+            return self._classified(views, features, keys)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text) \
@@ -716,22 +713,13 @@ class ClaimRules:
             previous = inside
         return out
 
-    def _classified(self, views, spans, features, keys: set[str]) -> list[dict]:
+    def _classified(self, views, features, keys: set[str]) -> list[dict]:
         """Claims decided and typed by the trained classifier; the rules fill their parts. The
-        classifier reads each sentence's tokens plus its rule features as extra words (the text
-        :func:`kg.extract.learn.claims.classifier_text` writes), built from the parsed doc so the
-        sentence is not tokenized twice (``spans``: each sentence's span of it, or None)."""
-        inputs = []
-        for span, feats in zip(spans, features):
-            tokens = list(span) if span is not None else []
-            words = [t.text for t in tokens] + feats
-            spaces = [bool(t.whitespace_) for t in tokens[:-1]] + [True] * bool(tokens) + [True] * len(feats)
-            inputs.append(Doc(self.classifier.vocab, words=words, spaces=spaces[:len(words)]))
-        textcat = self.classifier.get_pipe(self.classifier.pipe_names[0])
-        texts = textcat.pipe(inputs)
+        classifier reads each sentence's words plus its rule features as extra words
+        (:func:`kg.extract.sentence_classifier.classifier_text`)."""
+        texts = (self.classifier.scores(classifier_text(v[0].text, f)) for v, f in zip(views, features))
         out, previous = [], []
-        for (sent, inside, verdict, _candidate, _own, _after), classified in zip(views, texts):
-            cats = classified.cats
+        for (sent, inside, verdict, _candidate, _own, _after), cats in zip(views, texts):
             if cats.get("claim", 0.0) >= self.claim_threshold:
                 kind = claim_rules.guideline_type(sent.text, sorted(claim_rules.CLAIM_TYPES, key=lambda t: -cats.get(t, 0.0)))
                 cue_at = verdict[2] if verdict else 0

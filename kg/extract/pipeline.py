@@ -110,7 +110,7 @@ def load_pipeline(options: Options = Options()):
     nlp.add_pipe("kg_entities", config={"mode": options.entities if options.uses("entities") else "rules",
                                         "decision": decision, "keep_candidates": options.keep_sentences,
                                         "none_threshold": options.mention_none_threshold})
-    classifier = str(Path(options.trained) / "claims") if options.uses("claims") else None
+    classifier = str(Path(options.trained) / "claims.json") if options.uses("claims") else None
     proposal_model = str(Path(options.trained) / "proposed.json") if options.uses("proposed") else None
     subject_model = Path(options.trained) / "subject.json" if options.uses("subject") else None
     nlp.add_pipe("kg_claims", config={"classifier": classifier, "proposal_model": proposal_model,

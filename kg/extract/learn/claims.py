@@ -1,26 +1,31 @@
 """The trained claim classifier: is an abstract sentence a result of the paper, and of what type.
 
-A spaCy ``textcat_multilabel`` (config ``training/seed_claims.cfg``) over the sentence's words plus
+Two logistic regressions (scikit-learn) over the tf-idf of the sentence's word uni- and bigrams plus
 the rules' view of it as pseudo-words (:func:`kg.extract.claims.sentence_features`) and the parse's
-(:func:`kg.extract.components.sentence_shape`: a modal on the main verb, a number, a percentage). Labels: ``claim``
-and one label per claim type. Training sentences come from the extraction pipeline's own sentence
-split of each gold paper, so training and extraction see the same sentences.
+(:func:`kg.extract.components.sentence_shape`: a modal on the main verb, a number, a percentage):
+"claim" against every other sentence, and the claim type over the gold claim sentences. Stored as
+plain weights in ``claims.json`` and read by :class:`kg.extract.sentence_classifier.SentenceClassifier`.
+Training sentences come from the extraction pipeline's own sentence split of each gold paper, so
+training and extraction see the same sentences.
+
+Measured against the spaCy ``textcat_multilabel`` (bag of uni- and bigrams) it replaces, on the folds'
+sentences (see the README): claim F1 0.810 against 0.792, type accuracy over gold claims 0.667 against 0.637.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from ..claims import CLAIM_TYPES
 from ..evaluate import _sentence_match
+from ..sentence_classifier import classifier_text, ngrams
 from .gold import gold_text
 
 LABELS = ("claim",) + CLAIM_TYPES
-
-
-def classifier_text(sentence: str, features: list[str]) -> str:
-    return sentence + " " + " ".join(features)
+C = 10.0  # inverse regularisation of both regressions
+MIN_SENTENCES = 2  # an n-gram is a feature when at least this many training sentences hold it
 
 
 def sentence_rows(rows: list[dict[str, Any]]):
@@ -42,18 +47,38 @@ def sentence_rows(rows: list[dict[str, Any]]):
             yield classifier_text(sentence, features), cats
 
 
+def fit_weights(texts: list[str], cats: list[dict[str, float]], c: float = C) -> dict:
+    """The two regressions as {"types", "features": {n-gram: [idf, claim w, type ws...]}, "bias"}."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=MIN_SENTENCES)
+    x = vectorizer.fit_transform(texts)
+    is_claim = [int(cat["claim"]) for cat in cats]
+    claim = LogisticRegression(C=c, max_iter=5000).fit(x, is_claim)
+    claim_rows = [i for i, flag in enumerate(is_claim) if flag]
+    kinds = [next(t for t in CLAIM_TYPES if cats[i][t]) for i in claim_rows]
+    kind = LogisticRegression(C=c, max_iter=5000).fit(x[claim_rows], kinds)
+    types = list(kind.classes_)
+    kind_coef = kind.coef_ if len(types) > 2 else None
+    if kind_coef is None:  # two types only: scikit-learn keeps one row; softmax over (-z/2, z/2) is the same model
+        kind_coef = [-kind.coef_[0] / 2, kind.coef_[0] / 2]
+        kind_bias = [-kind.intercept_[0] / 2, kind.intercept_[0] / 2]
+    else:
+        kind_bias = list(kind.intercept_)
+    features = {}
+    for name, column in vectorizer.vocabulary_.items():
+        row = [vectorizer.idf_[column], claim.coef_[0][column]] + [coef[column] for coef in kind_coef]
+        features[name] = [round(float(v), 6) for v in row]
+    bias = [round(float(v), 6) for v in [claim.intercept_[0], *kind_bias]]
+    return {"types": [str(t) for t in types], "features": dict(sorted(features.items())), "bias": bias,
+            "sentences": len(texts), "claims": len(claim_rows)}
+
+
 def fit_claims(rows: list[dict[str, Any]], out: Path) -> Path:
-    import spacy
-
-    from .fit import _inner_split, _spacy_train
-
-    nlp = spacy.blank("en")
-
-    def docs(subset):
-        for text, cats in sentence_rows(subset):
-            doc = nlp.make_doc(text)
-            doc.cats = cats
-            yield doc
-
-    train_rows, dev_rows = _inner_split(rows)
-    return _spacy_train("seed_claims.cfg", docs(train_rows), docs(dev_rows), out)
+    texts, cats = [], []
+    for text, cat in sentence_rows(rows):
+        texts.append(text)
+        cats.append(cat)
+    out.write_text(json.dumps(fit_weights(texts, cats), separators=(",", ":")) + "\n", encoding="utf-8")
+    return out

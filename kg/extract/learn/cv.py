@@ -50,10 +50,10 @@ def part_fingerprint(part: str) -> str:
         files = [ROOT / "training" / "seed_ner.cfg", NER_MODEL / "ner" / "model", vectors.built() / vectors.TABLE]
     elif part == "claims":
         code = [inspect.getsource(claims)]
-        files = [ROOT / "training" / "seed_claims.cfg", *sorted(learn.parent.glob("*.py"))]
+        files = sorted(learn.parent.glob("*.py"))
     elif part == "subject":  # stacked on every other decision: refitted when any of their training code changes
         code = [inspect.getsource(m) for m in (subjects, proposed, mentions, claims)]
-        files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg", ROOT / "training" / "seed_claims.cfg"]
+        files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]
     else:
         code = [inspect.getsource(proposed if part == "proposed" else mentions)]
         files = sorted(learn.parent.glob("*.py")) + [ROOT / "training" / "seed_ner.cfg"]

@@ -3,10 +3,11 @@
     python -m kg.extract.learn.fit [--out kg/extract/resources/trained]
 
 Writes ``ner/`` (spaCy NER: mentions), ``mentions.json`` (logistic regression keeping, dropping and
-typing candidate names), ``claims/`` (spaCy textcat_multilabel: result sentence and its type) and
+typing candidate names), ``claims.json`` (logistic regressions over a sentence's word n-grams: result sentence and its type),
 ``proposed.json`` (logistic regression over candidate methods) and ``subject.json`` (logistic
-regression over the candidate subjects of each claim), with fixed seeds. The three decisions are stacked on NERs cross-fitted over two halves of the papers (``halves/``, kept in a work folder:
-nothing at extraction time reads them).
+regression over the candidate subjects of each claim), with fixed seeds. The mention, proposed and
+subject decisions are stacked on NERs cross-fitted over two halves of the papers (``halves/``, kept
+in a work folder: nothing at extraction time reads them).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
     if "claims" in parts:
         from .claims import fit_claims
 
-        fit_claims(rows, out / "claims")
+        fit_claims(rows, out / "claims.json")
     if "proposed" in parts:
         from .proposed import fit_proposed
 
@@ -149,7 +150,7 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
         from .subjects import fit_subject
 
         fit_subject(rows, out / "subject.json", out, halves)
-    for config_file in [out / "ner" / "config.cfg", out / "claims" / "config.cfg", *halves.glob("half*/ner/config.cfg")]:
+    for config_file in [out / "ner" / "config.cfg", *halves.glob("half*/ner/config.cfg")]:
         if config_file.exists():
             _forget_paths(config_file)
     (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")

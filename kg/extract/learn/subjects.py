@@ -54,11 +54,8 @@ def cross_fitted_rows(rows: list[dict[str, Any]], trained_dir: Path, halves: Pat
     from .fit import cross_fitted
 
     for half, half_dir in cross_fitted(rows, halves):
-        for name in ("mentions.json", "proposed.json"):
+        for name in ("mentions.json", "proposed.json", "claims.json"):
             shutil.copyfile(trained_dir / name, half_dir / name)
-        if (half_dir / "claims").exists():
-            shutil.rmtree(half_dir / "claims")
-        shutil.copytree(trained_dir / "claims", half_dir / "claims")
         yield from claim_rows(half, half_dir)
 
 
