@@ -26,7 +26,7 @@ KINDS = ("score", "delta", "ratio", "amount", "range", "bound")
 UNITS = ("%", "points", "x", "count", "s", "bytes", "dB")
 
 _NUMBER = r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d+(?:[.,]\d+)*"
-_UNIT = (r"(?:\s?\\?%|\s?(?:x|×|X)(?![a-zA-Z\d])|-fold\b|\s?(?:points?|pp|dB|ms|s|seconds|minutes|hours|GB|MB|TB|M|B|K|k|"
+_UNIT = (r"(?:\s?\\?%|\s?percent\b|\s?(?:x|×|X)(?![a-zA-Z\d])|-fold\b|\s?(?:points?|pp|dB|ms|s|seconds|minutes|hours|GB|MB|TB|M|B|K|k|"
          r"billion|million|times)\b)")
 # qualifiers that belong to a value as written ('up to 230times', 'over 8x', 'at least 5.7%', '~254x')
 _QUALIFIER = r"(?:(?:up\s+to|over|at\s+least|at\s+most|more\s+than|less\s+than|nearly|almost|around|about|" \
@@ -41,7 +41,7 @@ _VALUE = re.compile(
     rf"|(?:{_NUMBER}\s?[-\u2013]\s?\d+(?:[.,]\d+)*{_UNIT})"
     rf"|(?:{_NUMBER}{_UNIT}\s?[-\u2013~]\s?{_NUMBER}{_UNIT})"
     rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}?(?:\s*,\s*{_NUMBER}{_UNIT}?)*\s*(?:,\s*)?(?:and|or)\s+{_NUMBER}{_UNIT})"
-    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}(?:\s*,\s*{_NUMBER}{_UNIT}?)*\)?\+?(?:\s+on\s+average)?)"
+    rf"|(?:{_QUALIFIER}\(?{_NUMBER}{_UNIT}(?:\s*[,/]\s*{_NUMBER}{_UNIT}?)*\)?\+?(?:\s+on\s+average)?)"
 )
 _YEARISH = re.compile(r"^(19|20)\d\d$")
 
@@ -107,7 +107,7 @@ def parse_value(raw: str) -> tuple[float | None, str | None]:
         numbers = numbers[:1]
     number = _to_float(numbers[-1])
     unit = None
-    if "%" in raw:
+    if "%" in raw or "percent" in raw:
         unit = "%"
     elif re.search(r"\d\s?(x|×|X)|-fold\b", raw):
         unit = "x"
@@ -269,7 +269,7 @@ def measures(sentence: str, metrics: list[Span] = (), datasets: list[Span] = ())
 
 def _is_list(text: str) -> bool:
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text.replace("\\%", "%"))  # '4,000' is one number
-    return bool(re.search(r"\d\s*%?\s*(?:,|\band\b|\bor\b|/)\s*\d", text))
+    return bool(re.search(r"\d\s*(?:%|percent|x|×|X|times)?\s*(?:,|\band\b|\bor\b|/)\s*\d", text))
 
 
 def _orders_of_magnitude(text: str) -> float | None:

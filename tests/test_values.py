@@ -7,7 +7,7 @@ import pytest
 
 from kg.metrics import direction, metric_info, metric_table
 from kg.names import verbatim_occurrences
-from kg.values import KINDS, UNITS, clean_latex, measures, normalise
+from kg.values import KINDS, UNITS, clean_latex, find_values, measures, normalise
 
 
 def spans(sentence: str, names: list[str]) -> list[tuple[int, int, str]]:
@@ -171,3 +171,13 @@ def test_asymptotic_rates_are_values_of_theory_claims(sentence, rate):
     from kg.values import find_asymptotic
 
     assert find_asymptotic(sentence) == rate
+
+
+def test_slash_lists_and_percent_written_out():  # t267, t127
+    sentence = "On EnWik8, TCNCA outperforms MEGA, reaching a lower loss with 1.37times/1.24times faster forward/backward pass."
+    assert [v.text for v in find_values(sentence)] == ["1.37times/1.24times"]
+    (measure,) = measures(sentence)
+    assert (measure.kind, measure.number, measure.unit) == ("ratio", None, "x")
+    sentence = "With an ensemble of three residual and one Inception-v4, we achieve 3.08 percent top-5 error on the test set."
+    (value,) = find_values(sentence)
+    assert (value.text, value.number, value.unit) == ("3.08 percent", 3.08, "%")
