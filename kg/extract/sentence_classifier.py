@@ -3,8 +3,8 @@ of which type.
 
 Two logistic regressions (scikit-learn, fitted by :mod:`kg.extract.learn.claims`) over the tf-idf of
 the sentence's lower-cased word uni- and bigrams, the rules' view of it written as pseudo-words
-(:func:`classifier_text`): a binary one for "claim" and a multinomial one over the claim types,
-stored as plain weights in ``claims.json``. Plain functions and dicts, no spaCy objects.
+(:func:`classifier_text`): one for "claim" and one per claim type (that type against the other
+types of claim sentences), stored as plain weights in ``claims.json``. Plain functions and dicts, no spaCy objects.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class SentenceClassifier:
         return cls(tuple(data["types"]), data["features"], tuple(data["bias"]))
 
     def scores(self, text: str) -> dict[str, float]:
-        """{"claim": probability, type: probability (the types sum to one)} of one
+        """{"claim": probability, type: probability of that type were it a claim} of one
         :func:`classifier_text`."""
         counts = Counter(g for g in ngrams(text) if g in self.features)
         weights = {g: (1.0 + math.log(n)) * self.features[g][0] for g, n in counts.items()}  # sublinear tf-idf
@@ -53,9 +53,10 @@ class SentenceClassifier:
             row = self.features[g]
             for i in range(len(sums)):
                 sums[i] += row[i + 1] * w / norm
-        out = {"claim": 1.0 / (1.0 + math.exp(-max(min(sums[0], 30.0), -30.0)))}
-        top = max(sums[1:])
-        exp = [math.exp(z - top) for z in sums[1:]]
-        total = sum(exp)
-        out.update({t: e / total for t, e in zip(self.types, exp)})
+        out = {"claim": _sigmoid(sums[0])}
+        out.update({t: _sigmoid(z) for t, z in zip(self.types, sums[1:])})
         return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
