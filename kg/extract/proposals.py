@@ -117,7 +117,11 @@ def linear_score(features: dict[str, float], model: dict) -> float:
 
 def score(features: dict[str, float], model: dict) -> float:
     """Probability of a logistic-regression model stored as {"weights": {feature: w}, "bias": b}."""
-    z = linear_score(features, model)
+    return sigmoid(linear_score(features, model))
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped so that no score overflows ``math.exp``."""
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 

@@ -1,7 +1,7 @@
 """The trained claim-sentence classifier at extraction time: is a sentence a result of the paper, and
 of which type.
 
-Two logistic regressions (scikit-learn, fitted by :mod:`kg.extract.learn.claims`) over the tf-idf of
+Logistic regressions (scikit-learn, fitted by :mod:`kg.extract.learn.claims`) over the tf-idf of
 the sentence's lower-cased word uni- and bigrams, the rules' view of it written as pseudo-words
 (:func:`classifier_text`): one for "claim" and one per claim type (that type against the other
 types of claim sentences), stored as plain weights in ``claims.json``. Plain functions and dicts, no spaCy objects.
@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+
+from .proposals import sigmoid
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
@@ -53,10 +55,6 @@ class SentenceClassifier:
             row = self.features[g]
             for i in range(len(sums)):
                 sums[i] += row[i + 1] * w / norm
-        out = {"claim": _sigmoid(sums[0])}
-        out.update({t: _sigmoid(z) for t, z in zip(self.types, sums[1:])})
+        out = {"claim": sigmoid(sums[0])}
+        out.update({t: sigmoid(z) for t, z in zip(self.types, sums[1:])})
         return out
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))

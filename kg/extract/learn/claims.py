@@ -25,7 +25,7 @@ from ..sentence_classifier import classifier_text, ngrams
 from .gold import gold_text
 
 LABELS = ("claim",) + CLAIM_TYPES
-C = 10.0  # inverse regularisation of both regressions
+C = 10.0  # inverse regularisation of every regression
 MIN_SENTENCES = 2  # an n-gram is a feature when at least this many training sentences hold it
 
 
