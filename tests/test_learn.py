@@ -180,27 +180,40 @@ def test_outperforms_needs_a_beaten_baseline(sentence, ranked, kind):
 
 def test_sentence_classifier_scores_as_scikit_learn_does(gold):
     """The weights written to claims.json give, in plain Python, the probabilities scikit-learn's
-    regressions give: fitted on 40 annotated papers' sentences, scored on 10 others."""
+    regressions give over the words and the encoder state: fitted on 40 annotated papers'
+    sentences, scored on 10 others."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from kg.extract.learn.claims import MIN_SENTENCES, C, fit_weights, sentence_rows
+    from kg.extract.learn.claims import CONTEXT_SCALE, MIN_SENTENCES, C, fit_weights, sentence_rows
     from kg.extract.sentence_classifier import SentenceClassifier, ngrams
 
     train = list(sentence_rows(gold[:40]))
-    held = [text for text, _cats in sentence_rows(gold[40:50])]
-    texts, cats = [t for t, _ in train], [c for _, c in train]
-    weights = fit_weights(texts, cats)
-    classifier = SentenceClassifier(tuple(weights["types"]), weights["features"], tuple(weights["bias"]))
+    held = list(sentence_rows(gold[40:50]))
+    texts, vectors, cats = ([row[i] for row in train] for i in range(3))
+    assert all(v is not None and abs(np.linalg.norm(v) - 1) < 1e-5 for v in vectors)
+    weights = fit_weights(texts, cats, vectors=vectors)
+    classifier = SentenceClassifier(tuple(weights["types"]), weights["features"], tuple(weights["bias"]),
+                                    tuple(tuple(row) for row in weights["context"]))
     vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=MIN_SENTENCES)
     x = vectorizer.fit_transform(texts)
-    claim = LogisticRegression(C=C, max_iter=5000).fit(x, [int(c["claim"]) for c in cats])
-    expected = claim.predict_proba(vectorizer.transform(held))[:, 1]
-    scores = [classifier.scores(text) for text in held]
+
+    def with_states(words, states, scale):
+        return hstack([words, csr_matrix(np.array(states, dtype=np.float64) * scale)]).tocsr()
+
+    x_held = vectorizer.transform([text for text, _v, _c in held])
+    held_states = [v for _t, v, _c in held]
+    claim = LogisticRegression(C=C, max_iter=5000).fit(with_states(x, vectors, CONTEXT_SCALE["claim"]),
+                                                       [int(c["claim"]) for c in cats])
+    expected = claim.predict_proba(with_states(x_held, held_states, CONTEXT_SCALE["claim"]))[:, 1]
+    scores = [classifier.scores(text, vector) for text, vector, _c in held]
     assert max(abs(e - s["claim"]) for e, s in zip(expected, scores)) < 1e-4
     claims = [i for i, c in enumerate(cats) if c["claim"]]
-    theory = LogisticRegression(C=C, max_iter=5000).fit(x[claims], [int(cats[i]["theory"]) for i in claims])
-    expected = theory.predict_proba(vectorizer.transform(held))[:, 1]
+    x_type = with_states(x, vectors, CONTEXT_SCALE["type"])
+    theory = LogisticRegression(C=C, max_iter=5000).fit(x_type[claims], [int(cats[i]["theory"]) for i in claims])
+    expected = theory.predict_proba(with_states(x_held, held_states, CONTEXT_SCALE["type"]))[:, 1]
     assert max(abs(e - s["theory"]) for e, s in zip(expected, scores)) < 1e-4
     assert set(classifier.types) == {"outperforms", "improves", "achieves", "efficiency", "theory", "other"}
 
@@ -212,15 +225,20 @@ def test_sentence_classifier_scores_as_scikit_learn_does(gold):
      "upper-bounded by {\\Psi} under reasonable assumptions."), "theory"),
 ])
 def test_the_shipped_classifier_reads_annotated_result_sentences(sentence, kind):
-    """Two result sentences of dev papers (s06, s09) and a background one of s07."""
+    """Two result sentences of dev papers (s06, s09) and a background one of s07, each encoded alone."""
+    from kg.extract.encoder import encode, span_vector, unit
     from kg.extract.pipeline import TRAINED
     from kg.extract.sentence_classifier import SentenceClassifier, classifier_text
 
+    def state(text):
+        return unit(span_vector(encode(text), [(0, len(text))]))
+
     classifier = SentenceClassifier.load(TRAINED / "claims.json")
+    assert len(classifier.context) == 1 + len(classifier.types)
     features = sentence_features(sentence, 3, 6, verdict=classify(sentence), candidate=True, mentions_proposed=True)
-    scores = classifier.scores(classifier_text(sentence, features))
+    scores = classifier.scores(classifier_text(sentence, features), state(sentence))
     assert scores["claim"] >= 0.5
     assert max(classifier.types, key=scores.get) == kind
     background = "Deep residual networks have emerged as a family of extremely deep architectures showing compelling accuracy and nice convergence behaviors."
     features = sentence_features(background, 0, 6, verdict=classify(background), candidate=False, mentions_proposed=False)
-    assert classifier.scores(classifier_text(background, features))["claim"] < 0.4
+    assert classifier.scores(classifier_text(background, features), state(background))["claim"] < 0.4

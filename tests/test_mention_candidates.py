@@ -60,7 +60,7 @@ def test_claim_sentences_carry_the_parse_words(papers):
     """Extractor 0.15's words for the claim classifier (kg.extract.components.sentence_shape), on real
     training papers: a result with a percentage reads kgnum and kgpct; 'The acquisition of labels ...
     can be expensive' (t005, background, no claim) reads a modal on its main verb and no number."""
-    sentences = {pid: dict(papers[pid][1]["sentences"]) for pid in ("t018", "t005")}
+    sentences = {pid: {s: f for s, f, _vector in papers[pid][1]["sentences"]} for pid in ("t018", "t005")}
     result = next(f for s, f in sentences["t018"].items() if "increases generation speed by 22.4%" in s)
     assert {"kgnum", "kgpct"} <= set(result)
     background = next(f for s, f in sentences["t005"].items() if s.startswith("The acquisition of labels"))

@@ -26,7 +26,7 @@ def candidates() -> dict[str, dict[str, dict[str, float]]]:
     for row in rows:
         text = gold_text(row)
         doc = nlp(text)
-        out[row["id"]] = {text[s:e]: f for s, e, f in doc._.kg["candidates"]}
+        out[row["id"]] = {text[s:e]: f for s, e, f, _vector in doc._.kg["candidates"]}
     return out
 
 

