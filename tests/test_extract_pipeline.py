@@ -67,6 +67,8 @@ def test_acronym_and_long_form_share_one_canonical_across_the_corpus(kan_records
 def test_proposed_method_and_claim_subject(kan_records):
     first = kan_records[0]
     assert first.proposed[0] == "MatrixKAN"
+    # the title's description after 'MatrixKAN:' is the same system, no second proposal (extractor 0.24)
+    assert "Parallelized Kolmogorov-Arnold Network" not in first.proposed
     speedup = [c for c in first.claims if c.value_number == 40.0]
     assert speedup and speedup[0].type == "efficiency" and speedup[0].value == "approximately 40x"
     assert speedup[0].subject == "MatrixKAN"

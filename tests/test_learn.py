@@ -242,3 +242,28 @@ def test_the_shipped_classifier_reads_annotated_result_sentences(sentence, kind)
     background = "Deep residual networks have emerged as a family of extremely deep architectures showing compelling accuracy and nice convergence behaviors."
     features = sentence_features(background, 0, 6, verdict=classify(background), candidate=False, mentions_proposed=False)
     assert classifier.scores(classifier_text(background, features), state(background))["claim"] < 0.4
+
+
+def test_the_context_probe_gives_each_row_log_odds_from_a_probe_not_trained_on_its_paper():
+    """kg.extract.learn.proposed.fit_probe on synthetic encoder states whose label is the sign of one
+    dimension: the out-of-paper log-odds follow the label, and the probe trained on every row, applied
+    in plain Python (kg.extract.proposals.context_logit), gives its linear score, bounded."""
+    import numpy as np
+
+    from kg.extract.encoder import WIDTH
+    from kg.extract.learn.proposed import fit_probe
+    from kg.extract.proposals import CONTEXT_LOGIT_BOUND, context_logit
+
+    rng = np.random.default_rng(0)
+    papers = [f"p{i // 10}" for i in range(400)]
+    vectors = rng.normal(size=(400, WIDTH)).astype(np.float32)
+    vectors[:, 0] *= 4
+    labels = [float(v[0] > 0) for v in vectors]
+    logits, probe = fit_probe(list(vectors), labels, papers)
+    assert len(logits) == 400 and len(probe["weights"]) == WIDTH
+    agree = np.mean([(z > 0) == bool(y) for z, y in zip(logits, labels)])
+    assert agree > 0.8
+    assert all(abs(z) <= CONTEXT_LOGIT_BOUND for z in logits)
+    z = probe["bias"] + float(np.dot(probe["weights"], vectors[0]))
+    assert abs(context_logit(probe, vectors[0]) - max(min(z, CONTEXT_LOGIT_BOUND), -CONTEXT_LOGIT_BOUND)) < 1e-6
+    assert context_logit(probe, None) == max(min(probe["bias"], CONTEXT_LOGIT_BOUND), -CONTEXT_LOGIT_BOUND)

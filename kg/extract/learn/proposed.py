@@ -65,7 +65,8 @@ def fit_probe(vectors: list, labels: list[float], papers: list[str]) -> tuple[li
     x = np.array([v if v is not None else np.zeros(WIDTH) for v in vectors], dtype=np.float64)
     y = np.array(labels)
     order = sorted(set(papers))
-    group = np.array([order.index(p) % PROBE_FOLDS for p in papers])
+    rank = {paper: index for index, paper in enumerate(order)}
+    group = np.array([rank[p] % PROBE_FOLDS for p in papers])
     logits = np.zeros(len(y))
     for g in range(PROBE_FOLDS):
         held = group == g
