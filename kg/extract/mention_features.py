@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..names import name_key
+from .encoder import WIDTH
 from .entities import is_name_shaped
 from .gazetteer import lookup
 
@@ -66,9 +69,13 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
 CONTEXT_SCALE = 0.3
 
 
+_CONTEXT_FEATURE = re.compile(r"ctx(\d+)$")
+
+
 def context_features(vector) -> dict[str, float]:
     """The encoder's mean state over a name's occurrences (:func:`kg.extract.encoder.span_vector`) as
-    features ``ctx0`` … ``ctx383``, each value times :data:`CONTEXT_SCALE`."""
+    features ``ctx0`` … ``ctx383``, each value times :data:`CONTEXT_SCALE`: what the decision is fitted on
+    (:mod:`kg.extract.learn.mentions`); at extraction :func:`decide_label` reads the state itself."""
     if vector is None:
         return {}
     return {f"ctx{index}": CONTEXT_SCALE * float(value) for index, value in enumerate(vector)}
@@ -78,30 +85,44 @@ def context_features(vector) -> dict[str, float]:
 class LabelModel:
     """A multinomial logistic regression stored as {"classes": [...], "weights": {class: {feature: w}},
     "bias": {class: b}}, turned around once: each feature's weights for all classes together, so a
-    name's scores take one look-up per feature instead of one per feature and class."""
+    name's scores take one look-up per feature instead of one per feature and class. The weights of the
+    encoder-state features (:func:`context_features`) form one matrix instead, applied to the state in
+    one product."""
 
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     by_feature: dict[str, tuple[float, ...]]
+    context: np.ndarray | None = None  # (classes, WIDTH), times CONTEXT_SCALE; None: a decision without them
 
 
 def label_model(model: dict) -> LabelModel:
     classes = tuple(model["classes"])
     names = {name for label in classes for name in model["weights"][label]}
     by_feature = {name: tuple(model["weights"][label].get(name, 0.0) for label in classes) for name in names}
-    return LabelModel(classes, tuple(model["bias"][label] for label in classes), by_feature)
+    dims = {int(found.group(1)): name for name in names if (found := _CONTEXT_FEATURE.match(name))}
+    context = None
+    if dims:
+        context = np.zeros((len(classes), WIDTH))
+        for index, name in dims.items():
+            context[:, index] = by_feature.pop(name)
+        context *= CONTEXT_SCALE
+    return LabelModel(classes, tuple(model["bias"][label] for label in classes), by_feature, context)
 
 
-def decide_label(features: dict[str, float], model: LabelModel, none_threshold: float = 0.5) -> tuple[str, float]:
+def decide_label(features: dict[str, float], model: LabelModel, none_threshold: float = 0.5,
+                 vector=None) -> tuple[str, float]:
     """(label, probability that the name is an entity at all, 1 - P(none)) of the mention decision
-    (:func:`label_model`): the most probable type, or ``none`` when the probability of ``none``
-    reaches ``none_threshold``."""
+    (:func:`label_model`) over the name's features and its encoder state (``vector``): the most probable
+    type, or ``none`` when the probability of ``none`` reaches ``none_threshold``."""
     sums = [0.0] * len(model.classes)
     for name, value in features.items():
         weights = model.by_feature.get(name)
         if weights is not None:
             for index, weight in enumerate(weights):
                 sums[index] += weight * value
+    if vector is not None and model.context is not None:
+        for index, value in enumerate(model.context @ vector):
+            sums[index] += float(value)
     scores = {label: bias + total for label, bias, total in zip(model.classes, model.bias, sums)}
     top = max(scores.values())
     total = sum(math.exp(v - top) for v in scores.values())

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 from .proposals import sigmoid
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
@@ -38,13 +40,13 @@ class SentenceClassifier:
     types: tuple[str, ...]
     features: dict[str, list[float]]  # n-gram -> [idf, claim weight, one weight per type]
     bias: tuple[float, ...]  # claim bias, then one per type
-    context: tuple[tuple[float, ...], ...] = ()  # per regression, the weights of the sentence's encoder state
+    context: np.ndarray | None = None  # (regressions, WIDTH): the weights of the sentence's encoder state
 
     @classmethod
     def load(cls, path: str | Path) -> SentenceClassifier:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(tuple(data["types"]), data["features"], tuple(data["bias"]),
-                   tuple(tuple(row) for row in data.get("context", ())))
+        context = np.array(data["context"]) if data.get("context") else None
+        return cls(tuple(data["types"]), data["features"], tuple(data["bias"]), context)
 
     def scores(self, text: str, vector=None) -> dict[str, float]:
         """{"claim": probability, type: probability of that type were it a claim} of one
@@ -58,9 +60,9 @@ class SentenceClassifier:
             row = self.features[g]
             for i in range(len(sums)):
                 sums[i] += row[i + 1] * w / norm
-        if vector is not None:
-            for i, weights in enumerate(self.context):
-                sums[i] += sum(weight * float(x) for weight, x in zip(weights, vector))
+        if vector is not None and self.context is not None:
+            for i, value in enumerate(self.context @ vector):
+                sums[i] += float(value)
         out = {"claim": sigmoid(sums[0])}
         out.update({t: sigmoid(z) for t, z in zip(self.types, sums[1:])})
         return out

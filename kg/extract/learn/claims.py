@@ -74,9 +74,8 @@ def fit_weights(texts: list[str], cats: list[dict[str, float]], c: float = C, ve
     vectorizer = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=MIN_SENTENCES)
     x = vectorizer.fit_transform(texts)
     words = x.shape[1]
-    scales = CONTEXT_SCALE if vectors is not None else {"claim": 0.0, "type": 0.0}
-    x_claim = _with_context(x, vectors, scales["claim"]) if vectors is not None else x
-    x_type = _with_context(x, vectors, scales["type"]) if vectors is not None else x
+    x_claim = _with_context(x, vectors, CONTEXT_SCALE["claim"]) if vectors is not None else x
+    x_type = _with_context(x, vectors, CONTEXT_SCALE["type"]) if vectors is not None else x
     is_claim = [int(cat["claim"]) for cat in cats]
     claim = LogisticRegression(C=c, max_iter=5000).fit(x_claim, is_claim)
     claim_rows = [i for i, flag in enumerate(is_claim) if flag]
@@ -96,7 +95,7 @@ def fit_weights(texts: list[str], cats: list[dict[str, float]], c: float = C, ve
            "sentences": len(texts), "claims": len(claim_rows)}
     if vectors is not None:  # stored times the scale: extraction multiplies them by the unit state itself
         out["context"] = [[round(float(w) * scale, 6) for w in coef[words:]] for coef, scale in
-                          [(claim.coef_[0], scales["claim"])] + [(coef, scales["type"]) for coef in kind_coef]]
+                          [(claim.coef_[0], CONTEXT_SCALE["claim"])] + [(coef, CONTEXT_SCALE["type"]) for coef in kind_coef]]
     return out
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...names import scorer_key as norm
+from ..mention_features import context_features
 from .gold import LABEL_ORDER, gold_text
 
 
@@ -31,10 +32,11 @@ def candidate_rows(rows: list[dict[str, Any]], ner_dir: Path):
         names = {}
         for start, end, _label, _source in doc._.kg["entity_candidates"]:
             names.setdefault(name_key(text[start:end]), text[start:end])
+        vectors = doc._.kg["entity_vectors"]
         for key, features in doc._.kg["entity_features"].items():
             name = norm(names[key])
             cls = next((label for label in LABEL_ORDER if name in gold[label]), "none")
-            yield features, cls
+            yield {**features, **context_features(vectors.get(key))}, cls
 
 
 def cross_fitted_rows(rows: list[dict[str, Any]], halves: Path):

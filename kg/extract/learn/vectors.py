@@ -33,7 +33,9 @@ def vocabulary() -> list[str]:
     texts and of the gazetteers (spaCy's English tokenizer), sorted."""
     import spacy
 
-    words = {piece for piece in _encoder_tokenizer().get_vocab() if _WORD.match(piece)}
+    from ..encoder import tokenizer as encoder_tokenizer
+
+    words = {piece for piece in encoder_tokenizer().get_vocab() if _WORD.match(piece)}
     tokenizer = spacy.blank("en").tokenizer
     texts = [gold_text(row) for row in load_gold()]
     for path in sorted(GAZETTEERS.glob("gazetteer_*.txt")):
@@ -43,38 +45,22 @@ def vocabulary() -> list[str]:
     return sorted(words)
 
 
-def _encoder_tokenizer():
-    """The encoder's own WordPiece tokenizer (:data:`kg.extract.encoder.TOKENIZER`), a fresh instance
-    (:func:`encode` pads it)."""
-    from tokenizers import Tokenizer
-
-    from ..encoder import TOKENIZER
-
-    tokenizer = Tokenizer.from_file(str(TOKENIZER))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    return tokenizer
-
-
 def encode(words: list[str], batch_size: int = 256):
-    """Mean-pooled encoder output of each word alone (float32, rows in ``words`` order)."""
+    """Mean-pooled encoder output of each word alone (float32, rows in ``words`` order), on the session
+    extraction uses (:func:`kg.extract.encoder.session`: one thread, the same sums on every machine)."""
     import numpy as np
-    import onnxruntime
 
-    from ..encoder import model_file
+    from ..encoder import load_tokenizer, session
 
-    tokenizer = _encoder_tokenizer()
+    tokenizer = load_tokenizer()
     tokenizer.enable_padding()
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1  # the same sums, in the same order, on every machine
-    session = onnxruntime.InferenceSession(str(model_file()), options,
-                                           providers=["CPUExecutionProvider"])
+    encoder = session()
     rows = []
     for start in range(0, len(words), batch_size):
         encoded = tokenizer.encode_batch(words[start:start + batch_size])
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+        hidden = encoder.run(None, {"input_ids": ids, "attention_mask": mask,
                                     "token_type_ids": np.zeros_like(ids)})[0]
         rows.append((hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True))
     return np.vstack(rows).astype("float32")
