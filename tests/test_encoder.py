@@ -7,7 +7,7 @@ import multiprocessing
 import numpy as np
 import pytest
 
-from kg.extract.encoder import MAX_PIECES, MAX_WINDOWS, WIDTH, encode, span_vector, unit
+from kg.extract.encoder import MAX_PIECES, MAX_WINDOWS, WIDTH, encode, remembering, span_vector, unit
 
 TEXT = ("Kolmogorov-Arnold Networks\n\nWe propose Kolmogorov-Arnold Networks (KAN) as alternatives to MLPs. "
         "KAN outperforms MLP on MNIST by 1.2% accuracy.")
@@ -24,6 +24,22 @@ def test_every_word_piece_gets_a_state_and_its_offsets_in_the_text():
 
 def test_the_same_text_gives_the_same_states():
     assert np.array_equal(encode(TEXT).states, encode(TEXT).states)
+
+
+def test_remembering_encodes_a_text_once_and_gives_the_same_states():
+    """What fitting relies on: inside the block a text's states are computed once and shared
+    (read-only); outside it nothing is kept."""
+    fresh = encode(TEXT)
+    with remembering():
+        first = encode(TEXT)
+        with remembering():  # nested blocks share the outer memory
+            assert encode(TEXT) is first
+        assert encode(TEXT) is first
+        assert encode(TEXT + " More.") is not first
+    assert encode(TEXT) is not first
+    assert np.array_equal(first.states, fresh.states)
+    with pytest.raises(ValueError):
+        first.states[0, 0] = 1.0
 
 
 def test_a_word_reads_its_context():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..encoder import remembering
 from ..evaluate import gold_papers, score_seed
 from .fit import PARTS
 from .gold import ROOT, folds, load_gold
@@ -111,16 +112,17 @@ def cross_validate(k: int = 5, *, seed: int = 13, options=None, parts: tuple[str
     rows = rows if rows is not None else load_gold()
     split = folds(rows, k, seed)
     out = []
-    for index, held in enumerate(split):
-        train_rows = [r for j, fold in enumerate(split) if j != index for r in fold]
-        fold_options = options
-        if options.trained is not None:
-            fold_options = replace(options, trained=str(fold_models(train_rows, parts, work_dir)))
-        records = extract_papers(gold_papers(held), options=fold_options)
-        summary = score_seed(held, [output_row(r) for r in records]).summary()
-        out.append(FoldScores(index, held, summary))
-        if on_fold:
-            on_fold(index, summary)
+    with remembering():  # each paper is encoded once, not again for every fold and part
+        for index, held in enumerate(split):
+            train_rows = [r for j, fold in enumerate(split) if j != index for r in fold]
+            fold_options = options
+            if options.trained is not None:
+                fold_options = replace(options, trained=str(fold_models(train_rows, parts, work_dir)))
+            records = extract_papers(gold_papers(held), options=fold_options)
+            summary = score_seed(held, [output_row(r) for r in records]).summary()
+            out.append(FoldScores(index, held, summary))
+            if on_fold:
+                on_fold(index, summary)
     return out
 
 

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..encoder import remembering
 from .gold import ROOT, load_gold
 
 TRAINING_DIR = ROOT / "training"
@@ -134,22 +135,23 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
         fit_ner(rows, out / "ner")
     if "halves" in parts:
         fit_halves(rows, halves)
-    if "mentions" in parts:
-        from .mentions import fit_mentions
+    with remembering():  # the decisions' training data encodes each paper once, not four times
+        if "mentions" in parts:
+            from .mentions import fit_mentions
 
-        fit_mentions(rows, out / "mentions.json", halves)
-    if "claims" in parts:
-        from .claims import fit_claims
+            fit_mentions(rows, out / "mentions.json", halves)
+        if "claims" in parts:
+            from .claims import fit_claims
 
-        fit_claims(rows, out / "claims.json")
-    if "proposed" in parts:
-        from .proposed import fit_proposed
+            fit_claims(rows, out / "claims.json")
+        if "proposed" in parts:
+            from .proposed import fit_proposed
 
-        fit_proposed(rows, out / "proposed.json", out, halves)
-    if "subject" in parts:
-        from .subjects import fit_subject
+            fit_proposed(rows, out / "proposed.json", out, halves)
+        if "subject" in parts:
+            from .subjects import fit_subject
 
-        fit_subject(rows, out / "subject.json", out, halves)
+            fit_subject(rows, out / "subject.json", out, halves)
     for config_file in [out / "ner" / "config.cfg", *halves.glob("half*/ner/config.cfg")]:
         if config_file.exists():
             _forget_paths(config_file)
