@@ -22,6 +22,15 @@ def test_every_word_piece_gets_a_state_and_its_offsets_in_the_text():
     assert np.all(np.abs(states.states).sum(1) > 0)
 
 
+def test_the_fourth_layer_comes_with_the_last():
+    states = encode(TEXT)
+    assert states.middle.shape == states.states.shape
+    assert not np.allclose(states.middle, states.states)
+    first = TEXT.index("KAN)")
+    inside = (states.starts < first + 3) & (states.ends > first)
+    assert np.allclose(span_vector(states, [(first, first + 3)], middle=True), states.middle[inside].mean(0))
+
+
 def test_the_same_text_gives_the_same_states():
     assert np.array_equal(encode(TEXT).states, encode(TEXT).states)
 

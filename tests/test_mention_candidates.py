@@ -79,3 +79,23 @@ def test_the_mention_decision_scores_each_class_over_the_features_it_knows():
     assert label == "method" and probability == pytest.approx(1 / (1 + math.exp(-2.5)))
     assert decide_label({"generic": 1.0}, model)[0] == "none"
     assert decide_label({"generic": 1.0}, model, none_threshold=0.99)[0] == "method"
+
+
+def test_the_mention_decision_reads_both_layers_of_the_state_as_its_training_features():
+    """The ctx weights (fourth layer's 384 then the last layer's) applied as one matrix give the same
+    scores as the features the decision was fitted on (kg.extract.mention_features.context_features)."""
+    import math
+
+    import numpy as np
+
+    from kg.extract.mention_features import CONTEXT_SCALE, context_features, decide_label, label_model
+
+    vector = np.linspace(-1.0, 1.0, 768)
+    model = label_model({"classes": ["method", "none"], "bias": {"method": 0.0, "none": 0.0},
+                         "weights": {"method": {"ctx3": 1.5, "ctx700": -2.0, "src=ner": 0.5}, "none": {}}})
+    features = context_features(vector)
+    assert len(features) == 768 and features["ctx700"] == pytest.approx(CONTEXT_SCALE * vector[700])
+    expected = 0.5 + 1.5 * features["ctx3"] - 2.0 * features["ctx700"]
+    label, probability = decide_label({"src=ner": 1.0}, model, vector=vector)
+    assert probability == pytest.approx(1 / (1 + math.exp(-expected)))
+    assert label == ("method" if expected > 0 else "none")

@@ -13,6 +13,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
+import numpy as np
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -194,10 +196,24 @@ class ContextStates:
 
 def _name_vectors(context, text: str, spans: list[tuple]) -> dict:
     """name key -> the encoder's mean state over the spans (start, end, ...) with that name."""
+    return {key: span_vector(context, places) for key, places in _places_by_name(text, spans).items()}
+
+
+def _mention_vectors(context, text: str, spans: list[tuple]) -> dict:
+    """name key -> the encoder's fourth and last layer's mean states over the spans with that name, end
+    to end (what the mention decision reads)."""
+    out = {}
+    for key, places in _places_by_name(text, spans).items():
+        last = span_vector(context, places)
+        out[key] = None if last is None else np.concatenate([span_vector(context, places, middle=True), last])
+    return out
+
+
+def _places_by_name(text: str, spans: list[tuple]) -> dict[str, list[tuple[int, int]]]:
     by_key: dict[str, list[tuple[int, int]]] = {}
     for span in spans:
         by_key.setdefault(name_key(text[span[0]:span[1]]), []).append((span[0], span[1]))
-    return {key: span_vector(context, places) for key, places in by_key.items()}
+    return by_key
 
 
 ENTITY_MODES = ("rules", "trained", "union", "decided")
@@ -320,7 +336,7 @@ class EntityRules:
             candidates.extend(untyped_phrases(doc, candidates))
             features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates],
                                       _contexts(doc, candidates))
-            vectors = _name_vectors(state["_context"], text, [(c.start, c.end) for c in candidates]) \
+            vectors = _mention_vectors(state["_context"], text, [(c.start, c.end) for c in candidates]) \
                 if state.get("_context") is not None else {}
             if self.keep_candidates:
                 state["entity_candidates"] = [(c.start, c.end, c.label, c.source) for c in candidates]

@@ -60,8 +60,8 @@ def encode(words: list[str], batch_size: int = 256):
         encoded = tokenizer.encode_batch(words[start:start + batch_size])
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = encoder.run(None, {"input_ids": ids, "attention_mask": mask,
-                                    "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = encoder.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask,
+                                                  "token_type_ids": np.zeros_like(ids)})[0]
         rows.append((hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True))
     return np.vstack(rows).astype("float32")
 
