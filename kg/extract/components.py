@@ -14,7 +14,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import numpy as np
-
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
