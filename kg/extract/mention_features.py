@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..names import name_key
+from .encoder import WIDTH
 from .entities import is_name_shaped
 from .gazetteer import lookup
 
@@ -67,6 +68,8 @@ def group_features(text: str, cut: int, candidates: Iterable[tuple[int, int, str
 # entity F1 0.703 / 0.709 / 0.691 against 0.696 without the encoder; the fourth and the last layer's (768
 # features) times 0.2 / 0.3: 0.714 / 0.712 against 0.705 for the last layer's times 0.3 on the same replica
 CONTEXT_SCALE = 0.2
+# the state the decision reads: the encoder's fourth layer, then its last (components._mention_vectors)
+CONTEXT_WIDTH = 2 * WIDTH
 
 
 _CONTEXT_FEATURE = re.compile(r"ctx(\d+)$")
@@ -92,7 +95,7 @@ class LabelModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     by_feature: dict[str, tuple[float, ...]]
-    context: np.ndarray | None = None  # (classes, state size), times CONTEXT_SCALE; None: a decision without them
+    context: np.ndarray | None = None  # (classes, CONTEXT_WIDTH), times CONTEXT_SCALE; None: a decision without them
 
 
 def label_model(model: dict) -> LabelModel:
@@ -102,7 +105,7 @@ def label_model(model: dict) -> LabelModel:
     dims = {int(found.group(1)): name for name in names if (found := _CONTEXT_FEATURE.match(name))}
     context = None
     if dims:
-        context = np.zeros((len(classes), max(dims) + 1))
+        context = np.zeros((len(classes), CONTEXT_WIDTH))
         for index, name in dims.items():
             context[:, index] = by_feature.pop(name)
         context *= CONTEXT_SCALE
@@ -121,8 +124,7 @@ def decide_label(features: dict[str, float], model: LabelModel, none_threshold: 
             for index, weight in enumerate(weights):
                 sums[index] += weight * value
     if vector is not None and model.context is not None:
-        # dimensions past the model's last weighted one weigh nothing
-        for index, value in enumerate(model.context @ vector[:model.context.shape[1]]):
+        for index, value in enumerate(model.context @ vector):
             sums[index] += float(value)
     scores = {label: bias + total for label, bias, total in zip(model.classes, model.bias, sums)}
     top = max(scores.values())
