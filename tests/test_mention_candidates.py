@@ -1,5 +1,5 @@
 """The trained mention decision's candidates beyond the rules' and the NER's names, on real seed-gold
-papers: noun phrases no rule typed, and the words around each occurrence of a name
+papers: noun phrases no rule typed, names without their role word, and the words around each occurrence of a name
 (kg.extract.components.untyped_phrases, mention_context; kg.extract.mention_features.group_features)."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from kg.extract.pipeline import Options, default_options, load_pipeline
 
 @pytest.fixture(scope="module")
 def papers() -> dict[str, tuple[str, dict]]:
-    """Paper id -> (text, the pipeline's state) for four training papers, extracted with the shipped
+    """Paper id -> (text, the pipeline's state) for five training papers, extracted with the shipped
     components and their candidates and sentences kept."""
-    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t022", "t232", "t018", "t005")}
+    rows = {r["id"]: r for r in load_gold() if r["id"] in ("t022", "t232", "t018", "t005", "t002")}
     options = default_options()
     if options.trained is None:
         pytest.skip("the shipped trained components are not installed")
@@ -47,6 +47,33 @@ def test_the_decision_types_a_noun_phrase_no_rule_typed(papers):
     assert _names(text, state["mentions"], "phrase").get("adaptive representations") == "method"
     text, state = papers["t018"]
     assert _names(text, state["mentions"], "phrase").get("speed") == "metric"
+
+
+def test_a_name_ending_in_a_role_word_is_a_candidate_without_it():
+    from kg.extract.components import headless_phrases
+    from kg.extract.entities import Candidate
+
+    # t008: gold task 'robot imitation task', alias 'robot imitation'
+    text = ("We demonstrate better prediction performance on a robot imitation task with our model using error "
+            "regression compared to a standard variational Bayes model lacking such a procedure")
+
+    def span(phrase: str, label: str = "phrase") -> Candidate:
+        start = text.index(phrase)
+        return Candidate(start, start + len(phrase), label, "phrase", 0)
+
+    found = headless_phrases(text, [span("robot imitation task"), span("standard variational Bayes model"),
+                                    span("prediction performance", "metric")])
+    assert [(text[c.start:c.end], c.label, c.source) for c in found] == [("robot imitation", "phrase", "headless")]
+    # a span some rule already offers is not offered twice
+    assert headless_phrases(text, [span("robot imitation task"), span("robot imitation", "task")]) == []
+
+
+def test_the_decision_types_a_name_offered_without_its_role_word(papers):
+    # t002: 'We specifically create a model calibration dataset ...': 'calibration' (gold task, an alias of
+    # 'model calibration') is no name any rule or the NER offers by itself
+    text, state = papers["t002"]
+    assert "calibration" in _names(text, state["entity_candidates"], "headless")
+    assert _names(text, state["mentions"], "headless").get("calibration") == "task"
 
 
 def test_untyped_phrases_never_reach_the_mentions_without_the_decision():

@@ -333,6 +333,7 @@ class EntityRules:
         candidates.extend(heads)
         if self.keep_candidates or self.decision is not None:
             candidates.extend(untyped_phrases(doc, candidates))
+            candidates.extend(headless_phrases(text, candidates))
             features = group_features(text, cut, [(c.start, c.end, c.label, c.source) for c in candidates],
                                       _contexts(doc, candidates))
             vectors = _mention_vectors(state["_context"], text, [(c.start, c.end) for c in candidates]) \
@@ -366,6 +367,28 @@ def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         if span.end_char > span.start_char and (span.start_char, span.end_char) not in taken:
             taken.add((span.start_char, span.end_char))
             out.append(Candidate(span.start_char, span.end_char, UNTYPED, UNTYPED, 0))
+    return out
+
+
+# last words that say what role a name plays rather than name it: 'the hypergraph reconstruction method'
+# holds the task 'hypergraph reconstruction', 'the conditional sampling problem' the task 'conditional sampling'
+ROLE_HEADS = frozenset({"problem", "task", "challenge", "dataset", "benchmark", "setting", "suite", "corpus"})
+_LAST_WORD = re.compile(r"[\s-]+([A-Za-z]+)$")
+
+
+def headless_phrases(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Each candidate of two or more words ending in a role word (:data:`ROLE_HEADS`, singular or plural)
+    without that word, when no candidate is that span: the mention decision keeps and types it or drops it."""
+    taken = {(c.start, c.end) for c in candidates}
+    out = []
+    for c in candidates:
+        found = _LAST_WORD.search(text[c.start:c.end])
+        if not found or found.group(1).lower().removesuffix("s") not in ROLE_HEADS:
+            continue
+        end = c.start + found.start()
+        if end > c.start and (c.start, end) not in taken and " " in text[c.start:c.end].strip():
+            taken.add((c.start, end))
+            out.append(Candidate(c.start, end, UNTYPED, "headless", 0))
     return out
 
 
