@@ -370,9 +370,9 @@ def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
-# last words that say what role a name plays rather than name it: 'the hypergraph reconstruction method'
-# holds the task 'hypergraph reconstruction', 'the conditional sampling problem' the task 'conditional sampling'
-ROLE_HEADS = frozenset({"problem", "task", "challenge", "dataset", "benchmark", "setting", "suite", "corpus"})
+# last words that say what role a name plays rather than name it: 'the conditional sampling problem' holds the
+# task 'conditional sampling', 'the TIMIT benchmark' the dataset 'TIMIT' (matched singular: a final 's' is dropped)
+ROLE_HEADS = frozenset({"problem", "task", "challenge", "dataset", "benchmark", "setting", "suite"})
 _LAST_WORD = re.compile(r"[\s-]+([A-Za-z]+)$")
 
 
