@@ -1,6 +1,10 @@
 pytest_plugins = ["tests.conftest_bolt"]
 
+import importlib.util
+
 import pytest
+
+from tests._background_fit import FOLD_FIT
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +17,19 @@ def seed_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("seeds") / "store"
     build([Path(__file__).parent.parent / "data" / "seeds"], store)
     return store
+
+
+def pytest_collection_finish(session):
+    """Start the held-out fold's fit (tests/_background_fit.py) when the quality floors will run."""
+    if session.config.option.collectonly or importlib.util.find_spec("sklearn") is None:
+        return
+    if any(item.path.name == "test_quality_cv.py" for item in session.items):
+        from tests._background_fit import start
+
+        session.config.stash[FOLD_FIT] = start()
+
+
+def pytest_sessionfinish(session):
+    fit = session.config.stash.get(FOLD_FIT, None)
+    if fit is not None:
+        fit.stop()

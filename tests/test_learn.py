@@ -33,6 +33,15 @@ def test_folds_partition_papers_deterministically(gold):
     assert [r["id"] for r in folds(gold, 5, seed=1)[0]] != [r["id"] for r in split[0]]
 
 
+@pytest.mark.parametrize("text", ["5/5", "0/1", "one/5", "0"])
+def test_fit_hold_out_needs_a_fold_of_k(text, capsys):
+    from kg.extract.learn.fit import main
+
+    with pytest.raises(SystemExit):
+        main(["--hold-out", text])  # refused before any fitting starts
+    assert "--hold-out" in capsys.readouterr().err
+
+
 def test_alias_spans_take_every_occurrence_longest_first(gold):
     s01 = next(r for r in gold if r["id"] == "s01")
     text = gold_text(s01)

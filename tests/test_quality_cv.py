@@ -7,7 +7,9 @@ type 0.66 / 0.657, subject 0.63 / 0.635 on two machines; 0.16 (word vectors in t
 proposed 0.627, claims 0.825, type 0.657, subject 0.628 on the second; 0.17 (parameter averaging)
 entities 0.676, proposed 0.641, claims 0.826, type 0.674, subject 0.601 there. The floors sit under all
 and above the rules alone on the same fold (entities 0.556, proposed 0.487). Fitting builds the word vectors first
-when training/vectors is missing (about a minute)."""
+when training/vectors is missing (about a minute). The fit runs in a background process from the end of
+collection (tests/_background_fit.py, the same fit as `python -m kg.extract.learn.fit --hold-out 0/5`), so its
+minutes overlap the rest of the suite; the fixture waits for it (and fits inline where no such process was started)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,19 @@ from kg.extract.evaluate import gold_papers, score_seed
 from kg.extract.learn.fit import fit_all
 from kg.extract.learn.gold import folds, load_gold
 from kg.extract.pipeline import Options, extract_papers, output_row
+from tests._background_fit import FOLD_FIT
 
 pytest.importorskip("sklearn")
 
 
 @pytest.fixture(scope="module")
-def fold0_scores(tmp_path_factory):
+def fold0_scores(request, tmp_path_factory):
     split = folds(load_gold(), 5)
-    models = fit_all([r for fold in split[1:] for r in fold], tmp_path_factory.mktemp("fold0-models"))
+    background = request.config.stash.get(FOLD_FIT, None)
+    if background is not None:
+        models = background.wait()
+    else:
+        models = fit_all([r for fold in split[1:] for r in fold], tmp_path_factory.mktemp("fold0-models"))
     held = split[0]
     records = extract_papers(gold_papers(held), options=Options(trained=str(models), entities="decided"))
     rules = extract_papers(gold_papers(held), options=Options())

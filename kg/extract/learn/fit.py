@@ -1,6 +1,6 @@
 """Fit the trained components on seed-gold rows and write them to one folder.
 
-    python -m kg.extract.learn.fit [--out kg/extract/resources/trained]
+    python -m kg.extract.learn.fit [--out kg/extract/resources/trained] [--hold-out K/N [--seed 13]]
 
 Writes ``ner/`` (spaCy NER: mentions), ``mentions.json`` (logistic regression keeping, dropping and
 typing candidate names), ``claims.json`` (logistic regressions over a sentence's word n-grams: result sentence and its type),
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..encoder import remembering
-from .gold import ROOT, load_gold
+from .gold import ROOT, folds, load_gold
 
 TRAINING_DIR = ROOT / "training"
 TRAINED_DIR = ROOT / "kg" / "extract" / "resources" / "trained"
@@ -167,10 +167,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=TRAINING_DIR / "fit-work",
                         help="where the cross-fitting NERs go (not shipped)")
     parser.add_argument("--parts", default=",".join(PARTS))
+    parser.add_argument("--hold-out", metavar="K/N", type=_fold_of,
+                        help="leave out fold K of N (folds by paper, as `kg eval --cv N` draws them): "
+                             "the models one fold of the cross-validation scores")
+    parser.add_argument("--seed", type=int, default=13, help="with --hold-out: the seed that shuffles the folds")
     args = parser.parse_args(argv)
     rows = load_gold()
+    if args.hold_out:
+        held, k = args.hold_out
+        rows = [row for index, fold in enumerate(folds(rows, k, args.seed)) if index != held for row in fold]
     fit_all(rows, args.out, tuple(args.parts.split(",")), args.work)
     print(f"trained on {len(rows)} seed-gold papers -> {args.out}")
+
+
+def _fold_of(text: str) -> tuple[int, int]:
+    """'0/5' -> (0, 5): fold 0 of 5."""
+    import argparse
+
+    try:
+        held, k = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the fold as K/N, e.g. 0/5") from None
+    if not 0 <= held < k or k < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: K/N needs N >= 2 and 0 <= K < N")
+    return held, k
 
 
 if __name__ == "__main__":
