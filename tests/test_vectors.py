@@ -60,3 +60,27 @@ def test_a_built_table_is_kept(tmp_path):
     (tmp_path / TABLE).parent.mkdir(parents=True)
     (tmp_path / TABLE).write_bytes(b"table")
     assert built(tmp_path) == tmp_path and (tmp_path / TABLE).read_bytes() == b"table"
+
+
+def test_a_build_stopped_half_way_leaves_no_table(tmp_path, monkeypatch):
+    import spacy.language
+
+    from kg.extract.learn import vectors
+
+    words = ["accuracy", "precision", "banana"]
+    monkeypatch.setattr(vectors, "vocabulary", lambda: words)
+    monkeypatch.setattr(vectors, "encode", lambda ws: np.eye(len(ws), 4, dtype="float32") + 0.1)
+    out = tmp_path / "vectors"
+    saved = spacy.language.Language.to_disk
+
+    def stopped(self, path, **kwargs):
+        saved(self, path, **kwargs)  # every file written, then the process is stopped before the end
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(spacy.language.Language, "to_disk", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        vectors.build(out, width=2)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(spacy.language.Language, "to_disk", saved)
+    assert vectors.built(out, width=2) == out and (out / vectors.TABLE).exists()
+    assert list(tmp_path.iterdir()) == [out]

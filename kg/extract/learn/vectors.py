@@ -78,7 +78,12 @@ def reduce(table, width: int):
 
 
 def build(out: Path = VECTORS_DIR, width: int = 64) -> Path:
-    """Write a spaCy vocab with the vectors to ``out`` (what ``[initialize] vectors`` reads)."""
+    """Write a spaCy vocab with the vectors to ``out`` (what ``[initialize] vectors`` reads). Written to a
+    folder beside it, then renamed: a build stopped half way (a test run cut short, Ctrl-C) leaves no
+    half-written table for :func:`built` to take as finished."""
+    import shutil
+    import tempfile
+
     import spacy
     from spacy.vectors import Vectors
 
@@ -86,8 +91,15 @@ def build(out: Path = VECTORS_DIR, width: int = 64) -> Path:
     table = reduce(encode(words), width)
     nlp = spacy.blank("en")
     nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=table, keys=[nlp.vocab.strings.add(w) for w in words])
-    out.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        nlp.to_disk(partial)
+        if out.exists():
+            shutil.rmtree(out)
+        partial.rename(out)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return out
 
 
