@@ -9,7 +9,7 @@ kg's seed scorer (`kg.extract.evaluate.score_seed`), every name its own entity. 
 "A fine-tuned encoder, measured".
 
     python training/finetune_probe.py prepare OUT_DIR [--seed 13]       # data.jsonl (needs the project)
-    python training/finetune_probe.py train DATA MODEL_DIR OUT_DIR NAME:LR:EPOCHS:SEED[,...]
+    python training/finetune_probe.py train DATA MODEL_DIR OUT_DIR NAME:LR:EPOCHS:SEED[:HEADS][,...]
     python training/finetune_probe.py score DATA PREDICTIONS...        # needs the project
     python training/finetune_probe.py cpu-cost DATA MODEL_DIR          # seconds per training abstract, 2 threads
     python training/finetune_probe.py pack MODEL_DIR DATA OUT_DIR      # weights in ~16 MB, for a small carry
@@ -244,7 +244,8 @@ def _probe_model(state, config, device):
     return Probe().to(device)
 
 
-def _fit(model, windows, lr: float, epochs: int, seed: int, device, batch_size: int = 8) -> None:
+def _fit(model, windows, lr: float, epochs: int, seed: int, device, heads: str = "tps", batch_size: int = 8) -> None:
+    """Train on the losses of ``heads``: t (word tags), p (proposed flags), s (sentence types)."""
     import torch
     from torch.nn.functional import cross_entropy
 
@@ -260,10 +261,13 @@ def _fit(model, windows, lr: float, epochs: int, seed: int, device, batch_size: 
         for i in range(0, len(order), batch_size):
             batch = [windows[j] for j in order[i:i + batch_size]]
             tag_logits, proposed_logits, kind_logits, keys = model(batch)
-            loss = cross_entropy(tag_logits, torch.tensor([t for w in batch for t in w["tags"]], device=device))
-            loss = loss + cross_entropy(proposed_logits,
-                                        torch.tensor([f for w in batch for f in w["proposed"]], device=device))
-            if keys:
+            loss = tag_logits.new_zeros(())
+            if "t" in heads:
+                loss = loss + cross_entropy(tag_logits, torch.tensor([t for w in batch for t in w["tags"]], device=device))
+            if "p" in heads:
+                loss = loss + cross_entropy(proposed_logits,
+                                            torch.tensor([f for w in batch for f in w["proposed"]], device=device))
+            if keys and "s" in heads:
                 kinds = torch.tensor([batch[b]["sentence_kinds"][k] for b, k in keys], device=device)
                 loss = loss + cross_entropy(kind_logits, kinds)
             optimizer.zero_grad()
@@ -294,7 +298,8 @@ def _predict(model, paper, words, windows) -> dict:
 
 
 def train(data: Path, model_dir: Path, out_dir: Path, specs: Iterable[str]) -> None:
-    """Out-of-fold predictions of each NAME:LR:EPOCHS:SEED setting, in OUT_DIR/probe-NAME.jsonl."""
+    """Out-of-fold predictions of each NAME:LR:EPOCHS:SEED[:HEADS] setting (HEADS: which losses train, of
+    t, p, s; all three by default), in OUT_DIR/probe-NAME.jsonl."""
     import torch
     from tokenizers import Tokenizer
 
@@ -306,14 +311,14 @@ def train(data: Path, model_dir: Path, out_dir: Path, specs: Iterable[str]) -> N
     papers = read_rows(data)
     prepared = {p["id"]: paper_windows(tokenizer, p, remap) for p in papers}
     for spec in specs:
-        name, lr, epochs, seed = spec.split(":")
+        name, lr, epochs, seed, *heads = spec.split(":")
         with (out_dir / f"probe-{name}.jsonl").open("w") as out:
             for fold in range(FOLDS):
                 started = time.time()
                 torch.manual_seed(int(seed))
                 model = _probe_model(state, config, device)
                 windows = [w for p in papers if p["fold"] != fold for w in prepared[p["id"]][1]]
-                _fit(model, windows, float(lr), int(epochs), int(seed), device)
+                _fit(model, windows, float(lr), int(epochs), int(seed), device, heads[0] if heads else "tps")
                 for paper in (p for p in papers if p["fold"] == fold):
                     out.write(json.dumps(_predict(model, paper, *prepared[paper["id"]])) + "\n")
                 out.flush()
