@@ -18,6 +18,7 @@ import pytest
 FOLD_FIT = pytest.StashKey()  # config.stash: the session's BackgroundFit
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = "0/5"
+MODELS = "fold0-models"  # inside the fit's temporary folder
 
 
 @dataclass
@@ -25,17 +26,13 @@ class BackgroundFit:
     process: subprocess.Popen
     base: Path
 
-    @property
-    def models(self) -> Path:
-        return self.base / "fold0-models"
-
     def wait(self, timeout_s: float = 3600) -> Path:
         """The fitted models' folder once the fit has finished; RuntimeError with the log's tail if it failed."""
         code = self.process.wait(timeout=timeout_s)
         if code != 0:
             tail = (self.base / "fit.log").read_text(encoding="utf-8", errors="replace")[-3000:]
             raise RuntimeError(f"the held-out fold's fit exited with {code}:\n{tail}")
-        return self.models
+        return self.base / MODELS
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -46,7 +43,7 @@ class BackgroundFit:
 
 def start() -> BackgroundFit:
     base = Path(tempfile.mkdtemp(prefix="kg-fold0-"))
-    models = base / "fold0-models"
+    models = base / MODELS
     with (base / "fit.log").open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "kg.extract.learn.fit", "--out", str(models), "--work", str(models),

@@ -4,7 +4,7 @@ import importlib.util
 
 import pytest
 
-from tests._background_fit import FOLD_FIT
+from tests._background_fit import FOLD_FIT, start
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +24,6 @@ def pytest_collection_finish(session):
     if session.config.option.collectonly or importlib.util.find_spec("sklearn") is None:
         return
     if any(item.path.name == "test_quality_cv.py" for item in session.items):
-        from tests._background_fit import start
-
         session.config.stash[FOLD_FIT] = start()
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from kg.extract.evaluate import gold_papers, score_seed
 from kg.extract.learn.fit import fit_all
-from kg.extract.learn.gold import folds, load_gold
+from kg.extract.learn.gold import folds, load_gold, training_rows
 from kg.extract.pipeline import Options, extract_papers, output_row
 from tests._background_fit import FOLD_FIT
 
@@ -31,7 +31,7 @@ def fold0_scores(request, tmp_path_factory):
     if background is not None:
         models = background.wait()
     else:
-        models = fit_all([r for fold in split[1:] for r in fold], tmp_path_factory.mktemp("fold0-models"))
+        models = fit_all(training_rows(split, 0), tmp_path_factory.mktemp("fold0-models"))
     held = split[0]
     records = extract_papers(gold_papers(held), options=Options(trained=str(models), entities="decided"))
     rules = extract_papers(gold_papers(held), options=Options())

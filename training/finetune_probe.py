@@ -377,9 +377,9 @@ def score(data_path: Path, prediction_paths: list[Path]) -> None:
 
     gold = {str(r["id"]): r for r in load_gold()}
     data = read_rows(data_path)
+    fold_of = {r["id"]: r["fold"] for r in data}
     for path in prediction_paths:
         rows = prediction_rows(data, read_rows(path))
-        fold_of = {r["id"]: r["fold"] for r in data}
         scores = []
         for fold in range(FOLDS):
             held = [gold[i] for i in gold if fold_of[i] == fold]

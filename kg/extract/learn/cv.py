@@ -19,7 +19,7 @@ from typing import Any
 from ..encoder import remembering
 from ..evaluate import gold_papers, score_seed
 from .fit import PARTS
-from .gold import ROOT, folds, load_gold
+from .gold import ROOT, folds, load_gold, training_rows
 
 WORK_DIR = ROOT / "training" / "cv-work"
 
@@ -114,7 +114,7 @@ def cross_validate(k: int = 5, *, seed: int = 13, options=None, parts: tuple[str
     out = []
     with remembering():  # each paper is encoded once, not again for every fold and part
         for index, held in enumerate(split):
-            train_rows = [r for j, fold in enumerate(split) if j != index for r in fold]
+            train_rows = training_rows(split, index)
             fold_options = options
             if options.trained is not None:
                 fold_options = replace(options, trained=str(fold_models(train_rows, parts, work_dir)))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..encoder import remembering
-from .gold import ROOT, folds, load_gold
+from .gold import ROOT, folds, load_gold, training_rows
 
 TRAINING_DIR = ROOT / "training"
 TRAINED_DIR = ROOT / "kg" / "extract" / "resources" / "trained"
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = load_gold()
     if args.hold_out:
         held, k = args.hold_out
-        rows = [row for index, fold in enumerate(folds(rows, k, args.seed)) if index != held for row in fold]
+        rows = training_rows(folds(rows, k, args.seed), held)
     fit_all(rows, args.out, tuple(args.parts.split(",")), args.work)
     print(f"trained on {len(rows)} seed-gold papers -> {args.out}")
 

@@ -34,6 +34,13 @@ def folds(rows: list[dict[str, Any]], k: int, seed: int = 13) -> list[list[dict[
     return [order[i::k] for i in range(k)]
 
 
+def training_rows(split: list[list[dict[str, Any]]], held: int) -> list[dict[str, Any]]:
+    """The rows of every fold of ``split`` but ``held``, in fold order: what that fold's models are fitted
+    on (`kg eval --cv`, `fit --hold-out` and the tests' held-out fold all fit on this, so on the same rows
+    in the same order)."""
+    return [row for index, fold in enumerate(split) if index != held for row in fold]
+
+
 def gold_text(row: dict[str, Any]) -> str:
     """The extractor's document text of a gold paper."""
     from ..evaluate import gold_papers
