@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from kg.extract.entities import resolve
 from kg.extract.learn.gold import gold_text, load_gold
 from kg.extract.pipeline import Options, default_options, load_pipeline
 
@@ -126,3 +127,49 @@ def test_the_mention_decision_reads_both_layers_of_the_state_as_its_training_fea
     label, probability = decide_label({"src=ner": 1.0}, model, vector=vector)
     assert probability == pytest.approx(1 / (1 + math.exp(-expected)))
     assert label == ("method" if expected > 0 else "none")
+
+
+def test_a_kept_short_form_brings_its_long_form_over_the_names_inside_it():
+    from kg.extract.components import with_defined_long_forms
+    from kg.extract.entities import Candidate
+    from kg.extract.text import find_acronyms
+
+    # t252 (SMEAR): the decision kept 'Soft Merging' and 'Adaptive Routing' over the definition's long form
+    title = "Soft Merging of Experts with Adaptive Routing"
+    text = (f"{title}\n\nTo address this issue, we introduce Soft Merging of Experts with Adaptive Routing "
+            "(SMEAR), which avoids discrete routing.")
+    pairs = find_acronyms(text)
+    assert [(p.long, p.short) for p in pairs] == [(title, "SMEAR")]
+
+    def at(phrase: str, nth: int, label: str, priority: int) -> Candidate:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(phrase, start + 1)
+        return Candidate(start, start + len(phrase), label, "phrase", priority)
+
+    pieces = [at("Soft Merging", n, "method", 900) for n in (0, 1)] + [at("Adaptive Routing", n, "method", 800)
+                                                                      for n in (0, 1)]
+    short = Candidate(pairs[0].short_start, pairs[0].short_end, "method", "acronym", 700)
+    resolved = resolve(with_defined_long_forms([*pieces, short], pairs, text))
+    assert [text[c.start:c.end] for c in resolved] == [title, title, "SMEAR"]
+    assert {c.label for c in resolved} == {"method"}
+    # a short form the decision dropped brings nothing
+    assert resolve(with_defined_long_forms(pieces, pairs, text)) == resolve(pieces)
+
+
+def test_an_acronym_and_its_long_form_name_one_entity_in_the_output():
+    from kg.extract.evaluate import gold_papers
+    from kg.extract.pipeline import extract_papers, output_row
+
+    options = default_options()
+    if options.trained is None:
+        pytest.skip("the shipped trained components are not installed")
+    row = next(r for r in load_gold() if r["id"] == "t252")
+    (record,) = extract_papers(gold_papers([row]), options=options)
+    methods = {}
+    for entity in output_row(record)["entities"]:
+        if entity["label"] == "method":
+            methods.setdefault(entity["canonical"], set()).add(entity["text"])
+    assert methods["Soft Merging of Experts with Adaptive Routing"] == {
+        "Soft Merging of Experts with Adaptive Routing", "SMEAR"}
+    assert "Soft Merging" not in methods and "Adaptive Routing" not in methods

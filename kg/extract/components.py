@@ -294,6 +294,7 @@ class EntityRules:
         ner = seed_ner_candidates(doc) if self.mode != "rules" else []
         candidates.extend(ner)
         defined = {name_key(text[p.short_start:p.short_end]): p for p in pairs}
+        defined_pairs = list(pairs)  # written 'Long Form (SHORT)'; not the title's guessed pair below
         cut = title_end(doc)
         title = text[:cut]
         named = claim_rules.title_name(title)
@@ -343,7 +344,7 @@ class EntityRules:
                 state["entity_features"] = features
                 state["entity_vectors"] = vectors
             if self.decision is not None:
-                candidates = self._decide(candidates, features, vectors, text)
+                candidates = with_defined_long_forms(self._decide(candidates, features, vectors, text), defined_pairs, text)
             candidates = [c for c in candidates if c.label != UNTYPED]
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
@@ -351,6 +352,26 @@ class EntityRules:
 
 
 UNTYPED = "phrase"  # the label of a noun phrase no rule typed: only the mention decision gives it one
+
+
+def with_defined_long_forms(kept: list[Candidate], pairs: list[AcronymPair], text: str) -> list[Candidate]:
+    """Where the decision keeps a defined short form, its definition's long form is kept too, wherever it
+    is written and no longer kept name holds it, with the short form's type and over the names inside it
+    ('Soft Merging' and 'Adaptive Routing' give way to 'Soft Merging of Experts with Adaptive Routing'
+    (SMEAR)): the pair names one entity."""
+    at = {(c.start, c.end): c for c in kept}
+    out = list(kept)
+    for pair in pairs:
+        short = at.get((pair.short_start, pair.short_end))
+        if short is None or short.label == UNTYPED:
+            continue
+        for start, end in verbatim_occurrences(text, pair.long):
+            if any(c.start <= start and end <= c.end and c.end - c.start > end - start for c in kept):
+                continue
+            inside = [c.priority for c in out if start <= c.start and c.end <= end]
+            out = [c for c in out if (c.start, c.end) != (start, end)]
+            out.append(Candidate(start, end, short.label, "acronym", max([short.priority, *inside]) + 1))
+    return out
 
 
 def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
