@@ -327,3 +327,19 @@ def test_noun_phrases_lose_amounts_and_descriptive_hyphenated_words(abstract, pr
     (record,) = extract_papers([Paper(id="x", title="", abstract=abstract)], options=RULES)
     names = {m.canonical for m in record.mentions}
     assert present <= names and not (absent & names)
+
+
+def test_an_abbreviations_full_stop_does_not_end_the_sentence():
+    from kg.extract.components import title_boundary
+    from kg.extract.pipeline import load_pipeline
+
+    # seed abstracts the parser cut at 'w.r.t.' and 'res.' (LoGAH, NGPC)
+    cut = ["Furthermore, we show promising transfer learning results w.r.t. training LoGAH on small datasets.",
+           "If we want to render 4k res. at 60FPS there is a gap of 1.5X-55X in the frame rate."]
+    nlp = load_pipeline(RULES)
+    sentences = [s.text for s in nlp("LoGAH\n\n" + " ".join(cut)).sents]
+    assert all(sentence in sentences for sentence in cut)
+    # only before a lower-case word: 'Smith et al. We' is left to the parser
+    doc = title_boundary(nlp.make_doc("Title\n\nAs in Smith et al. We win w.r.t. accuracy."))
+    starts = {token.text: token.is_sent_start for token in doc}
+    assert starts["accuracy"] is False and starts["We"] is None

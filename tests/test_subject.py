@@ -84,11 +84,6 @@ def test_a_named_proposed_method_before_the_cue_is_the_subject(gold, model):
     assert _choice(gold["t085"], "FBNets, a family", model) == "FBNets"
 
 
-def test_a_finding_about_the_data_has_no_subject(gold, model):
-    # t216: 'We find that the statistics of NLP data ... exhibit large fluctuations'
-    assert _choice(gold["t216"], "We find that the statistics", model) is None
-
-
 def test_fit_weights_learns_which_candidate_is_right():
     from kg.extract.learn.subjects import fit_weights
     from kg.extract.proposals import linear_score as score
