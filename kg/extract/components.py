@@ -374,7 +374,7 @@ def with_defined_long_forms(kept: list[Candidate], pairs: list[AcronymPair], tex
     out = list(kept)
     for pair in pairs:
         short = at.get((pair.short_start, pair.short_end))
-        if short is None or short.label == UNTYPED:
+        if short is None:
             continue
         for start, end in verbatim_occurrences(text, pair.long):
             if any(c.start <= start and end <= c.end and c.end - c.start > end - start for c in kept):
