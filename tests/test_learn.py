@@ -10,8 +10,9 @@ import pytest
 
 from kg.extract.claims import Sentence, classify, sentence_features
 from kg.extract.learn.gold import GOLD_DIR, alias_spans, folds, gold_text, load_gold
-from kg.extract.pipeline import display_form, name_without_head
+from kg.extract.pipeline import _Draft, canonicalise, display_form, name_without_head, paper_text
 from kg.extract.proposals import proposal_candidates, score
+from kg.records import Paper
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,45 @@ def test_generic_head_names_share_the_node_of_the_name():
     assert name_without_head("ColoredMNIST benchmark") == "ColoredMNIST"
     assert name_without_head("Transformer model") is None  # a capitalised word is no name shape
     assert name_without_head("the model") is None
+
+
+def test_a_task_or_method_written_with_its_role_word_is_that_task_or_method():
+    # real seed-gold names: t095's task is 'hypergraph reconstruction', t015's method 'Sharpness Aware Minimization'
+    assert name_without_head("hypergraph reconstruction problem", "task") == "hypergraph reconstruction"
+    assert name_without_head("node classification tasks", "task") == "node classification"
+    assert name_without_head("Sharpness Aware Minimization method", "method") == "Sharpness Aware Minimization"
+    assert name_without_head("distillation framework", "method") == "distillation"
+    assert name_without_head("EM algorithm", "method") == "EM"
+    # a capitalised role word is part of the name; vague or adjectival words before it name nothing
+    assert name_without_head("Travelling Salesman Problem", "task") is None
+    assert name_without_head("downstream tasks", "task") is None
+    assert name_without_head("spectral methods", "method") is None
+    assert name_without_head("gradient-based approach", "method") is None
+    assert name_without_head("learning framework", "method") is None
+    assert name_without_head("kernel method", "method") is None
+    # the role words only for their own label: a dataset's or an unlabelled name's are not stripped
+    assert name_without_head("hypergraph reconstruction problem") is None
+    assert name_without_head("pruning methods", "task") is None
+
+
+def test_a_role_worded_name_shares_the_node_of_the_name_and_shows_it():
+    papers = [Paper(id="p1", title="Pruning at scale", abstract="We study the node classification task with a "
+                    "pruning method."),
+              Paper(id="p2", title="Node classification", abstract="Pruning helps node classification.")]
+    drafts = []
+    for paper in papers:
+        text = paper_text(paper)
+        draft = _Draft(paper)
+        for name, label in (("node classification task", "task"), ("pruning method", "method"),
+                            ("node classification", "task"), ("Pruning", "method")):
+            start = text.find(name)
+            if start >= 0:
+                draft.mentions.append((start, start + len(name), label, name))
+        drafts.append(draft)
+    records = canonicalise(drafts)
+    names = {(m.text, m.canonical) for r in records for m in r.mentions}
+    assert ("node classification task", "node classification") in names
+    assert {canonical.lower() for text, canonical in names if text in ("pruning method", "Pruning")} == {"pruning"}
 
 
 def test_display_form_is_the_most_written_spelling():

@@ -4,6 +4,7 @@ names -> :class:`~kg.records.PaperRecord`."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -288,8 +289,8 @@ class _Canon:
             node = self.find(self.node(label, text, local))
             self.surface.setdefault(node, Counter())[text] += 1
             written = self._seen(text, at, written)
-            name = name_without_head(text)
-            if name:  # 'ResNet18 model', 'MAVE dataset': the node of 'ResNet18', 'MAVE'
+            name = name_without_head(text, label)
+            if name:  # 'ResNet18 model', 'MAVE dataset', 'the node classification task': 'ResNet18', 'MAVE', 'node classification'
                 self.union(self.node(label, name, local), node)
                 self.surface.setdefault(self.find(node), Counter())[name] += 1
                 written = self._seen(name, at, written)
@@ -366,19 +367,52 @@ class _Canon:
         forms = self._forms().get(root, Counter())
         if not forms:
             return text
-        return display_form(forms, self.order)
+        return display_form(forms, self.order, label)
 
 
 GENERIC_HEADS = {"model", "models", "dataset", "datasets", "benchmark", "benchmarks", "corpus", "suite", "method",
                  "methods", "algorithm", "framework", "architecture", "approach", "network", "system"}
 
 
-def name_without_head(text: str) -> str | None:
-    """'ResNet18 model' -> 'ResNet18', 'MAVE dataset' -> 'MAVE': a name written like a name
-    followed by a generic head noun is that name. None for anything else."""
+# the last words that say a task is one ('node classification task', 'the hypergraph reconstruction problem')
+TASK_ROLE_HEADS = frozenset({"problem", "problems", "task", "tasks", "setting", "settings", "challenge", "challenges"})
+
+
+# a method written with its kind ('the distillation framework', 'Sharpness Aware Minimization method') is that
+# method when the words before name something: a name, or a noun such as 'pruning' or 'distillation', not an
+# adjective ('spectral method', 'gradient-based approach') nor a word as wide as 'learning'
+METHOD_ROLE_HEADS = frozenset({"method", "methods", "approach", "approaches", "technique", "techniques", "algorithm",
+                               "algorithms", "framework", "frameworks", "scheme", "schemes", "strategy", "strategies"})
+_NOUN_END = re.compile(r"(?:ing|tion|sion|ment|ance|ence|ity|ure|ness|ism|sis)$")
+_WIDE = frozenset({"learning", "training", "modeling", "modelling", "optimization", "optimisation", "search",
+                   "inference", "estimation", "computation", "prediction", "processing", "programming", "tuning"})
+
+
+def _names_something(words: list[str]) -> bool:
     from .entities import is_name_shaped
 
+    last = words[-1]
+    if last[:1].isupper() or is_name_shaped(last):
+        return True
+    return bool(_NOUN_END.search(last.lower())) and not (len(words) == 1 and last.lower() in _WIDE)
+
+
+def name_without_head(text: str, label: str | None = None) -> str | None:
+    """'ResNet18 model' -> 'ResNet18', 'MAVE dataset' -> 'MAVE': a name written like a name
+    followed by a generic head noun is that name; a task followed by its role word ('node
+    classification task', but not 'Travelling Salesman Problem') is that task. None for anything else."""
+    from .entities import GENERIC_WORDS, LEADING_ADJECTIVES, is_name_shaped
+
     words = text.split()
+    if label == "task" and 2 <= len(words) <= 6 and words[-1] in TASK_ROLE_HEADS:
+        rest = [w.lower() for w in words[:-1]]
+        if any(w not in GENERIC_WORDS and w not in LEADING_ADJECTIVES for w in rest):
+            return " ".join(words[:-1])
+        return None
+    if label == "method" and 2 <= len(words) <= 6 and words[-1] in METHOD_ROLE_HEADS:
+        rest = words[:-1]
+        if _names_something(rest) and any(w.lower() not in GENERIC_WORDS and w.lower() not in LEADING_ADJECTIVES for w in rest):
+            return " ".join(rest)
     if len(words) < 2 or len(words) > 3 or words[-1].lower() not in GENERIC_HEADS:
         return None
     if not all(is_name_shaped(w) for w in words[:-1]):
@@ -386,7 +420,7 @@ def name_without_head(text: str) -> str | None:
     return " ".join(words[:-1])
 
 
-def display_form(forms: Counter, order: dict[str, int]) -> str:
+def display_form(forms: Counter, order: dict[str, int], label: str | None = None) -> str:
     """The name a node is shown by: among its spellings ('CIFAR-10', 'Cifar10', 'CIFAR10'), grouped
     as variants of one written name (same letters and digits, any case), the long form of an
     acronym pair first; then the most often written variant of that name, then the first seen
@@ -397,10 +431,10 @@ def display_form(forms: Counter, order: dict[str, int]) -> str:
 
     def rank_group(group: Counter):
         form = group.most_common(1)[0][0]
-        is_long = any(len(f.split()) > 1 and not name_without_head(f) for f in group) or (
+        is_long = any(len(f.split()) > 1 and not name_without_head(f, label) for f in group) or (
             "-" in form and not form.replace("-", "").isupper())
         acronym = all(f.replace("-", "").isupper() or strip_plural_acronym(f) != f for f in group)
-        headed = all(name_without_head(f) for f in group)
+        headed = all(name_without_head(f, label) for f in group)
         return (not is_long, acronym, headed, -sum(group.values()), min(order.get(f, 1 << 30) for f in group))
 
     best = min(variants.values(), key=rank_group)
