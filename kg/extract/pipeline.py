@@ -388,7 +388,15 @@ _WIDE = frozenset({"learning", "training", "modeling", "modelling", "optimizatio
                    "inference", "estimation", "computation", "prediction", "processing", "programming", "tuning"})
 
 
+def _specific(words: list[str]) -> bool:
+    """Some word is neither generic ('novel', 'deep') nor vague ('downstream', 'challenging')."""
+    from .entities import GENERIC_WORDS, LEADING_ADJECTIVES
+
+    return any(w.lower() not in GENERIC_WORDS and w.lower() not in LEADING_ADJECTIVES for w in words)
+
+
 def _names_something(words: list[str]) -> bool:
+    """The words end in a name or a noun ('pruning', 'distillation'), not an adjective or a wide word."""
     from .entities import is_name_shaped
 
     last = words[-1]
@@ -399,20 +407,18 @@ def _names_something(words: list[str]) -> bool:
 
 def name_without_head(text: str, label: str | None = None) -> str | None:
     """'ResNet18 model' -> 'ResNet18', 'MAVE dataset' -> 'MAVE': a name written like a name
-    followed by a generic head noun is that name; a task followed by its role word ('node
-    classification task', but not 'Travelling Salesman Problem') is that task. None for anything else."""
-    from .entities import GENERIC_WORDS, LEADING_ADJECTIVES, is_name_shaped
+    followed by a generic head noun is that name. With ``label``, a task followed by its lower-case
+    role word is that task ('node classification tasks', not 'Travelling Salesman Problem'), a method
+    followed by its kind that method ('distillation framework', not 'spectral methods'). None for
+    anything else."""
+    from .entities import is_name_shaped
 
     words = text.split()
     if label == "task" and 2 <= len(words) <= 6 and words[-1] in TASK_ROLE_HEADS:
-        rest = [w.lower() for w in words[:-1]]
-        if any(w not in GENERIC_WORDS and w not in LEADING_ADJECTIVES for w in rest):
-            return " ".join(words[:-1])
-        return None
-    if label == "method" and 2 <= len(words) <= 6 and words[-1] in METHOD_ROLE_HEADS:
-        rest = words[:-1]
-        if _names_something(rest) and any(w.lower() not in GENERIC_WORDS and w.lower() not in LEADING_ADJECTIVES for w in rest):
-            return " ".join(rest)
+        return " ".join(words[:-1]) if _specific(words[:-1]) else None
+    method_kind = label == "method" and 2 <= len(words) <= 6 and words[-1] in METHOD_ROLE_HEADS
+    if method_kind and _names_something(words[:-1]) and _specific(words[:-1]):
+        return " ".join(words[:-1])
     if len(words) < 2 or len(words) > 3 or words[-1].lower() not in GENERIC_HEADS:
         return None
     if not all(is_name_shaped(w) for w in words[:-1]):
