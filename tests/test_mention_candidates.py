@@ -173,3 +173,31 @@ def test_an_acronym_and_its_long_form_name_one_entity_in_the_output():
     assert methods["Soft Merging of Experts with Adaptive Routing"] == {
         "Soft Merging of Experts with Adaptive Routing", "SMEAR"}
     assert "Soft Merging" not in methods and "Adaptive Routing" not in methods
+
+
+@pytest.mark.parametrize("pid, kept, label, trimmed", [
+    ("t251", "16.2ms latency", "metric", "latency"),      # 'on ImageNet-1K with 16.2ms latency'
+    ("t246", "top-5) error", "metric", "error"),          # 'at 25.1% top-1 (7.8% top-5) error'
+])
+def test_a_kept_name_loses_a_stray_lead(pid, kept, label, trimmed):
+    from kg.extract.components import without_stray_lead
+    from kg.extract.entities import Candidate
+
+    text = gold_text(next(r for r in load_gold() if r["id"] == pid))
+    start = text.index(kept)
+    c = without_stray_lead(Candidate(start, start + len(kept), label, "ner", 500), text)
+    assert text[c.start:c.end] == trimmed and (c.end, c.label, c.priority) == (start + len(kept), label, 500)
+    gold_metrics = {a for aliases in next(r for r in load_gold() if r["id"] == pid)["entities"]["metric"] for a in aliases}
+    assert trimmed in gold_metrics
+
+
+def test_a_number_and_unit_are_stray_only_before_a_metric():
+    from kg.extract.components import without_stray_lead
+    from kg.extract.entities import Candidate
+
+    text = "A 3D U-Net and 2x speedup with 32GB memory cost."
+    for name, label, expected in (("3D U-Net", "method", "3D U-Net"), ("2x speedup", "metric", "speedup"),
+                                  ("32GB memory cost", "metric", "memory cost"), ("2x speedup", "method", "2x speedup")):
+        start = text.index(name)
+        c = without_stray_lead(Candidate(start, start + len(name), label, "ner", 1), text)
+        assert text[c.start:c.end] == expected

@@ -356,6 +356,7 @@ class EntityRules:
                 state["entity_vectors"] = vectors
             if self.decision is not None:
                 candidates = with_defined_long_forms(self._decide(candidates, features, vectors, text), defined_pairs, text)
+                candidates = [without_stray_lead(c, text) for c in candidates]
             candidates = [c for c in candidates if c.label != UNTYPED]
         state["mentions"] = [(c.start, c.end, c.label, c.source) for c in resolve(candidates)]
         state["pairs"] = [(p.long_start, p.long_end, p.short_start, p.short_end) for p in pairs]
@@ -383,6 +384,22 @@ def with_defined_long_forms(kept: list[Candidate], pairs: list[AcronymPair], tex
             out = [c for c in out if (c.start, c.end) != (start, end)]
             out.append(Candidate(start, end, short.label, "acronym", max([short.priority, *inside]) + 1))
     return out
+
+
+# what a kept name can drag in before its first word: the end of a parenthesis ('(7.8% top-5) error') or, before a
+# metric, the number and unit of a measurement ('16.2ms latency', '32GB memory cost')
+_CLOSED_LEAD = re.compile(r"^[^()\s]*\)\s+")
+_UNIT_LEAD = re.compile(r"^(?:\d[\d.,]*\s*)?(?:ms|sec|GB|MB|KB|TB|x|×)\s+")
+
+
+def without_stray_lead(c: Candidate, text: str) -> Candidate:
+    """A kept name without a stray lead (:data:`_CLOSED_LEAD`, and :data:`_UNIT_LEAD` for a metric): 'error' of
+    '(7.8% top-5) error', 'latency' of '16.2ms latency'."""
+    name = text[c.start:c.end]
+    found = _CLOSED_LEAD.match(name) or (_UNIT_LEAD.match(name) if c.label == "metric" else None)
+    if found is None or found.end() >= len(name):
+        return c
+    return replace(c, start=c.start + found.end())
 
 
 def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
