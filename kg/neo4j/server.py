@@ -139,19 +139,51 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    try:  # a zombie child of ours is not alive
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
+    fields = _stat_fields(pid)  # a zombie child of ours is not alive
+    return fields is None or fields[0] != "Z"
 
 
-def _is_our_server(pid: int) -> bool:
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first, flags seventh), or None."""
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split(")")[-1].split()
     except OSError:
-        return _alive(pid)
-    return b"kg.neo4j.server" in cmdline
+        return None
+
+
+def _command_line(pid: int) -> bytes | None:
+    """``/proc/<pid>/cmdline``, or None where there is no such file."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def _is_our_server(pid: int, tries: int = 20) -> bool:
+    """Whether live process ``pid`` runs ``kg.neo4j.server``.
+
+    The kernel answers an empty command line now and then while a process maps memory (a JVM starting
+    up, on a loaded machine): read again before deciding, and where it stays empty, do not call a
+    live process a stranger (a pid file removed for that cost a test run its server) unless it is a
+    kernel thread, whose command line is always empty.
+    """
+    for attempt in range(tries):
+        cmdline = _command_line(pid)
+        if cmdline is None:
+            return _alive(pid)
+        if cmdline:
+            return b"kg.neo4j.server" in cmdline.split(b"\0")
+        time.sleep(0.01 * (attempt + 1))
+    return _alive(pid) and not _is_kernel_thread(pid)
+
+
+def _is_kernel_thread(pid: int) -> bool:
+    fields = _stat_fields(pid)
+    try:
+        return fields is not None and bool(int(fields[6]) & 0x00200000)  # PF_KTHREAD
+    except (ValueError, IndexError):
+        return False
 
 
 def _recorded_pid(data_dir: Path, forget_info: bool = False) -> int | None:
@@ -180,10 +212,15 @@ def running(data_dir: Path | None = None) -> ServerInfo | None:
     pid = _recorded_pid(data_dir)
     if pid is None:
         return None
+    return _listening(data_dir, pid)
+
+
+def _listening(data_dir: Path, pid: int) -> ServerInfo | None:
+    """How to reach server ``pid`` once it has written ``server.json``; None while it is still starting."""
     try:
         info = json.loads((data_dir / _INFO_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None  # still starting: server.json is written once it listens
+        return None
     if info.get("pid") != pid:
         return None
     return ServerInfo(pid, int(info["port"]), int(info["http_port"]), info["user"], info["database"], data_dir,
@@ -271,12 +308,13 @@ def start(
         if code is not None:
             (data_dir / _PID_FILE).unlink(missing_ok=True)
             raise BackendError(f"the Bolt server exited with status {code} while starting: {_log_tail(data_dir)}")
-        info = running(data_dir)
+        info = _listening(data_dir, child.pid)  # our own child: its pid needs no checking against /proc
         if info is not None and _answers(info, password):
             return info
         time.sleep(0.25)
+    tail = _log_tail(data_dir)
     stop(data_dir)
-    raise BackendError(f"the Bolt server did not answer within {wait_s:.0f} s; see {data_dir / _LOG_FILE}")
+    raise BackendError(f"the Bolt server did not answer within {wait_s:.0f} s (see {data_dir / _LOG_FILE}): {tail}")
 
 
 def _answers(info: ServerInfo, password: str) -> bool:
