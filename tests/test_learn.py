@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from kg.extract.claims import Sentence, classify, sentence_features
-from kg.extract.learn.gold import GOLD_DIR, alias_spans, folds, gold_text, load_gold
+from kg.extract.learn.gold import GOLD_DIR, alias_spans, folds, gold_text, load_gold, training_rows
 from kg.extract.pipeline import _Draft, canonicalise, display_form, name_without_head, paper_text
 from kg.extract.proposals import proposal_candidates, score
 from kg.records import Paper
@@ -32,6 +32,21 @@ def test_folds_partition_papers_deterministically(gold):
     assert [len(f) for f in split] == [62] * 5
     assert [r["id"] for r in folds(list(reversed(gold)), 5)[0]] == [r["id"] for r in split[0]]
     assert [r["id"] for r in folds(gold, 5, seed=1)[0]] != [r["id"] for r in split[0]]
+
+
+def test_a_training_share_is_a_fixed_draw_of_the_fold(gold):
+    from kg.extract.learn.cv import cross_validate, training_share
+
+    train = training_rows(folds(gold, 5), 0)
+    half = training_share(train, 0.5, 0)
+    ids = [r["id"] for r in half]
+    assert len(half) == 124 and len(set(ids)) == 124 and set(ids) <= {r["id"] for r in train}
+    assert [r["id"] for r in training_share(train, 0.5, 0)] == ids  # the same papers on every run
+    assert [r["id"] for r in training_share(train, 0.5, 1)] != ids  # each fold its own draw
+    assert {r["id"] for r in training_share(train, 0.25, 0)} < set(ids)  # nested: a curve adds papers
+    assert training_share(train, 1.0, 0) is train
+    with pytest.raises(ValueError, match="E-KG-CV"):
+        cross_validate(2, rows=gold[:4], train_share=0)
 
 
 @pytest.mark.parametrize("text", ["5/5", "0/1", "one/5", "0"])

@@ -60,6 +60,9 @@ def eval_command(
     cv: int = typer.Option(0, "--cv", help="K-fold cross-validation by paper over seed gold: every trained part is "
                            "fitted on K-1 folds and scored on the held-out fold."),
     seed: int = typer.Option(13, "--seed", help="With --cv: the seed that shuffles papers into folds."),
+    train_share: float = typer.Option(1.0, "--train-share", min=0.01, max=1.0,
+                                      help="With --cv: fit each fold on this random share of its training papers "
+                                           "(a learning curve; the held-out folds stay the same)."),
     rules: bool = typer.Option(False, "--rules", help="Extract with the hand-written rules alone (nothing trained)."),
 ) -> None:
     """Precision / recall / F1 of extraction output against a gold file."""
@@ -74,7 +77,7 @@ def eval_command(
     )
 
     if cv:
-        _cross_validate(gold, cv, seed, rules, as_json)
+        _cross_validate(gold, cv, seed, rules, as_json, train_share)
         return
     if gold is None:
         fail("give a GOLD file (or --cv K to cross-validate over data/gold)")
@@ -115,7 +118,7 @@ def eval_command(
         typer.echo(format_spans(spans))
 
 
-def _cross_validate(gold: Path | None, k: int, seed: int, rules: bool, as_json: bool) -> None:
+def _cross_validate(gold: Path | None, k: int, seed: int, rules: bool, as_json: bool, train_share: float) -> None:
     from ..extract.evaluate import gold_format, read_jsonl
     from ..extract.learn.cv import aggregate, cross_validate, format_cv
     from ..extract.pipeline import Options
@@ -129,7 +132,8 @@ def _cross_validate(gold: Path | None, k: int, seed: int, rules: bool, as_json: 
             fail(f"{gold}: --cv needs seed gold (entities as alias lists, proposed, claims)")
     options = Options() if rules else Options(trained="fold")
     with progress(f"Cross-validating ({k} folds)", k) as advance:
-        scores = cross_validate(k, seed=seed, options=options, rows=rows, on_fold=lambda _i, _s: advance(1))
+        scores = cross_validate(k, seed=seed, options=options, rows=rows, on_fold=lambda _i, _s: advance(1),
+                                train_share=train_share)
     stats = aggregate(scores)
     if as_json:
         typer.echo(json.dumps({key: {"mean": round(m, 4), "sd": round(sd, 4)} for key, (m, sd) in stats.items()},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -102,10 +103,13 @@ def _metrics(summary: dict[str, Any]) -> dict[str, float]:
 
 def cross_validate(k: int = 5, *, seed: int = 13, options=None, parts: tuple[str, ...] = PARTS,
                    rows: list[dict[str, Any]] | None = None, work_dir: Path = WORK_DIR,
-                   on_fold: Callable[[int, dict], None] | None = None) -> list[FoldScores]:
+                   on_fold: Callable[[int, dict], None] | None = None, train_share: float = 1.0) -> list[FoldScores]:
     """Scores of each held-out fold. ``options`` (a :class:`kg.extract.pipeline.Options`) picks the
     components; its ``trained`` folder is replaced by each fold's own fitted models (``None``: the
-    rules alone, nothing fitted)."""
+    rules alone, nothing fitted). ``train_share`` < 1 fits each fold on that share of its training
+    papers (:func:`training_share`): a learning curve, scored on the same held-out folds."""
+    if not 0 < train_share <= 1:
+        raise ValueError(f"[E-KG-CV] train_share must lie in (0, 1], not {train_share}")
     from ..pipeline import Options, extract_papers, output_row
 
     options = options or Options(trained="fold")
@@ -114,7 +118,7 @@ def cross_validate(k: int = 5, *, seed: int = 13, options=None, parts: tuple[str
     out = []
     with remembering():  # each paper is encoded once, not again for every fold and part
         for index, held in enumerate(split):
-            train_rows = training_rows(split, index)
+            train_rows = training_share(training_rows(split, index), train_share, index)
             fold_options = options
             if options.trained is not None:
                 fold_options = replace(options, trained=str(fold_models(train_rows, parts, work_dir)))
@@ -124,6 +128,15 @@ def cross_validate(k: int = 5, *, seed: int = 13, options=None, parts: tuple[str
             if on_fold:
                 on_fold(index, summary)
     return out
+
+
+def training_share(train_rows: list[dict[str, Any]], share: float, fold: int) -> list[dict[str, Any]]:
+    """A random ``share`` of a fold's training papers (all of them at 1), drawn with the fold's index as the
+    seed: the same papers on every run, and a smaller share's papers are among a larger one's (the draw's
+    first picks), so the points of a learning curve differ by the papers added, not by a new draw."""
+    if share >= 1:
+        return train_rows
+    return random.Random(fold).sample(train_rows, max(1, round(share * len(train_rows))))
 
 
 def aggregate(scores: list[FoldScores]) -> dict[str, tuple[float, float]]:
