@@ -80,8 +80,21 @@ def test_pipeline_components_are_registered_factories():
     from kg.extract.pipeline import load_pipeline
 
     nlp = load_pipeline()
-    assert {"kg_title_boundary", "kg_gazetteer", "kg_entities", "kg_claims"} <= set(nlp.pipe_names)
+    assert {"kg_title_boundary", "kg_gazetteer", "kg_entities", "kg_proposals", "kg_claims"} <= set(nlp.pipe_names)
+    assert nlp.pipe_names.index("kg_proposals") < nlp.pipe_names.index("kg_claims")
     assert "ner" not in nlp.pipe_names
+
+
+def test_the_state_a_paper_leaves_is_its_facts_alone():
+    # kg_proposals hands its probabilities to kg_claims through doc._.kg; what leaves the pipeline (and a
+    # worker process) is plain facts: no encoder states, no decision internals
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    doc = nlp("MatrixKAN: Parallelized Kolmogorov-Arnold Network\n\nWe propose MatrixKAN, which is 40x faster "
+              "than KAN on MNIST.")
+    assert set(doc._.kg) == {"gazetteer", "mentions", "pairs", "proposed", "claims"}
+    assert [doc.text[s:e] for s, e in doc._.kg["proposed"]] == ["MatrixKAN"]
 
 
 @pytest.mark.parametrize(

@@ -264,7 +264,7 @@ def test_this_paper_proposes_is_a_contribution():
     ("restricted-domain parsing", False), ("Representative samples", False), ("superior scaling", False),
 ])
 def test_descriptive_proposals_must_name_a_technique(phrase, technique):
-    from kg.extract.components import describes_technique
+    from kg.extract.proposing import describes_technique
 
     assert describes_technique(phrase) is technique
 

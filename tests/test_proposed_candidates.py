@@ -1,6 +1,6 @@
 """Candidates of the trained proposed-method decision beyond the method mentions, on real seed-gold
 papers: the object of a contribution sentence, the title's segments and names typed task in the title
-(kg.extract.components.ClaimRules._decide_proposed)."""
+(kg.extract.proposing.candidates_of)."""
 
 from __future__ import annotations
 
@@ -50,13 +50,11 @@ def test_a_name_typed_task_in_the_title_is_a_candidate(candidates):
 
 
 def test_only_names_in_the_title_or_a_contribution_are_retyped():
-    from kg.extract.components import ClaimRules
+    from kg.extract.proposing import retyped_names
 
     text = "Contextual Bandits with Online Neural Regression\n\nWe study online regression. It helps."
     cut = text.index("\n\n")
-    rules = ClaimRules.__new__(ClaimRules)  # the bookkeeping alone, no models
     title_task = (text.index("Online"), cut, "task", "ner")
     other_task = (text.index("online regression"), text.index(". It"), "task", "ner")
-    rules._mentions = [(0, 18, "method", "ner"), title_task, other_task]
-    rules._regions = []
-    assert rules._retyped(text, cut) == [(title_task[0], title_task[1], "method", "retyped")]
+    mentions = [(0, 18, "method", "ner"), title_task, other_task]
+    assert retyped_names(text, cut, mentions, regions=[]) == [(title_task[0], title_task[1], "method", "retyped")]

@@ -1,4 +1,5 @@
-"""spaCy pipeline components (thin wrappers around the functions of entities.py / claims.py).
+"""spaCy pipeline components (thin wrappers around the functions of entities.py / claims.py); the
+proposals' component, ``kg_proposals``, is :mod:`kg.extract.proposing`.
 
 A document is one paper: ``title + "\\n\\n" + abstract`` (see :func:`kg.extract.pipeline.paper_text`).
 Each component adds to ``doc._.kg``, a plain dict that survives multiprocessing:
@@ -22,14 +23,11 @@ from ..names import compact_key, name_key, verbatim_occurrences
 from . import claims as claim_rules
 from .encoder import encode, span_vector, unit
 from .entities import (
-    GENERIC_METHOD_HEADS,
-    GENERIC_WORDS,
+    TASK_ROLE_WORDS,
     Candidate,
     acronym_candidates,
     dataset_list_items,
     head_candidates,
-    is_evaluative,
-    label_from_head,
     ner_candidate,
     resolve,
     seed_ner_candidates,
@@ -38,9 +36,8 @@ from .entities import (
 )
 from .gazetteer import load_gazetteers, lookup
 from .mention_features import decide_label, group_features, label_model
-from .proposals import context_logit, proposal_candidates, score as proposal_score
 from .sentence_classifier import SentenceClassifier, classifier_text
-from .subjects import choose as choose_subject, paper_names, subject_candidates
+from .subjects import PaperNames, choose as choose_subject, paper_names, subject_candidates
 from .text import AcronymPair, _match_long_form
 
 if not Doc.has_extension("kg"):
@@ -49,7 +46,8 @@ if not Doc.has_extension("kg"):
 TITLE_SEPARATOR = "\n\n"
 
 
-def _state(doc: Doc) -> dict:
+def kg_state(doc: Doc) -> dict:
+    """The paper's ``doc._.kg`` (see the module's docstring), made empty on first use."""
     if doc._.kg is None:
         doc._.kg = {"gazetteer": [], "mentions": [], "pairs": [], "proposed": [], "claims": []}
     return doc._.kg
@@ -59,7 +57,7 @@ def noun_chunks(doc: Doc) -> tuple:
     """The doc's noun chunks, found once per doc (spaCy finds all of them on every access) and
     kept until the last component drops them (the spans refer to the doc); a tuple, so every reader
     shares it without a copy."""
-    state = _state(doc)
+    state = kg_state(doc)
     if "_chunks" not in state:
         state["_chunks"] = tuple(doc.noun_chunks)
     return state["_chunks"]
@@ -68,7 +66,7 @@ def noun_chunks(doc: Doc) -> tuple:
 def trimmed(doc: Doc, chunk) -> tuple[int, int] | None:
     """:func:`kg.extract.entities.trim_chunk` of one of the doc's noun chunks, worked out once per doc
     (the mention candidates, the untyped phrases and the proposal candidates all read them)."""
-    cache = _state(doc).setdefault("_trimmed", {})
+    cache = kg_state(doc).setdefault("_trimmed", {})
     key = (chunk.start, chunk.end)
     if key not in cache:
         cache[key] = trim_chunk(chunk)
@@ -78,7 +76,7 @@ def trimmed(doc: Doc, chunk) -> tuple[int, int] | None:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per document (spaCy joins the tokens on every access); the copy
     is dropped by the last component so it never travels between processes."""
-    state = _state(doc)
+    state = kg_state(doc)
     if "_text" not in state:
         state["_text"] = doc.text
     return state["_text"]
@@ -179,7 +177,7 @@ class GazetteerMatcher:
                 self.orth.add(label, single)
 
     def __call__(self, doc: Doc) -> Doc:
-        state = _state(doc)
+        state = kg_state(doc)
         hits = []
         for matcher in (self.lower, self.orth):
             for match_id, start, end in matcher(doc):
@@ -200,11 +198,11 @@ class ContextStates:
     state of a name's occurrences or of a sentence."""
 
     def __call__(self, doc: Doc) -> Doc:
-        _state(doc)["_context"] = encode(doc_text(doc))
+        kg_state(doc)["_context"] = encode(doc_text(doc))
         return doc
 
 
-def _name_vectors(context, text: str, spans: list[tuple]) -> dict:
+def name_vectors(context, text: str, spans: list[tuple]) -> dict:
     """name key -> the encoder's mean state over the spans (start, end, ...) with that name."""
     return {key: span_vector(context, places) for key, places in _places_by_name(text, spans).items()}
 
@@ -255,7 +253,7 @@ class EntityRules:
         self.mode = mode
         self.none_threshold = none_threshold
         self.keep_candidates = keep_candidates
-        weights = _weights(decision)
+        weights = load_weights(decision)
         self.decision = label_model(weights) if weights is not None else None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -277,7 +275,7 @@ class EntityRules:
         return out
 
     def _trained(self, doc: Doc) -> Doc:
-        state = _state(doc)
+        state = kg_state(doc)
         text = doc_text(doc)
         candidates = seed_ner_candidates(doc)
         found = {text[c.start:c.end]: c.label for c in candidates}
@@ -299,7 +297,7 @@ class EntityRules:
         return doc
 
     def _rules(self, doc: Doc) -> Doc:
-        state = _state(doc)
+        state = kg_state(doc)
         text = doc_text(doc)
         candidates, pairs, acro_labels = acronym_candidates(text, lookup)
         ner = seed_ner_candidates(doc) if self.mode != "rules" else []
@@ -421,7 +419,7 @@ def untyped_phrases(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
 
 # last words that say what role a name plays rather than name it: 'the conditional sampling problem' holds the
 # task 'conditional sampling', 'the TIMIT benchmark' the dataset 'TIMIT' (matched singular: a final 's' is dropped)
-ROLE_HEADS = frozenset({"problem", "task", "challenge", "dataset", "benchmark", "setting", "suite"})
+ROLE_HEADS = TASK_ROLE_WORDS | {"dataset", "benchmark", "suite"}
 _LAST_WORD = re.compile(r"[\s-]+([A-Za-z]+)$")
 
 
@@ -469,38 +467,6 @@ def repeated_names(text: str, found: dict[str, str]) -> list[tuple[int, int, str
     return [(s, e, label) for name, label in found.items() for s, e in verbatim_occurrences(text, name)]
 
 
-# Heads of phrases that name results, data, parts or study designs, never a proposed technique.
-NON_TECHNIQUE_HEADS = set(
-    """
-    result results example examples sample samples sentence sentences group groups stage stages phase phases
-    experiment experiments comparison comparisons study studies research analysis analyses evaluation
-    evaluations attention way ways marker markers context contexts variable variables data corpus corpora
-    set sets problem problems issue issues question questions task tasks feature features structure
-    structures criteria criterion insight insights finding findings observation observations view
-    perspective notion concept idea formalism account
-    """.split()
-)
-
-
-def describes_technique(phrase: str) -> bool:
-    """A descriptive proposal must be headed like a technique ('affine re-parameterization',
-    'residual unit', 'alternating optimization', 'variational Bayesian learning', 'dependency
-    parser', 'bundle adjustment'), not like results, examples, data, a part or a task
-    ('Evaluation test results', 'perceptual groups', 'estimation stage', 'restricted-domain parsing')."""
-    words = phrase.split()
-    last = words[-1].lower() if words else ""
-    if not last or is_evaluative(phrase) or last in NON_TECHNIQUE_HEADS:
-        return False
-    known = lookup(phrase)
-    head = label_from_head(phrase)
-    if known in ("dataset", "metric", "task") or head in ("dataset", "metric", "task"):
-        return False
-    if known == "method" or head == "method" or last in ("learning", "training"):
-        return True
-    # an agent or action noun ('parser', 'vocoder', 'adjustment', 'voting', 'correction')
-    return bool(re.search(r"(?:er|or|ment|ing|tion|sion|ure|ism)s?$", last))
-
-
 def description_start(title: str, named: tuple[int, int]) -> int:
     """Offset where the description after 'Name:' starts (articles and 'towards' skipped)."""
     colon = title.find(":", named[1])
@@ -518,17 +484,6 @@ def _unreferenced_description(cand: Candidate, title: str, named: tuple[int, int
         return False
     key = compact_key(title[cand.start:cand.end])
     return not key or key not in re.sub(r"[\W_]+", "", abstract.lower())
-
-
-def _without_title_description(chosen: list[tuple[int, int]], text: str, cut: int) -> list[tuple[int, int]]:
-    """In 'MatrixKAN: Parallelized Kolmogorov-Arnold Network', once the named system is proposed the
-    description after the colon is no second proposal: of the 83 annotated papers whose title names a
-    proposed system so, none lists the description as a proposal of its own (7 as an alias)."""
-    named = claim_rules.title_name(text[:cut])
-    if not named or not any(s < named[1] and named[0] < e for s, e in chosen):
-        return chosen
-    start = description_start(text[:cut], named)
-    return [(s, e) for s, e in chosen if not (s == start and e <= cut)]
 
 
 def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
@@ -555,272 +510,75 @@ def _title_pair(title: str, named: tuple[int, int]) -> tuple[int, int] | None:
     return start, start + len(" ".join(words))
 
 
-_TITLE_SPLIT = re.compile(r"\s*[:?]\s*|\s+(?:for|as|via|using|through|towards?|under|on|in|of|to|from|by|is|are)\s+",
-                          re.IGNORECASE)
-_TITLE_SPLIT_WITH = re.compile(_TITLE_SPLIT.pattern[:-4] + r"|with|and)\s+", re.IGNORECASE)
+@Language.factory("kg_claims", default_config={"classifier": None, "keep_sentences": False, "threshold": 0.5,
+                                                "subject_model": None})
+def make_claims(nlp: Language, name: str, classifier: str | None, keep_sentences: bool, threshold: float,
+                subject_model: str | None) -> ClaimRules:
+    return ClaimRules(classifier, keep_sentences, threshold, subject_model)
 
 
-@Language.factory("kg_claims", default_config={"classifier": None, "proposal_model": None, "keep_sentences": False,
-                                                "thresholds": [0.5, 0.5, 0.5], "subject_model": None})
-def make_claims(nlp: Language, name: str, classifier: str | None, proposal_model: str | None,
-                keep_sentences: bool, thresholds: list[float], subject_model: str | None) -> ClaimRules:
-    return ClaimRules(classifier, proposal_model, keep_sentences, tuple(thresholds), subject_model)
+def pair_aliases(pairs, keys: set[str], text: str) -> set[str]:
+    """Name keys of both forms of every defined pair one of whose forms is in ``keys``."""
+    extra = set()
+    for ls, le, ss, se in pairs:
+        a, b = name_key(text[ls:le]), name_key(text[ss:se])
+        if a in keys or b in keys:
+            extra |= {a, b}
+    return extra
+
+
+def paper_sentences(doc: Doc) -> tuple[claim_rules.Sentence, ...]:
+    """The abstract's sentences (those after the title's end), without white space at either end; found
+    once per doc for the proposals and the claims (kept until the claims drop them, like :func:`noun_chunks`)."""
+    state = kg_state(doc)
+    if "_sentences" not in state:
+        cut = title_end(doc)
+        state["_sentences"] = tuple(_strip(claim_rules.Sentence(s.start_char, s.end_char, s.text)) for s in doc.sents
+                                    if s.start_char >= cut and s.text.strip())
+    return state["_sentences"]
 
 
 class ClaimRules:
-    """Proposed methods and result claims of one paper. ``classifier``: the folder of the trained
-    claim-sentence classifier (``None``: the rules' cues decide); ``keep_sentences``: leave each
-    sentence with its rule features in ``doc._.kg["sentences"]`` and each candidate proposed method
-    with its features in ``doc._.kg["candidates"]`` (what the trained parts learn from);
-    ``proposal_model``: the trained proposed-method decision (JSON; ``None``: the rules decide);
-    ``thresholds``: (claim score, proposed probability, proposed probability of the paper's most
-    probable candidate); ``subject_model``: the trained subject decision (JSON; ``None``: the rules
-    of :func:`kg.extract.claims.build_claim` decide). With ``keep_sentences`` each claim keeps its
+    """Result claims of one paper, after ``kg_proposals`` (which says what the paper proposes).
+    ``classifier``: the folder of the trained claim-sentence classifier (``None``: the rules' cues
+    decide), a sentence is a claim when its score reaches ``threshold``; ``keep_sentences``: leave each
+    sentence with its rule features in ``doc._.kg["sentences"]`` (what the classifier learns from);
+    ``subject_model``: the trained subject decision (JSON; ``None``: the rules of
+    :func:`kg.extract.claims.build_claim` decide). With ``keep_sentences`` each claim keeps its
     candidate subjects and their features in ``subject_candidates``."""
 
-    def __init__(self, classifier: str | None = None, proposal_model: str | None = None, keep_sentences: bool = False,
-                 thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5), subject_model: str | None = None):
+    def __init__(self, classifier: str | None = None, keep_sentences: bool = False, threshold: float = 0.5,
+                 subject_model: str | None = None):
         self.keep_sentences = keep_sentences
-        self.claim_threshold, self.proposed_threshold, self.proposed_first = thresholds
+        self.claim_threshold = threshold
         self.classifier = SentenceClassifier.load(classifier) if classifier else None
-        self.proposal_model = _weights(proposal_model)
-        self.subject_model = _weights(subject_model)
+        self.subject_model = load_weights(subject_model)
 
     def __call__(self, doc: Doc) -> Doc:
-        state = _state(doc)
+        state = kg_state(doc)
         text = doc_text(doc)
         cut = title_end(doc)
         mentions = [tuple(m) for m in state["mentions"]]
-        sentences = [claim_rules.Sentence(s.start_char, s.end_char, s.text) for s in doc.sents
-                     if s.start_char >= cut and s.text.strip()]
-        sentences = [_strip(s) for s in sentences]
-        self._text = text
-        self._pair_key = {}
-        for ls, le, ss, se in state["pairs"]:
-            for key in (name_key(text[ss:se]), name_key(text[ls:le])):
-                self._pair_key.setdefault(key, ls)
-        self._probability: dict[str, float] = {}
-        self._proposal_features: dict[str, dict[str, float]] = {}
-        proposed = self._proposed(doc, mentions, sentences, cut)
-        if self.proposal_model is not None or self.keep_sentences:
-            proposed = self._decide_proposed(state, text, cut, sentences, proposed, doc)
-        state["mentions"] = [list(m) for m in self._mentions]
-        state["proposed"] = [list(p) for p in proposed]
+        proposed = [tuple(p) for p in state.get("proposed", ())]
         keys = {name_key(text[s:e]) for s, e in proposed}
-        keys |= self._aliases(state["pairs"], keys, text)
-        self._names = paper_names(text, cut, self._mentions, state["pairs"], proposed, self._probability,
-                                  self._proposal_features) \
+        keys |= pair_aliases(state["pairs"], keys, text)
+        names = paper_names(text, cut, mentions, state["pairs"], proposed, state.get("_proposal_probability", {}),
+                            state.get("_proposal_features", {})) \
             if self.subject_model is not None or self.keep_sentences else None
-        state["claims"] = self._claims(doc, sentences, self._mentions, keys, text, state)
-        state.pop("_text", None)
-        state.pop("_chunks", None)
-        state.pop("_trimmed", None)
-        state.pop("_context", None)
+        state["claims"] = self._claims(doc, paper_sentences(doc), mentions, keys, text, state, names)
+        for private in ("_text", "_chunks", "_trimmed", "_context", "_sentences", "_proposal_probability",
+                        "_proposal_features"):
+            state.pop(private, None)
         return doc
 
-    def _proposed(self, doc, mentions, sentences, cut) -> list[tuple[int, int]]:
-        text = doc_text(doc)
-        self._mentions = list(mentions)
-        out: list[tuple[int, int]] = [(m[0], m[1]) for m in mentions if m[3] == "title" and m[2] == "method"]
-        regions = []
-        for sent in sentences:
-            regions.extend(claim_rules.proposal_regions(sent))
-        self._regions = regions
-        first_seen: dict[str, int] = {}
-        for m in self._mentions:
-            if m[0] >= cut:
-                first_seen.setdefault(name_key(text[m[0]:m[1]]), m[0])
-        self._mentions.sort()
-        mention_starts = [m[0] for m in self._mentions]
-        sentence_starts = [s.start for s in sentences]
-        for start, end, naming in regions:
-            inside = _in_range(self._mentions, mention_starts, start, end + 1)
-            named = [m for m in inside if m[2] == "method" and (naming or m[3] in ("acronym", "shape", "title"))
-                     and first_seen.get(name_key(text[m[0]:m[1]]), m[0]) >= _sentence_start(sentences, sentence_starts, m[0])
-                     and not self._known_alias(m, start)]
-            if named:
-                # "Long Form (ACRO)": both are one proposal; otherwise the first name
-                out.append((named[0][0], named[0][1]))
-        if out:
-            return _dedupe(out, text)
-        # descriptive proposals: 'we propose to address this issue via affine re-parameterization'
-        chunks, chunk_starts = None, []
-        for start, end, naming in regions:
-            if chunks is None:
-                chunks = noun_chunks(doc)
-                chunk_starts = [c.start_char for c in chunks]
-            for chunk in chunks[bisect_left(chunk_starts, start):bisect_left(chunk_starts, end)]:
-                if chunk.end_char > end + 1:
-                    continue
-                bounds = trimmed(doc, chunk)
-                if not bounds:
-                    break  # 'a novel architecture': generic words only
-                # only the object itself: in 'a method utilizing the perceptual groups' or 'a novel
-                # architecture with an attention mechanism' the later phrases are parts, not the proposal
-                phrase = doc[bounds[0]:bounds[1]]
-                words = [t for t in phrase if not t.is_punct]
-                if len(words) < 2 or phrase[-1].lower_ in GENERIC_METHOD_HEADS or phrase[-1].lower_ in GENERIC_WORDS:
-                    break
-                if any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") for t in phrase):
-                    break
-                while len(words) > 2 and phrase[-1].lower_ in ("setting", "framework", "scheme", "approach", "method",
-                                                               "strategy", "model"):
-                    phrase = phrase[:-1]
-                    words = words[:-1]
-                if not describes_technique(phrase.text):
-                    break  # 'Evaluation test results are presented', 'an estimation stage'
-                s, e = phrase.start_char, phrase.end_char
-                self._mentions = [m for m in self._mentions if not (m[0] < e and s < m[1])]
-                self._mentions.append((s, e, "method", "proposed"))
-                self._mentions.sort()
-                out.append((s, e))
-                break
-        return _dedupe(out, text)
-
-    def _decide_proposed(self, state: dict, text: str, cut: int, sentences, rule_proposed, doc: Doc):
-        """The trained decision over every candidate method (``rule_proposed`` is one feature):
-        the method mentions, plus the title's noun phrases and segments and the objects of
-        contribution sentences that no mention covers ('Pointer Networks', 'Neural Common Neighbor
-        with Completion', 'branching heuristic'), which become method mentions when chosen, and the
-        names typed task or dataset in the title or a contribution, typed method when chosen."""
-        phrases = self._title_phrases(doc, cut)
-        phrases += self._contribution_phrases(doc)
-        phrases += self._title_segments(text, cut, phrases)
-        retyped = self._retyped(text, cut)
-        candidates = proposal_candidates(text, cut, self._mentions + phrases + retyped, state["pairs"], self._regions,
-                                         rule_proposed, sentences, claim_rules.title_name(text[:cut]))
-        vectors = _name_vectors(state["_context"], text, self._mentions + phrases + retyped) \
-            if state.get("_context") is not None else {}
-        if self.keep_sentences:
-            state["candidates"] = [(c.start, c.end, c.features, vectors.get(c.key)) for c in candidates]
-        if self.proposal_model is None:
-            return rule_proposed
-        if "context_probe" in self.proposal_model:
-            candidates = [replace(c, features={**c.features, "context": context_logit(self.proposal_model["context_probe"],
-                                                                                      vectors.get(c.key))})
-                          for c in candidates]
-        scored = sorted(((proposal_score(c.features, self.proposal_model), c.start, c) for c in candidates),
-                        key=lambda x: (-x[0], x[1]))
-        self._probability = {c.key: p for p, _start, c in scored}
-        self._proposal_features = {c.key: c.features for c in candidates}
-        chosen = _dedupe([(c.start, c.end) for rank, (p, _s, c) in enumerate(scored)
-                          if p >= (self.proposed_first if rank == 0 else self.proposed_threshold)], text)
-        chosen = _without_title_description(chosen, text, cut)
-        for start, end, label, source in phrases:
-            if (start, end) in chosen:  # the chosen title phrase replaces the names inside it
-                self._mentions = [m for m in self._mentions if not (m[0] < end and start < m[1])]
-                self._mentions.append((start, end, label, source))
-        chosen_keys = {name_key(text[s:e]) for s, e in chosen}
-        if retyped and chosen_keys:
-            keys = chosen_keys | self._aliases(state["pairs"], chosen_keys, text)
-            self._mentions = [(m[0], m[1], "method", m[3]) if m[2] != "method" and name_key(text[m[0]:m[1]]) in keys
-                              else m for m in self._mentions]
-        self._mentions.sort()
-        return chosen
-
-    def _contribution_phrases(self, doc: Doc) -> list[tuple[int, int, str, str]]:
-        """The object of each contribution ('we propose a novel activation dense-to-sparse gate',
-        'we introduce Hawk, ...'): its first noun phrase, trimmed, when no mention is that phrase
-        and none crosses it."""
-        out = []
-        chunks = noun_chunks(doc)
-        starts = [c.start_char for c in chunks]
-        for start, end, _naming in self._regions:
-            for chunk in chunks[bisect_left(starts, start):bisect_left(starts, end)]:
-                if chunk.end_char > end + 1:
-                    break
-                bounds = trimmed(doc, chunk)
-                if not bounds:
-                    continue
-                span = doc[bounds[0]:bounds[1]]
-                words = [t for t in span if not t.is_punct]
-                s, e = span.start_char, span.end_char
-                if not words or len(words) > 6 or span.text.lower() in GENERIC_WORDS \
-                        or all(t.lower_ in GENERIC_WORDS or t.lower_ in GENERIC_METHOD_HEADS for t in words):
-                    break
-                if not self._named_or_crossed(s, e):
-                    out.append((s, e, "method", "contribution_phrase"))
-                break
-        return out
-
-    def _title_segments(self, text: str, cut: int, phrases) -> list[tuple[int, int, str, str]]:
-        """Parts of the title between ':' and linking words ('Neural Common Neighbor with Completion'
-        in '... for Link Prediction', 'Parameterized Decomposition & Filtering' after 'with')."""
-        title = text[:cut]
-        out, seen = [], {(p[0], p[1]) for p in phrases}
-        for splitter in (_TITLE_SPLIT, _TITLE_SPLIT_WITH):
-            begin = 0
-            for cut_at in [*splitter.finditer(title), None]:
-                stop = cut_at.start() if cut_at else len(title.rstrip())
-                piece = title[begin:stop]
-                begin = cut_at.end() if cut_at else len(title)
-                lead = re.match(r"\s*(?:(?:a|an|the|towards?|on|better)\s+)*", piece, re.IGNORECASE).end()
-                s, e = stop - len(piece) + lead, stop
-                words = title[s:e].split()
-                if not words or len(words) > 6 or title[s:e].lower() in GENERIC_WORDS or (s, e) in seen:
-                    continue
-                if self._named_or_crossed(s, e):
-                    continue
-                seen.add((s, e))
-                out.append((s, e, "method", "title_segment"))
-        return out
-
-    def _named_or_crossed(self, start: int, end: int) -> bool:
-        """Whether a mention is exactly [start, end) or crosses its edges (a phrase that only holds
-        whole mentions is a candidate of its own)."""
-        return any(m[0] < end and start < m[1] and (not (start <= m[0] and m[1] <= end) or (m[0], m[1]) == (start, end))
-                   for m in self._mentions)
-
-    def _retyped(self, text: str, cut: int) -> list[tuple[int, int, str, str]]:
-        """Names typed task or dataset that the title or a contribution holds ('Contextual Bandits
-        with Online Neural Regression'): candidates too, typed method when chosen."""
-        keys = set()
-        for m in self._mentions:
-            if m[2] != "method" and (m[0] < cut or any(s <= m[0] < e + 1 for s, e, _n in self._regions)):
-                keys.add(name_key(text[m[0]:m[1]]))
-        return [(m[0], m[1], "method", "retyped") for m in self._mentions
-                if m[2] != "method" and name_key(text[m[0]:m[1]]) in keys]
-
-    def _title_phrases(self, doc: Doc, cut: int) -> list[tuple[int, int, str, str]]:
-        """Noun phrases of the title (trimmed like mentions) that overlap no mention."""
-        out = []
-        for chunk in noun_chunks(doc):
-            if chunk.start_char >= cut:
-                break
-            bounds = trimmed(doc, chunk)
-            if not bounds:
-                continue
-            span = doc[bounds[0]:bounds[1]]
-            inside = [m for m in self._mentions if m[0] < span.end_char and span.start_char < m[1]]
-            if span.end_char > cut or any(not (span.start_char <= m[0] and m[1] <= span.end_char)
-                                          or (m[0], m[1]) == (span.start_char, span.end_char) for m in inside):
-                continue  # a phrase that crosses a mention, or is one; one that holds mentions is a wider name
-            if len(span) > 6 or span.text.lower() in GENERIC_WORDS or ":" in span.text:
-                continue
-            out.append((span.start_char, span.end_char, "method", "title_phrase"))
-        return out
-
-    def _known_alias(self, mention, region_start: int) -> bool:
-        """A name defined before the proposal sentence ('GNN' after 'Graph neural networks (GNNs)')."""
-        defined_at = self._pair_key.get(name_key(self._text[mention[0]:mention[1]]))
-        return mention[3] == "shape" and defined_at is not None and defined_at < region_start
-
-    @staticmethod
-    def _aliases(pairs, keys: set[str], text: str) -> set[str]:
-        extra = set()
-        for ls, le, ss, se in pairs:
-            a, b = name_key(text[ls:le]), name_key(text[ss:se])
-            if a in keys or b in keys:
-                extra |= {a, b}
-        return extra
-
-    def _claims(self, doc: Doc, sentences, mentions, keys: set[str], text: str, state: dict) -> list[dict]:
+    def _claims(self, doc: Doc, sentences, mentions, keys: set[str], text: str, state: dict,
+                names: PaperNames | None) -> list[dict]:
         first_contribution = next((i for i, s in enumerate(sentences) if claim_rules.is_contribution(s.text)), None)
         mentions = sorted(mentions)
         mention_starts = [m[0] for m in mentions]
         views = []
         for index, sent in enumerate(sentences):
-            inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in _in_range(mentions, mention_starts, sent.start, sent.end)
+            inside = [(m[0], m[1], m[2], text[m[0]:m[1]]) for m in starting_in(mentions, mention_starts, sent.start, sent.end)
                       if m[1] <= sent.end]
             own = any(name_key(m[3]) in keys for m in inside)
             after = first_contribution is not None and index > first_contribution
@@ -837,7 +595,7 @@ class ClaimRules:
             if self.keep_sentences:
                 state["sentences"] = [(v[0].text, f, vector) for v, f, vector in zip(views, features, vectors)]
         if self.classifier is not None:
-            return self._classified(views, features, vectors, keys)
+            return self._classified(views, features, vectors, keys, names)
         out, previous = [], []
         for sent, inside, verdict, candidate, _own, _after in views:
             if verdict and candidate and claim_rules.states_what_is_done(sent.text) \
@@ -845,7 +603,7 @@ class ClaimRules:
                 verdict = None
             if verdict and candidate:
                 draft = claim_rules.build_claim(sent, *verdict, inside, keys, previous)
-                out.append(self._subject(draft.__dict__, sent, verdict[0], verdict[2], inside))
+                out.append(self._subject(draft.__dict__, sent, verdict[0], verdict[2], inside, names))
             previous = inside
         return out
 
@@ -856,7 +614,7 @@ class ClaimRules:
             return [None] * len(views)
         return [unit(span_vector(context, [(v[0].start, v[0].end)])) for v in views]
 
-    def _classified(self, views, features, vectors, keys: set[str]) -> list[dict]:
+    def _classified(self, views, features, vectors, keys: set[str], names: PaperNames | None) -> list[dict]:
         """Claims decided and typed by the trained classifier; the rules fill their parts. The
         classifier reads each sentence's words plus its rule features as extra words
         (:func:`kg.extract.sentence_classifier.classifier_text`) and its mean encoder state."""
@@ -868,15 +626,15 @@ class ClaimRules:
                 kind = claim_rules.guideline_type(sent.text, sorted(claim_rules.CLAIM_TYPES, key=lambda t: -cats.get(t, 0.0)))
                 cue_at = verdict[2] if verdict else 0
                 draft = claim_rules.build_claim(sent, kind, cats["claim"], cue_at, inside, keys, previous)
-                out.append(self._subject(draft.__dict__, sent, kind, cue_at, inside))
+                out.append(self._subject(draft.__dict__, sent, kind, cue_at, inside, names))
             previous = inside
         return out
 
-    def _subject(self, draft: dict, sent, kind: str, cue_at: int, inside) -> dict:
+    def _subject(self, draft: dict, sent, kind: str, cue_at: int, inside, names: PaperNames | None) -> dict:
         """The trained decision's subject among the claim's candidates (replacing the rules' choice)."""
-        if self._names is None:
+        if names is None:
             return draft
-        candidates = subject_candidates(sent, kind, cue_at, inside, self._names)
+        candidates = subject_candidates(sent, kind, cue_at, inside, names)
         if self.keep_sentences:
             draft["subject_candidates"] = [(c.text, c.kind, sorted(c.keys), c.features) for c in candidates]
         if self.subject_model is not None:
@@ -901,7 +659,7 @@ def sentence_shape(span) -> list[str]:
     return feats
 
 
-def _weights(path: str | None) -> dict | None:
+def load_weights(path: str | None) -> dict | None:
     """A trained decision's weights (a JSON file), or None without one (the rules decide)."""
     if not path:
         return None
@@ -911,12 +669,12 @@ def _weights(path: str | None) -> dict | None:
         return json.load(handle)
 
 
-def _in_range(mentions, starts: list[int], start: int, end: int) -> list:
+def starting_in(mentions, starts: list[int], start: int, end: int) -> list:
     """Mentions (sorted by start, ``starts`` their start offsets) that start in [start, end)."""
     return mentions[bisect_left(starts, start):bisect_left(starts, end)]
 
 
-def _sentence_start(sentences, starts: list[int], offset: int) -> int:
+def sentence_start(sentences, starts: list[int], offset: int) -> int:
     index = bisect_right(starts, offset) - 1
     if index >= 0 and sentences[index].start <= offset < sentences[index].end:
         return sentences[index].start
@@ -930,7 +688,8 @@ def _strip(sent: claim_rules.Sentence) -> claim_rules.Sentence:
     return claim_rules.Sentence(sent.start + lead, sent.start + lead + len(body), body)
 
 
-def _dedupe(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+def dedupe_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The spans in order, each name (:func:`kg.names.name_key`) once, at its first span."""
     seen, out = set(), []
     for s, e in spans:
         key = name_key(text[s:e])

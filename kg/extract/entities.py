@@ -82,6 +82,10 @@ EVALUATIVE_NOUNS = set(
 )
 
 
+# the words that say a name is a task by its role ('the hypergraph reconstruction problem', 'node classification tasks')
+TASK_ROLE_WORDS = frozenset({"problem", "task", "challenge", "setting"})
+
+
 def only_vague_words(words: list[str]) -> bool:
     """Every word generic ('novel', 'deep', 'model') or vague ('downstream', 'challenging'): the words
     name nothing on their own."""

