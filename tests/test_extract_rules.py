@@ -36,6 +36,14 @@ def test_acronym_long_forms_keep_hyphens_and_offsets_are_exact():
         ("we design a series of Scalable and Transferable U-Net (STU-Net) models",
          ("Scalable and Transferable U-Net", "STU-Net")),
         ("Graph neural networks (GNNs) are one of the most popular research topics", ("Graph neural networks", "GNNs")),
+        # words whose initials spell it win over the shortest Schwartz & Hearst match ('Subspace Variational Inference')
+        ("we propose Sparse Subspace Variational Inference (SSVI), the first fully sparse BNN framework",
+         ("Sparse Subspace Variational Inference", "SSVI")),
+        ("we propose a new approach to generate oriented object proposals (OOPs) to reduce the detection error",
+         ("oriented object proposals", "OOPs")),
+        ("we fit a mixture of experts (MoE) in context", ("mixture of experts", "MoE")),
+        ("we use in-context learning (ICL) to", ("in-context learning", "ICL")),
+        ("the vision transformer (ViT) splits an image", ("vision transformer", "ViT")),
     ],
 )
 def test_acronym_definitions_from_seed_sentences(text, expected):

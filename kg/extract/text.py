@@ -46,14 +46,20 @@ def is_short_form(text: str) -> bool:
 
 
 def _match_long_form(short: str, words: list[str]) -> int | None:
-    """Schwartz & Hearst (2003): index into ``words`` where the long form starts, or None.
+    """Index into ``words`` where the long form starts, or None.
 
-    Characters of the short form are matched right to left inside the candidate words; the
-    first character must start a word. Hyphenated words stay whole ("Kolmogorov-Arnold").
+    Words whose initials spell the short form exactly win ("oriented object proposals (OOPs)");
+    otherwise Schwartz & Hearst (2003): characters of the short form are matched right to left
+    inside the candidate words, the first character starting a word, which finds the shortest long
+    form ("object proposals", the second 'o' taken from "proposals"). Hyphenated words stay whole
+    ("Kolmogorov-Arnold").
     """
     letters = [c.lower() for c in strip_plural_acronym(short) if c.isalnum()]
     if not letters:
         return None
+    by_initials = _initials_start(letters, words)
+    if by_initials is not None:
+        return by_initials
     text = " ".join(words).lower()
     s, t = len(letters) - 1, len(text) - 1
     while s >= 0:
@@ -71,6 +77,19 @@ def _match_long_form(short: str, words: list[str]) -> int | None:
         if position <= start_char < position + len(word) + 1:
             return index
         position += len(word) + 1
+    return None
+
+
+def _initials_start(letters: list[str], words: list[str]) -> int | None:
+    """Where the last words start whose initials (each part of a hyphenated word counted) are ``letters``."""
+    initials: list[str] = []
+    for index in range(len(words) - 1, -1, -1):
+        parts = [part for part in re.split(r"[-/]", words[index]) if part]
+        initials[:0] = [part[0].lower() for part in parts]
+        if initials == letters:
+            return index
+        if len(initials) >= len(letters):
+            return None
     return None
 
 
