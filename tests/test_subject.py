@@ -102,3 +102,24 @@ def test_subject_is_a_trained_part_fitted_inside_each_fold():
 
     assert PARTS[-1] == "subject" and PARTS.index("subject") > PARTS.index("proposed")
     assert part_fingerprint("subject") != part_fingerprint("proposed")
+
+
+def test_the_role_word_of_our_algorithm_points_to_the_proposed_method_written_with_it(gold):
+    # t262 proposes a prior, a compression scheme and 'an efficient Turbo-variational Bayesian inferencing
+    # (Turbo-VBI) algorithm'; 'our proposed algorithm' in a result sentence that names none of them is the last
+    row = gold["t262"]
+    text = gold_text(row)
+    forms = ["Structured Bayesian Compression", "three-layer hierarchical prior", "Turbo-variational Bayesian inferencing"]
+    mentions = sorted((m.start(), m.end(), "method", "ner") for form in [*forms, "Turbo-VBI"]
+                      for m in re.finditer(re.escape(form), text))
+    proposed = [(text.index(form), text.index(form) + len(form)) for form in forms]
+    pairs = [(text.index(forms[2]), text.index(forms[2]) + len(forms[2]), text.index("Turbo-VBI)"),
+              text.index("Turbo-VBI)") + len("Turbo-VBI"))]
+    names = paper_names(text, len(row["title"]), mentions, pairs, proposed)
+    start = text.index("Simulation results show")
+    end = text.index(".", text.index("compression rate", start)) + 1
+    sent = claims.Sentence(start, end, text[start:end])
+    kind, _confidence, cue = claims.classify(sent.text)
+    absent = {c.text: c.features for c in subject_candidates(sent, kind, cue, [], names) if c.kind == "absent"}
+    assert absent[forms[2]]["a:role_match"] == 1.0
+    assert absent[forms[0]]["a:role_match"] == absent[forms[1]]["a:role_match"] == 0.0  # no role word written with them

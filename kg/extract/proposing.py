@@ -356,8 +356,6 @@ def describes_technique(phrase: str) -> bool:
     return bool(re.search(r"(?:er|or|ment|ing|tion|sion|ure|ism)s?$", last))
 
 
-
-
 _TITLE_SPLIT = re.compile(r"\s*[:?]\s*|\s+(?:for|as|via|using|through|towards?|under|on|in|of|to|from|by|is|are)\s+",
                           re.IGNORECASE)
 _TITLE_SPLIT_WITH = re.compile(_TITLE_SPLIT.pattern[:-4] + r"|with|and)\s+", re.IGNORECASE)

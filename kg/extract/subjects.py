@@ -45,6 +45,14 @@ _THEN_VERB = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:\w+ly\s+)?(?:can\s+|
                         r"result|enabl|boost|deliver|match|requir|converg|generaliz|learn|is\b|are\b|has\b|have\b)",
                         re.IGNORECASE)
 _THAT_COMMA = re.compile(r"\b(?:that|,)\s*$")
+# what a paper calls a method of its own ('the Turbo-VBI algorithm', 'a framework called X') and what a claim calls
+# the one it speaks of ('our proposed algorithm', 'the proposed forward graph learning framework')
+_ROLES = r"(?:method|approach|model|framework|algorithm|technique|network|architecture|system|scheme|procedure|" \
+         r"estimator|layer|module|loss|policy|strategy|mechanism|operator|prior|regularizer|kernel|optimizer)"
+_ROLE_AFTER = re.compile(rf"^\s*(?:\([^)]{{1,30}}\)\s*)?(?:[\w-]+\s+)?({_ROLES})s?\b", re.IGNORECASE)
+_ROLE_BEFORE = re.compile(rf"\b({_ROLES})s?\s*(?:,\s*)?(?:called|named|dubbed|termed|coined)?\s*,?\s*$", re.IGNORECASE)
+_OWN_ROLE = re.compile(rf"\b(?:our|the proposed|proposed|this|these)\s+(?:[\w-]+\s+){{0,3}}?({_ROLES})s?\b",
+                       re.IGNORECASE)
 # what the proposed decision knew of a name that also tells which proposed method results are about
 PROPOSAL_FEATURES = ("contribution", "title_whole", "title_start", "title_name", "title_head", "title_via", "early",
                      "naming", "pair", "pair_short", "our", "propose_sentence", "known", "title_phrase", "descriptive",
@@ -69,6 +77,7 @@ class PaperNames:
     proposed: tuple[tuple[str, frozenset[str]], ...]  # (first written form, keys) of each proposed method
     probability: dict[str, float]  # name key -> the proposed decision's probability (empty: the rules decided)
     described: dict[str, dict[str, float]]  # name key -> what the proposed decision knew of it (PROPOSAL_FEATURES)
+    roles: dict[str, frozenset[str]]  # name key -> the role words written with its mentions ('algorithm', 'framework')
 
 
 def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[int, int, int, int]],
@@ -109,7 +118,24 @@ def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[in
                 pooled_probability[k] = max(p, pooled_probability.get(k, 0.0))
     described = {key: {k: f.get(k, 0.0) for k in PROPOSAL_FEATURES} for key, f in (proposal_features or {}).items()}
     return PaperNames(pooled, frozenset(title | {partners[k] for k in title if k in partners}), partners, tuple(groups),
-                      pooled_probability, described)
+                      pooled_probability, described, _roles(text, mentions, partners))
+
+
+def _roles(text: str, mentions: list[tuple], partners: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Name key -> the role words written right after or before its method mentions ('Turbo-VBI algorithm',
+    'a framework called X'), shared with its acronym partner."""
+    roles: dict[str, set[str]] = {}
+    for m in mentions:
+        if m[2] != "method":
+            continue
+        found = {match.group(1).lower() for match in (_ROLE_AFTER.match(text[m[1]:m[1] + 60]),
+                                                      _ROLE_BEFORE.search(text[max(0, m[0] - 40):m[0]])) if match}
+        if found:
+            key = name_key(text[m[0]:m[1]])
+            for k in (key, partners.get(key)):
+                if k:
+                    roles.setdefault(k, set()).update(found)
+    return {key: frozenset(words) for key, words in roles.items()}
 
 
 def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: list[tuple[int, int, str, str]],
@@ -133,6 +159,7 @@ def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: lis
         "n_proposed1": len(names.proposed) == 1, "n_proposed2": len(names.proposed) >= 2,
     }
     before = [m for m in methods if m[0] - sentence.start < limit]
+    own_roles = {match.group(1).lower() for match in _OWN_ROLE.finditer(text)}
     first_key = name_key(methods[0][3]) if methods else None
     out: list[SubjectCandidate] = []
     seen: set[str] = set()
@@ -185,11 +212,18 @@ def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: lis
             "log_count": math.log1p(count),
             "other_own": bool(seen & proposed_keys),
             "methods_before": bool(before),
+            **_role_features(own_roles, keys, names),
         }
         out.append(SubjectCandidate(written, "absent", keys, _prefixed("a", f, kind, shared)))
     f = {"paper_has_proposed": bool(names.proposed), "methods_before": bool(before)}
     out.append(SubjectCandidate(None, "none", frozenset(), _prefixed("n", f, kind, shared)))
     return out
+
+
+def _role_features(own_roles: set[str], keys: frozenset[str], names: PaperNames) -> dict[str, bool]:
+    """Whether the role word of the sentence's 'our algorithm' is (or is not) one the paper writes with the name."""
+    roles = set().union(*(names.roles.get(k, frozenset()) for k in keys))
+    return {"role_match": bool(own_roles & roles), "role_other": bool(own_roles) and bool(roles) and not own_roles & roles}
 
 
 def _with_partner(key: str, partners: dict[str, str]) -> frozenset[str]:
