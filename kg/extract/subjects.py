@@ -77,7 +77,8 @@ class PaperNames:
     proposed: tuple[tuple[str, frozenset[str]], ...]  # (first written form, keys) of each proposed method
     probability: dict[str, float]  # name key -> the proposed decision's probability (empty: the rules decided)
     described: dict[str, dict[str, float]]  # name key -> what the proposed decision knew of it (PROPOSAL_FEATURES)
-    roles: dict[str, frozenset[str]]  # name key -> the role words written with its mentions ('algorithm', 'framework')
+    roles: dict[str, frozenset[str]]  # name key -> the role words written with its mentions ('algorithm', 'framework');
+    # read over a candidate's keys, which hold its acronym partner's
 
 
 def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[int, int, int, int]],
@@ -93,6 +94,7 @@ def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[in
             partners[a], partners[b] = b, a
     counts: dict[str, int] = {}
     title = set()
+    roles: dict[str, set[str]] = {}
     for m in mentions:
         if m[2] != "method":
             continue
@@ -100,6 +102,8 @@ def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[in
         counts[key] = counts.get(key, 0) + 1
         if m[0] < cut:
             title.add(key)
+        if written := _role_words(text, m):
+            roles.setdefault(key, set()).update(written)
     pooled = {key: n + (counts.get(partners[key], 0) if key in partners else 0) for key, n in counts.items()}
     groups: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
@@ -118,24 +122,13 @@ def paper_names(text: str, cut: int, mentions: list[tuple], pairs: list[tuple[in
                 pooled_probability[k] = max(p, pooled_probability.get(k, 0.0))
     described = {key: {k: f.get(k, 0.0) for k in PROPOSAL_FEATURES} for key, f in (proposal_features or {}).items()}
     return PaperNames(pooled, frozenset(title | {partners[k] for k in title if k in partners}), partners, tuple(groups),
-                      pooled_probability, described, _roles(text, mentions, partners))
+                      pooled_probability, described, {key: frozenset(words) for key, words in roles.items()})
 
 
-def _roles(text: str, mentions: list[tuple], partners: dict[str, str]) -> dict[str, frozenset[str]]:
-    """Name key -> the role words written right after or before its method mentions ('Turbo-VBI algorithm',
-    'a framework called X'), shared with its acronym partner."""
-    roles: dict[str, set[str]] = {}
-    for m in mentions:
-        if m[2] != "method":
-            continue
-        found = {match.group(1).lower() for match in (_ROLE_AFTER.match(text[m[1]:m[1] + 60]),
-                                                      _ROLE_BEFORE.search(text[max(0, m[0] - 40):m[0]])) if match}
-        if found:
-            key = name_key(text[m[0]:m[1]])
-            for k in (key, partners.get(key)):
-                if k:
-                    roles.setdefault(k, set()).update(found)
-    return {key: frozenset(words) for key, words in roles.items()}
+def _role_words(text: str, mention: tuple) -> set[str]:
+    """The role words written right after or before one mention ('Turbo-VBI algorithm', 'a framework called X')."""
+    found = (_ROLE_AFTER.match(text[mention[1]:mention[1] + 60]), _ROLE_BEFORE.search(text[max(0, mention[0] - 40):mention[0]]))
+    return {match.group(1).lower() for match in found if match}
 
 
 def subject_candidates(sentence: Sentence, kind: str, cue_at: int, mentions: list[tuple[int, int, str, str]],
