@@ -34,6 +34,21 @@ def test_folds_partition_papers_deterministically(gold):
     assert [r["id"] for r in folds(gold, 5, seed=1)[0]] != [r["id"] for r in split[0]]
 
 
+def test_a_refitted_ner_refits_the_decisions_stacked_on_it(monkeypatch):
+    # the cached fold models are keyed by fingerprints: a decision learnt from the cross-fitting NERs'
+    # spans must not be reused once those NERs are trained differently
+    from kg.extract.learn import cv, fit
+
+    before = {part: cv.part_fingerprint(part) for part in fit.PARTS}
+
+    def fit_halves(rows, out):  # another way to train the cross-fitting NERs
+        return [out]
+
+    monkeypatch.setattr(fit, "fit_halves", fit_halves)
+    after = {part: cv.part_fingerprint(part) for part in fit.PARTS}
+    assert {part for part in fit.PARTS if before[part] != after[part]} == {"halves", "mentions", "proposed", "subject"}
+
+
 def test_a_training_share_is_a_fixed_draw_of_the_fold(gold):
     from kg.extract.learn.cv import cross_validate, training_share
 

@@ -32,6 +32,9 @@ def _digest(*chunks: bytes) -> str:
     return digest.hexdigest()[:12]
 
 
+_STACKED_ON_HALVES = ("mentions", "proposed", "subject")
+
+
 def part_fingerprint(part: str) -> str:
     """A hash of what fitting ``part`` depends on: its config, the code that makes its training
     data and, for parts fitted on the rules' output, the extraction code."""
@@ -42,7 +45,10 @@ def part_fingerprint(part: str) -> str:
     from . import claims, fit, gold, mentions, proposed, subjects, vectors
 
     learn = Path(__file__).parent
-    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train)]
+    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train, fit.fit_ner)]
+    if part in _STACKED_ON_HALVES:
+        # learnt from the cross-fitting NERs' spans: a refitted NER makes them stale
+        shared.append(part_fingerprint("halves"))
     if part == "halves":
         shared += [inspect.getsource(f) for f in (fit.halves_of, fit.fit_halves)]
     if part in ("ner", "halves"):
