@@ -201,3 +201,22 @@ def test_a_number_and_unit_are_stray_only_before_a_metric():
         start = text.index(name)
         c = without_stray_lead(Candidate(start, start + len(name), label, "ner", 1), text)
         assert text[c.start:c.end] == expected
+
+
+def test_two_seed_ners_propose_names_and_the_decision_sees_which_agree(papers):
+    from thinc.api import Config
+
+    from kg.extract.pipeline import TRAINED
+    from kg.names import name_key
+
+    seeds = [Config().from_disk(TRAINED / ner / "config.cfg")["training"]["seed"] for ner in ("ner", "ner_b")]
+    assert seeds[0] != seeds[1]  # the same papers, another start: they err in different places
+    assert (TRAINED / "ner" / "ner" / "model").read_bytes() != (TRAINED / "ner_b" / "ner" / "model").read_bytes()
+    text, state = papers["t022"]
+    first, second = (_names(text, state["entity_candidates"], source) for source in ("ner", "ner_b"))
+    assert first and second
+    both = set(first) & set(second)
+    assert both
+    for name in both:
+        features = state["entity_features"][name_key(name)]
+        assert features["src=ner"] == features["src=ner_b"] == 1.0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-EXTRACTOR_VERSION = "kg-extract-trained-0.32"
+EXTRACTOR_VERSION = "kg-extract-trained-0.33"
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import extract_papers, output_row

@@ -110,6 +110,15 @@ def title_boundary(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("kg_stash_ents")
+def stash_ents(doc: Doc) -> Doc:
+    """The first seed NER's spans set aside in ``doc.spans["kg_seed_ner"]``, so that the second tags
+    the doc afresh (a spaCy NER keeps the entities it finds already set)."""
+    doc.spans["kg_seed_ner"] = list(doc.ents)
+    doc.ents = ()
+    return doc
+
+
 @Language.factory("kg_tag_pos", default_config={"mapping": {}})
 def make_tag_pos(nlp: Language, name: str, mapping: dict[str, str]) -> TagToPos:
     return TagToPos(nlp, mapping)

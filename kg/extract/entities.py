@@ -438,11 +438,16 @@ _DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
 
 
 def seed_ner_candidates(doc) -> list[Candidate]:
-    """Every span of the seed NER (``kg_seed_ner``; unlike :func:`ner_candidate`, nothing is
-    filtered: the mention decision judges them), without a dangling '&', 'and' or comma at either
-    end ('ILSVRC &') and with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
+    """Every span of the seed NERs (``kg_seed_ner``, source ``ner``, and ``kg_seed_ner_b``, source
+    ``ner_b``, where the pipeline has both; unlike :func:`ner_candidate`, nothing is filtered: the
+    mention decision judges them), without a dangling '&', 'and' or comma at either end ('ILSVRC &')
+    and with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
     out = []
-    for ent in doc.ents:
+    if "kg_seed_ner" in doc.spans:
+        tagged = [(ent, "ner") for ent in doc.spans["kg_seed_ner"]] + [(ent, "ner_b") for ent in doc.ents]
+    else:
+        tagged = [(ent, "ner") for ent in doc.ents]
+    for ent, source in tagged:
         start, end = ent.start, ent.end
         if doc[end - 1].text in ("-", "/") and end < len(doc) and not doc[end - 1].whitespace_ \
                 and not (doc[end].is_punct or doc[end].is_space):
@@ -452,7 +457,7 @@ def seed_ner_candidates(doc) -> list[Candidate]:
         while start < end and doc[start].lower_ in _DANGLING:
             start += 1
         if end > start:
-            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, "ner", 4))
+            out.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), ent.label_, source, 4))
     return out
 
 

@@ -106,6 +106,9 @@ def load_pipeline(options: Options = Options()):
     if options.uses("entities"):
         # trained by kg.extract.learn.fit on the seed gold
         _add_ner(nlp, "kg_seed_ner", Path(options.trained) / "ner")
+        if (Path(options.trained) / "ner_b" / "config.cfg").exists():  # the second seed NER, fitted alike
+            nlp.add_pipe("kg_stash_ents")
+            _add_ner(nlp, "kg_seed_ner_b", Path(options.trained) / "ner_b")
     elif options.scierc_ner and (NER_MODEL / "config.cfg").exists():
         # trained by training/train_ner.sh on SciERC + TDMSci: a recall source the rules filter
         _add_ner(nlp, "kg_ner", NER_MODEL)

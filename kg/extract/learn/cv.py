@@ -45,7 +45,8 @@ def part_fingerprint(part: str) -> str:
     from . import claims, fit, gold, mentions, proposed, subjects, vectors
 
     learn = Path(__file__).parent
-    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train, fit.fit_ner)]
+    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train, fit.fit_ner, fit.fit_ners)] + \
+        [str(fit.SECOND_NER_SEED)]
     if part in _STACKED_ON_HALVES:
         # learnt from the cross-fitting NERs' spans: a refitted NER makes them stale
         shared.append(part_fingerprint("halves"))
