@@ -23,6 +23,7 @@ from ..names import compact_key, name_key, verbatim_occurrences
 from . import claims as claim_rules
 from .encoder import encode, span_vector, unit
 from .entities import (
+    FIRST_NER_SPANS,
     TASK_ROLE_WORDS,
     Candidate,
     acronym_candidates,
@@ -112,9 +113,9 @@ def title_boundary(doc: Doc) -> Doc:
 
 @Language.component("kg_stash_ents")
 def stash_ents(doc: Doc) -> Doc:
-    """The first seed NER's spans set aside in ``doc.spans["kg_seed_ner"]``, so that the second tags
+    """The first seed NER's spans set aside in ``doc.spans[FIRST_NER_SPANS]``, so that the second tags
     the doc afresh (a spaCy NER keeps the entities it finds already set)."""
-    doc.spans["kg_seed_ner"] = list(doc.ents)
+    doc.spans[FIRST_NER_SPANS] = list(doc.ents)
     doc.ents = ()
     return doc
 

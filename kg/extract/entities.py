@@ -437,14 +437,17 @@ def ner_candidate(ent) -> Candidate | None:
 _DANGLING = {"&", "-", "/", ",", ";", ":", "and", "or", "of", "for", "the"}
 
 
+FIRST_NER_SPANS = "kg_seed_ner"  # doc.spans key of the first seed NER's spans once a second NER runs (kg_stash_ents)
+
+
 def seed_ner_candidates(doc) -> list[Candidate]:
     """Every span of the seed NERs (``kg_seed_ner``, source ``ner``, and ``kg_seed_ner_b``, source
     ``ner_b``, where the pipeline has both; unlike :func:`ner_candidate`, nothing is filtered: the
     mention decision judges them), without a dangling '&', 'and' or comma at either end ('ILSVRC &')
     and with a word glued on after a trailing hyphen ('Tiny-' -> 'Tiny-ImageNet')."""
     out = []
-    if "kg_seed_ner" in doc.spans:
-        tagged = [(ent, "ner") for ent in doc.spans["kg_seed_ner"]] + [(ent, "ner_b") for ent in doc.ents]
+    if FIRST_NER_SPANS in doc.spans:
+        tagged = [(ent, "ner") for ent in doc.spans[FIRST_NER_SPANS]] + [(ent, "ner_b") for ent in doc.ents]
     else:
         tagged = [(ent, "ner") for ent in doc.ents]
     for ent, source in tagged:
