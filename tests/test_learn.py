@@ -49,6 +49,39 @@ def test_a_refitted_ner_refits_the_decisions_stacked_on_it(monkeypatch):
     assert {part for part in fit.PARTS if before[part] != after[part]} == {"halves", "mentions", "proposed", "subject"}
 
 
+def test_ners_trained_side_by_side_are_the_ners_trained_one_by_one(gold, tmp_path):
+    # train_ners runs a NER per core: that must change how long a fit takes, never what it fits
+    from kg.extract.learn.fit import ner_jobs, train_ners
+
+    def fit(folder, workers):
+        jobs = ner_jobs(gold[:6], tmp_path / folder / "a", {"training.max_steps": 10}) + \
+            ner_jobs(gold[6:10], tmp_path / folder / "b", {"training.max_steps": 10})
+        return train_ners(jobs, workers)
+
+    alone, side_by_side = fit("alone", 1), fit("side-by-side", 2)
+    assert [p.relative_to(tmp_path / "alone") for p in alone] == \
+        [p.relative_to(tmp_path / "side-by-side") for p in side_by_side]
+    for one, other in zip(alone, side_by_side):
+        assert (one / "ner" / "model").read_bytes() == (other / "ner" / "model").read_bytes()
+    weights = {(p / "ner" / "model").read_bytes() for p in alone}
+    assert len(weights) == 4  # the two seeds and the two sets of papers each give another NER
+
+
+def test_a_shipped_ner_carries_no_score_on_its_own_training_papers(tmp_path):
+    # spaCy's meta.json "performance" scores a share of the papers the NER trained on (fit._inner_split)
+    import json
+
+    from kg.extract.learn.fit import _forget_training_scores
+    from kg.extract.pipeline import TRAINED
+
+    for name in ("ner", "ner_b"):
+        assert "performance" not in json.loads((TRAINED / name / "meta.json").read_text())
+    meta = tmp_path / "meta.json"
+    meta.write_text(json.dumps({"lang": "en", "performance": {"ents_f": 0.92}, "labels": {"ner": ["method"]}}))
+    _forget_training_scores(meta)
+    assert json.loads(meta.read_text()) == {"lang": "en", "labels": {"ner": ["method"]}}
+
+
 def test_a_training_share_is_a_fixed_draw_of_the_fold(gold):
     from kg.extract.learn.cv import cross_validate, training_share
 

@@ -45,7 +45,7 @@ def part_fingerprint(part: str) -> str:
     from . import claims, fit, gold, mentions, proposed, subjects, vectors
 
     learn = Path(__file__).parent
-    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train, fit.fit_ner, fit.fit_ners)] + \
+    shared = [inspect.getsource(f) for f in (fit._inner_split, fit._spacy_train, fit.fit_ner, fit.ner_jobs)] + \
         [str(fit.SECOND_NER_SEED)]
     if part in _STACKED_ON_HALVES:
         # learnt from the cross-fitting NERs' spans: a refitted NER makes them stale

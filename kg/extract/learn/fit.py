@@ -15,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,16 @@ def _forget_paths(config_file: Path) -> None:
     config.to_disk(config_file)
 
 
+def _forget_training_scores(meta_file: Path) -> None:
+    """spaCy's meta.json scores the NER on a share of the papers it trained on (:func:`_inner_split`): a
+    figure about nothing but that fit, which a reader of the shipped model would take for its quality."""
+    import srsly
+
+    meta = srsly.read_json(meta_file)
+    if meta.pop("performance", None) is not None:
+        srsly.write_json(meta_file, meta)
+
+
 def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> Path:
     import spacy
 
@@ -103,11 +115,23 @@ def fit_ner(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None
 SECOND_NER_SEED = 1  # the second seed NER: the same papers, another initialisation and order of batches
 
 
-def fit_ners(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class NerJob:
+    """One seed NER to train: its papers, its folder and its config overrides (:func:`fit_ner`)."""
+    rows: list[dict[str, Any]]
+    out: Path
+    overrides: dict[str, Any]
+
+
+def ner_jobs(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> list[NerJob]:
     """The two seed NERs, ``out/ner`` and ``out/ner_b``, alike but for their seed: the mention decision
     weighs where they agree and where only one finds a name."""
-    return [fit_ner(rows, out / "ner", overrides),
-            fit_ner(rows, out / "ner_b", {**(overrides or {}), "training.seed": SECOND_NER_SEED})]
+    return [NerJob(rows, out / "ner", dict(overrides or {})),
+            NerJob(rows, out / "ner_b", {**(overrides or {}), "training.seed": SECOND_NER_SEED})]
+
+
+def fit_ners(rows: list[dict[str, Any]], out: Path, overrides: dict | None = None) -> list[Path]:
+    return train_ners(ner_jobs(rows, out, overrides))
 
 
 def halves_of(rows: list[dict[str, Any]], n: int = 2) -> list[tuple[list, list]]:
@@ -120,11 +144,29 @@ def halves_of(rows: list[dict[str, Any]], n: int = 2) -> list[tuple[list, list]]
 def fit_halves(rows: list[dict[str, Any]], out: Path) -> list[Path]:
     """Cross-fitting NERs: ``out/half{i}/ner`` and ``ner_b`` are trained on every paper outside half ``i``,
     so a decision stacked on the NERs learns how they err on papers they never saw."""
-    dirs = []
+    jobs, dirs = [], []
     for index, (_half, others) in enumerate(halves_of(rows)):
-        fit_ners(others, out / f"half{index}", {"training.max_steps": 1000})
+        jobs += ner_jobs(others, out / f"half{index}", {"training.max_steps": 1000})
         dirs.append(out / f"half{index}")
+    train_ners(jobs)
     return dirs
+
+
+def train_ners(jobs: list[NerJob], workers: int | None = None) -> list[Path]:
+    """Train the NERs of ``jobs``, up to ``workers`` at once (default: one per core), each in a process
+    of its own. spaCy trains a NER on one core and each job fixes its own seeds, so a NER is the same
+    file for file however many train beside it (tests/test_learn.py); on 2 cores a fit takes half the time."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        return [fit_ner(job.rows, job.out, job.overrides) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from .vectors import built
+
+    built()  # the shared word-vector table, built once before the workers read it
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(fit_ner, [j.rows for j in jobs], [j.out for j in jobs], [j.overrides for j in jobs]))
 
 
 def cross_fitted(rows: list[dict[str, Any]], halves: Path) -> list[tuple[list, Path]]:
@@ -165,6 +207,8 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
     for config_file in [*out.glob("ner*/config.cfg"), *halves.glob("half*/ner*/config.cfg")]:
         if config_file.exists():
             _forget_paths(config_file)
+    for meta_file in [*out.glob("ner*/meta.json"), *halves.glob("half*/ner*/meta.json")]:
+        _forget_training_scores(meta_file)
     (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")
     return out
 
