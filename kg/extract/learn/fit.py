@@ -155,7 +155,7 @@ def fit_halves(rows: list[dict[str, Any]], out: Path) -> list[Path]:
 def train_ners(jobs: list[NerJob], workers: int | None = None) -> list[Path]:
     """Train the NERs of ``jobs``, up to ``workers`` at once (default: one per core), each in a process
     of its own. spaCy trains a NER on one core and each job fixes its own seeds, so a NER is the same
-    file for file however many train beside it (tests/test_learn.py); on 2 cores a fit takes half the time."""
+    file for file however many train beside it (tests/test_learn.py); on 2 cores the NERs of a fit train in half the time."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         return [fit_ner(job.rows, job.out, job.overrides) for job in jobs]
