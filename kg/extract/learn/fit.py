@@ -204,11 +204,10 @@ def fit_all(rows: list[dict[str, Any]], out: Path, parts: tuple[str, ...] = PART
             from .subjects import fit_subject
 
             fit_subject(rows, out / "subject.json", out, halves)
-    for config_file in [*out.glob("ner*/config.cfg"), *halves.glob("half*/ner*/config.cfg")]:
-        if config_file.exists():
-            _forget_paths(config_file)
-    for meta_file in [*out.glob("ner*/meta.json"), *halves.glob("half*/ner*/meta.json")]:
-        _forget_training_scores(meta_file)
+    for ner_dir in [*out.glob("ner*"), *halves.glob("half*/ner*")]:
+        if (ner_dir / "config.cfg").exists():  # a NER's folder, not a cache's ner.fingerprint
+            _forget_paths(ner_dir / "config.cfg")
+            _forget_training_scores(ner_dir / "meta.json")
     (out / "trained-on.json").write_text(json.dumps({"papers": sorted(str(r["id"]) for r in rows)}) + "\n")
     return out
 
